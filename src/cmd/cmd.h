@@ -1,0 +1,111 @@
+/* What every command shares: the global options, the command tables and
+ * dispatch, option handling common to every verb, and turning a core error
+ * into the contract's message and exit code. */
+#ifndef SYSVCTL_CMD_H
+#define SYSVCTL_CMD_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ipc/err.h"
+#include "out.h"
+
+/* Exit codes of the contract. */
+enum {
+	EXIT_OK = 0,
+	EXIT_OSERR = 1,
+	EXIT_USAGE = 2,
+	EXIT_NOENT = 3,
+	EXIT_PERM = 4,
+	EXIT_EXISTS = 5,
+	EXIT_BUSY = 6,
+	EXIT_LIMIT = 7,
+};
+
+/* The global options.  Filled while options are parsed (before the
+ * command, and -j/-q/-h after it), read-only once a command does work. */
+struct sv_globals {
+	bool json;
+	bool quiet;
+	const char *ns;
+};
+extern struct sv_globals sv_globals;
+
+/* A command or a verb: NAME runs RUN(argc, argv) with argv[0] == NAME. */
+struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+/* Run the verb argv[1] of command PARENT from CMDS.  No verb, or -h, prints
+ * USAGE; an unknown verb is a usage error. */
+int cmd_dispatch(const char *parent, const struct cmd *cmds, size_t ncmds,
+		 int argc, char **argv, const char *usage);
+
+/* Print "sysvctl: CTX: MESSAGE" (and "hint: ..."), return the exit code. */
+int cmd_fail(const struct sv_err *err);
+
+/* The exit code an error number stands for. */
+int cmd_exit_code(int errnum);
+
+/* A usage error about CMDPATH ("shm read"): one line, exit 2. */
+int cmd_usage_error(const char *cmdpath, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* "sysvctl: warning: ...", unless -q. */
+void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print a usage text to stdout, return EXIT_OK. */
+int cmd_help(const char *usage);
+
+/* The options every verb accepts, to end its long option array with. */
+#define CMD_COMMON_LONGOPTS \
+	{ "json", no_argument, NULL, 'j' }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "help", no_argument, NULL, 'h' }
+
+/* Short options every verb accepts; verbs start their optstring with it
+ * (the leading ':' makes getopt report a missing argument as ':'). */
+#define CMD_COMMON_SHORTOPTS ":jqh"
+
+/* Handle -j, -q, -h, an unknown option or a missing argument, as returned
+ * by getopt_long.  Returns true when the verb must return *exit_code now
+ * (help printed, or a usage error). */
+bool cmd_common_opt(int opt, char **argv, const char *cmdpath,
+		    const char *usage, int *exit_code);
+
+/* Check that NARGS positional arguments (min..max; max -1 for any) were
+ * given; otherwise print a usage error and return false. */
+bool cmd_nargs_ok(int nargs, int min, int max, const char *cmdpath,
+		  int *exit_code);
+
+/* Long options of the commands that print tables (ls, stat, limits). */
+enum {
+	OPT_RAW = 0x100,
+	OPT_NOHEADINGS,
+	OPT_BYTES,
+	OPT_CMD_FIRST,      /* verbs number their own long-only options from here */
+};
+#define CMD_TABLE_LONGOPTS \
+	{ "raw", no_argument, NULL, OPT_RAW }, \
+	{ "noheadings", no_argument, NULL, OPT_NOHEADINGS }, \
+	{ "bytes", no_argument, NULL, OPT_BYTES }, \
+	{ "output", required_argument, NULL, 'o' }
+#define CMD_TABLE_SHORTOPTS "o:"
+
+/* Handle a table option into OPTS; false when OPT is not one. */
+bool cmd_table_opt(int opt, struct out_opts *opts);
+
+/* The commands, one file each under src/cmd/. */
+int cmd_shm(int argc, char **argv);
+int cmd_sem(int argc, char **argv);
+int cmd_mq(int argc, char **argv);
+int cmd_ftok(int argc, char **argv);
+int cmd_key(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
+int cmd_limits(int argc, char **argv);
+
+#endif

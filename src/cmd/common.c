@@ -1,0 +1,173 @@
+#include "cmd.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+struct sv_globals sv_globals;
+
+int cmd_exit_code(int errnum)
+{
+	switch (errnum) {
+	case 0:
+		return EXIT_OK;
+	case SV_EUSAGE:
+		return EXIT_USAGE;
+	case ENOENT:
+	case EIDRM:
+		return EXIT_NOENT;
+	case EACCES:
+	case EPERM:
+		return EXIT_PERM;
+	case EEXIST:
+		return EXIT_EXISTS;
+	case SV_EBUSY:
+	case EAGAIN:
+	case ETIMEDOUT:
+		return EXIT_BUSY;
+	case SV_ELIMIT:
+	case E2BIG:
+	case EFBIG:
+	case ENOSPC:
+	case ENOMEM:
+		return EXIT_LIMIT;
+	default:
+		return EXIT_OSERR;
+	}
+}
+
+int cmd_fail(const struct sv_err *err)
+{
+	fflush(stdout);
+	if (err->ctx[0] != '\0')
+		fprintf(stderr, "sysvctl: %s: %s\n", err->ctx, sv_err_text(err));
+	else
+		fprintf(stderr, "sysvctl: %s\n", sv_err_text(err));
+	if (err->hint[0] != '\0')
+		fprintf(stderr, "hint: %s\n", err->hint);
+	return cmd_exit_code(err->errnum);
+}
+
+int cmd_usage_error(const char *cmdpath, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "sysvctl: %s%s", cmdpath, cmdpath[0] ? ": " : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'sysvctl %s%s--help')\n", cmdpath,
+		cmdpath[0] ? " " : "");
+	return EXIT_USAGE;
+}
+
+void cmd_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (sv_globals.quiet)
+		return;
+	fflush(stdout);
+	fputs("sysvctl: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cmd_help(const char *usage)
+{
+	fputs(usage, stdout);
+	return EXIT_OK;
+}
+
+bool cmd_common_opt(int opt, char **argv, const char *cmdpath,
+		    const char *usage, int *exit_code)
+{
+	switch (opt) {
+	case 'j':
+		sv_globals.json = true;
+		return false;
+	case 'q':
+		sv_globals.quiet = true;
+		return false;
+	case 'h':
+		*exit_code = cmd_help(usage);
+		return true;
+	case ':':
+		*exit_code = cmd_usage_error(cmdpath, "option '%s' needs a value",
+					     argv[optind - 1]);
+		return true;
+	default:
+		if (optopt != 0 && optopt != '?')
+			*exit_code = cmd_usage_error(cmdpath, "unknown option '-%c'", optopt);
+		else
+			*exit_code = cmd_usage_error(cmdpath, "unknown option '%s'",
+						     argv[optind - 1]);
+		return true;
+	}
+}
+
+bool cmd_nargs_ok(int nargs, int min, int max, const char *cmdpath,
+		  int *exit_code)
+{
+	if (nargs < min) {
+		*exit_code = cmd_usage_error(cmdpath, "missing argument");
+		return false;
+	}
+	if (max >= 0 && nargs > max) {
+		*exit_code = cmd_usage_error(cmdpath, "too many arguments");
+		return false;
+	}
+	return true;
+}
+
+bool cmd_table_opt(int opt, struct out_opts *opts)
+{
+	switch (opt) {
+	case OPT_RAW:
+		opts->raw = true;
+		return true;
+	case OPT_NOHEADINGS:
+		opts->noheadings = true;
+		return true;
+	case OPT_BYTES:
+		opts->bytes = true;
+		return true;
+	case 'o':
+		opts->columns = optarg;
+		return true;
+	default:
+		return false;
+	}
+}
+
+int cmd_dispatch(const char *parent, const struct cmd *cmds, size_t ncmds,
+		 int argc, char **argv, const char *usage)
+{
+	const char *verb;
+
+	/* -j and -q may also stand between the command and its verb. */
+	while (argc > 1 && (strcmp(argv[1], "-j") == 0 || strcmp(argv[1], "--json") == 0 ||
+			    strcmp(argv[1], "-q") == 0 || strcmp(argv[1], "--quiet") == 0)) {
+		if (argv[1][1] == 'j' || argv[1][2] == 'j')
+			sv_globals.json = true;
+		else
+			sv_globals.quiet = true;
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
+	verb = argc > 1 ? argv[1] : NULL;
+	if (verb == NULL)
+		return cmd_usage_error(parent, "missing subcommand");
+	if (strcmp(verb, "-h") == 0 || strcmp(verb, "--help") == 0 ||
+	    strcmp(verb, "help") == 0)
+		return cmd_help(usage);
+	for (size_t i = 0; i < ncmds; i++)
+		if (strcmp(cmds[i].name, verb) == 0)
+			return cmds[i].run(argc - 1, argv + 1);
+	return cmd_usage_error(parent, "unknown subcommand '%s'", verb);
+}

@@ -1,0 +1,53 @@
+#include "err.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int sv_fail(struct sv_err *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->errnum = errnum;
+	err->msg[0] = '\0';
+	err->hint[0] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(err->ctx, sizeof(err->ctx), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int sv_msg(struct sv_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int sv_hint(struct sv_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->hint, sizeof(err->hint), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+const char *sv_err_text(const struct sv_err *err)
+{
+	if (err->msg[0] != '\0')
+		return err->msg;
+	switch (err->errnum) {
+	case SV_EUSAGE:
+		return "invalid argument";
+	case SV_ELIMIT:
+		return "over a size or system limit";
+	case SV_EBUSY:
+		return "busy";
+	default:
+		return strerror(err->errnum);
+	}
+}

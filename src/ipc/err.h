@@ -1,0 +1,42 @@
+/* One error value for the whole core: the errno that describes what went
+ * wrong, the object it concerns, an optional message that replaces
+ * strerror(), and an optional hint for a known pitfall.  The core fills it
+ * and returns -1; only the command layer prints it or maps it to an exit
+ * code. */
+#ifndef SYSVCTL_ERR_H
+#define SYSVCTL_ERR_H
+
+#include <stdarg.h>
+
+/* errno values the core uses for its own conditions, beyond the system's.
+ * They stay clear of real errno numbers (which end below 200 on Linux). */
+enum {
+	SV_EUSAGE = 1000,   /* malformed or out-of-range argument: exit 2 */
+	SV_ELIMIT,          /* a size or system limit: exit 7 */
+	SV_EBUSY,           /* would block, or the timeout ran out: exit 6 */
+};
+
+struct sv_err {
+	int errnum;         /* errno or one of the SV_E* values above */
+	char ctx[160];      /* the object: "shm 0x0000162e (id 5)" */
+	char msg[256];      /* replaces strerror(errnum) when not empty */
+	char hint[256];     /* one "hint:" line when not empty */
+};
+
+/* Record an error: errnum, and the context formatted from fmt.
+ * Clears the message and hint.  Always returns -1. */
+int sv_fail(struct sv_err *err, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Replace the message (default: strerror of errnum).  Returns -1. */
+int sv_msg(struct sv_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Attach a hint line.  Returns -1. */
+int sv_hint(struct sv_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The message to print: msg when set, else strerror(errnum). */
+const char *sv_err_text(const struct sv_err *err);
+
+#endif

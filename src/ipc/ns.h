@@ -1,0 +1,11 @@
+/* Entering another IPC namespace (-N/--ns). */
+#ifndef SYSVCTL_NS_H
+#define SYSVCTL_NS_H
+
+#include "err.h"
+
+/* TARGET is a PID (its /proc/PID/ns/ipc) or a path to an ipc namespace
+ * file.  EPERM (exit 4) without CAP_SYS_ADMIN, ENOENT for a missing one. */
+int sv_ns_enter(const char *target, struct sv_err *err);
+
+#endif

@@ -1,0 +1,70 @@
+/* Naming objects: the REF forms of the contract (KEY, id:ID, path:PATH[:PROJ],
+ * name:TEXT, private), their parsing, and opening an existing object of one
+ * kind by REF. */
+#ifndef SYSVCTL_REF_H
+#define SYSVCTL_REF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/ipc.h>
+
+#include "err.h"
+
+enum sv_kind { SV_SHM, SV_SEM, SV_MQ };
+#define SV_NKINDS 3
+
+/* "shm", "sem" or "mq". */
+const char *sv_kind_name(enum sv_kind kind);
+
+enum sv_ref_form { SV_REF_KEY, SV_REF_ID, SV_REF_PRIVATE };
+
+struct sv_ref {
+	enum sv_ref_form form;
+	key_t key;          /* SV_REF_KEY */
+	int id;             /* SV_REF_ID */
+	const char *text;   /* what the user typed, for messages */
+};
+
+/* Flags for sv_ref_parse. */
+#define SV_REF_ALLOW_PRIVATE 0x1   /* accept "private" (create only) */
+
+/* Parse a REF.  A malformed REF is SV_EUSAGE; a path: whose path does not
+ * exist is ENOENT (exit 3) with a hint. */
+int sv_ref_parse(const char *text, unsigned flags, struct sv_ref *ref,
+		 struct sv_err *err);
+
+/* The key name:TEXT stands for: 32-bit FNV-1a of TEXT's bytes, 0 becomes 1. */
+key_t sv_key_from_name(const char *name);
+
+/* ftok(path, proj) with errors named; proj 1..255. */
+int sv_key_from_path(const char *path, int proj, key_t *key,
+		     struct sv_err *err);
+
+/* An open object: its kind, key and kernel id. */
+struct sv_obj {
+	enum sv_kind kind;
+	key_t key;          /* IPC_PRIVATE (0) when unknown or private */
+	int id;
+};
+
+/* Find an existing object of KIND named by REF.  ENOENT (exit 3) with a
+ * hint when there is none; EACCES when it exists but may not be used. */
+int sv_obj_open(enum sv_kind kind, const struct sv_ref *ref,
+		struct sv_obj *obj, struct sv_err *err);
+
+/* "shm 0x0000162e (id 5)", "sem id 7", "mq 0x0000162e" into buf. */
+const char *sv_obj_describe(const struct sv_obj *obj, char *buf, size_t size);
+
+/* A REF that names no object yet: "shm 0x0000162e" or "shm id 5". */
+const char *sv_ref_describe(enum sv_kind kind, const struct sv_ref *ref,
+			    char *buf, size_t size);
+
+/* Whether an object of KIND uses KEY now. */
+bool sv_key_in_use(enum sv_kind kind, key_t key);
+
+/* A random key from 1 to 0x7fffffff that no object of the kinds in
+ * KIND_MASK (bit 1 << kind) uses now. */
+int sv_key_random_unused(unsigned kind_mask, key_t *key, struct sv_err *err);
+
+#endif

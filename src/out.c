@@ -1,0 +1,472 @@
+#include "out.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <libsmartcols/libsmartcols.h>
+#include <libutil.h>	/* humanize_number, from libbsd-overlay */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define OUT_MAX_COLS 64
+
+struct out_table {
+	struct libscols_table *scols;
+	const struct out_col *cols;
+	size_t ncols;
+	int shown[OUT_MAX_COLS];    /* scols column number, or -1 when hidden */
+	struct out_opts opts;
+	char *name;
+};
+
+/* An out_line is a libsmartcols line whose user data points back to its
+ * table, so a cell's column can be mapped to a shown column. */
+static struct libscols_line *scols_of(struct out_line *line)
+{
+	return (struct libscols_line *)line;
+}
+
+static struct out_table *table_of(struct out_line *line)
+{
+	return scols_line_get_userdata(scols_of(line));
+}
+
+static int find_column(const struct out_col *cols, size_t ncols,
+		       const char *name, size_t len)
+{
+	for (size_t i = 0; i < ncols; i++)
+		if (strlen(cols[i].name) == len &&
+		    strncasecmp(cols[i].name, name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Mark the columns of a comma list as shown, in order, after *nshown. */
+static int show_columns(struct out_table *table, const char *list,
+			int *order, size_t *nshown, struct sv_err *err)
+{
+	const char *p = list;
+
+	while (*p != '\0') {
+		size_t len = strcspn(p, ",");
+		int col = find_column(table->cols, table->ncols, p, len);
+
+		if (col < 0) {
+			sv_fail(err, SV_EUSAGE, "-o");
+			sv_msg(err, "unknown column '%.*s'", (int)len, p);
+			return sv_hint(err, "'-o help' lists the columns");
+		}
+		if (*nshown >= OUT_MAX_COLS) {
+			sv_fail(err, SV_EUSAGE, "-o");
+			return sv_msg(err, "too many columns");
+		}
+		order[(*nshown)++] = col;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+static int choose_columns(struct out_table *table, const char *default_columns,
+			  int *order, size_t *nshown, struct sv_err *err)
+{
+	const char *asked = table->opts.columns;
+
+	*nshown = 0;
+	if (asked == NULL || asked[0] == '+')
+		if (show_columns(table, default_columns, order, nshown, err) != 0)
+			return -1;
+	if (asked != NULL) {
+		if (asked[0] == '+')
+			asked++;
+		if (asked[0] == '\0') {
+			sv_fail(err, SV_EUSAGE, "-o");
+			return sv_msg(err, "empty column list");
+		}
+		if (show_columns(table, asked, order, nshown, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* JSON keys are the header in lower case with '-' as '_' (libsmartcols
+ * lowers the case itself). */
+static void json_key(const char *name, char *key, size_t size)
+{
+	size_t i;
+
+	for (i = 0; name[i] != '\0' && i + 1 < size; i++)
+		key[i] = name[i] == '-' ? '_' : name[i];
+	key[i] = '\0';
+}
+
+static int scols_json_type(enum out_type type)
+{
+	switch (type) {
+	case OUT_NUM:
+	case OUT_SIZE:
+	case OUT_TIME:
+		return SCOLS_JSON_NUMBER;
+	case OUT_BOOL:
+		return SCOLS_JSON_BOOLEAN;
+	case OUT_STR:
+	case OUT_MODE:
+		break;
+	}
+	return SCOLS_JSON_STRING;
+}
+
+static int add_column(struct out_table *table, int col, struct sv_err *err)
+{
+	const struct out_col *desc = &table->cols[col];
+	char header[64];
+	int flags = desc->type == OUT_NUM || desc->type == OUT_SIZE ? SCOLS_FL_RIGHT : 0;
+	struct libscols_column *column;
+
+	if (table->opts.json)
+		json_key(desc->name, header, sizeof(header));
+	else
+		snprintf(header, sizeof(header), "%s", desc->name);
+	column = scols_table_new_column(table->scols, header, desc->width, flags);
+	if (column == NULL)
+		return sv_fail(err, ENOMEM, "output");
+	scols_column_set_json_type(column, scols_json_type(desc->type));
+	return 0;
+}
+
+struct out_table *out_table_new(const char *name, const struct out_col *cols,
+				size_t ncols, const char *default_columns,
+				const struct out_opts *opts, struct sv_err *err)
+{
+	struct out_table *table = calloc(1, sizeof(*table));
+	int order[OUT_MAX_COLS];
+	size_t nshown;
+
+	if (table == NULL || (table->name = strdup(name)) == NULL ||
+	    (table->scols = scols_new_table()) == NULL) {
+		sv_fail(err, ENOMEM, "output");
+		out_table_free(table);
+		return NULL;
+	}
+	table->cols = cols;
+	table->ncols = ncols < OUT_MAX_COLS ? ncols : OUT_MAX_COLS;
+	table->opts = *opts;
+	for (size_t i = 0; i < OUT_MAX_COLS; i++)
+		table->shown[i] = -1;
+	if (choose_columns(table, default_columns, order, &nshown, err) != 0) {
+		out_table_free(table);
+		return NULL;
+	}
+	scols_table_set_name(table->scols, name);
+	scols_table_enable_json(table->scols, opts->json);
+	scols_table_enable_raw(table->scols, opts->raw);
+	scols_table_enable_noheadings(table->scols, opts->noheadings);
+	for (size_t i = 0; i < nshown; i++) {
+		if (add_column(table, order[i], err) != 0) {
+			out_table_free(table);
+			return NULL;
+		}
+		table->shown[order[i]] = (int)i;
+	}
+	return table;
+}
+
+void out_table_free(struct out_table *table)
+{
+	if (table == NULL)
+		return;
+	scols_unref_table(table->scols);
+	free(table->name);
+	free(table);
+}
+
+bool out_wants(const struct out_table *table, size_t col)
+{
+	return col < table->ncols && table->shown[col] >= 0;
+}
+
+struct out_line *out_line_new(struct out_table *table)
+{
+	struct libscols_line *line = scols_table_new_line(table->scols, NULL);
+
+	if (line == NULL)
+		return NULL;
+	scols_line_set_userdata(line, table);
+	return (struct out_line *)line;
+}
+
+void out_set_str(struct out_line *line, size_t col, const char *text)
+{
+	struct out_table *table = table_of(line);
+
+	if (out_wants(table, col))
+		scols_line_set_data(scols_of(line), (size_t)table->shown[col], text);
+}
+
+void out_set_num(struct out_line *line, size_t col, long long value)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%lld", value);
+	out_set_str(line, col, text);
+}
+
+static void set_human_size(struct out_line *line, size_t col, uint64_t bytes)
+{
+	char text[16];
+
+	if (bytes > INT64_MAX ||
+	    humanize_number(text, 6, (int64_t)bytes, "", HN_AUTOSCALE,
+			    HN_NOSPACE | HN_DECIMAL) < 0)
+		snprintf(text, sizeof(text), "%llu", (unsigned long long)bytes);
+	out_set_str(line, col, text);
+}
+
+void out_set_u64(struct out_line *line, size_t col, uint64_t value)
+{
+	char text[32];
+
+	if (table_of(line)->cols[col].type == OUT_SIZE && !table_of(line)->opts.bytes &&
+	    !table_of(line)->opts.json) {
+		set_human_size(line, col, value);
+		return;
+	}
+	snprintf(text, sizeof(text), "%llu", (unsigned long long)value);
+	out_set_str(line, col, text);
+}
+
+void out_set_bool(struct out_line *line, size_t col, bool value)
+{
+	if (table_of(line)->opts.json)
+		out_set_str(line, col, value ? "true" : "false");
+	else
+		out_set_str(line, col, value ? "yes" : "no");
+}
+
+void out_set_mode(struct out_line *line, size_t col, mode_t mode)
+{
+	char text[8];
+
+	snprintf(text, sizeof(text), "%04o", (unsigned)(mode & 07777));
+	out_set_str(line, col, text);
+}
+
+void out_set_time(struct out_line *line, size_t col, time_t when)
+{
+	char text[32];
+	struct tm tm;
+
+	if (!out_wants(table_of(line), col))
+		return;
+	if (when == 0) {    /* never: null in JSON, "-" in a table */
+		if (!table_of(line)->opts.json)
+			out_set_str(line, col, "-");
+		return;
+	}
+	if (table_of(line)->opts.json) {
+		out_set_num(line, col, (long long)when);
+		return;
+	}
+	if (localtime_r(&when, &tm) == NULL ||
+	    strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+		snprintf(text, sizeof(text), "%lld", (long long)when);
+	out_set_str(line, col, text);
+}
+
+/* libsmartcols prints one JSON document per table, {"NAME": [...]}.  The
+ * contract wants several tables in one document, flat objects and NDJSON,
+ * so those are cut out of its documents here.  Its output is valid JSON in
+ * which every string is escaped, so the only braces and brackets outside
+ * strings that these cuts look for are the document's own:
+ * - members(): the text inside the outer braces, '"NAME": [...]';
+ * - the first '[' and the last ']' enclose the list of objects. */
+static char *table_json(struct out_table *table)
+{
+	char *doc = NULL;
+
+	if (scols_print_table_to_string(table->scols, &doc) != 0)
+		return NULL;
+	return doc;
+}
+
+static void trim_span(const char **start, const char **end)
+{
+	while (*start < *end && isspace((unsigned char)**start))
+		(*start)++;
+	while (*end > *start && isspace((unsigned char)(*end)[-1]))
+		(*end)--;
+}
+
+/* The members of a document: between its first '{' and its last '}'. */
+static int members(const char *doc, const char **start, const char **end)
+{
+	*start = strchr(doc, '{');
+	*end = strrchr(doc, '}');
+	if (*start == NULL || *end == NULL || *end <= *start)
+		return -1;
+	(*start)++;
+	trim_span(start, end);
+	return 0;
+}
+
+/* The only object of a one-line document: between '[' and the last ']'. */
+static int only_object(const char *doc, const char **start, const char **end)
+{
+	*start = strchr(doc, '[');
+	*end = strrchr(doc, ']');
+	if (*start == NULL || *end == NULL || *end <= *start)
+		return -1;
+	(*start)++;
+	trim_span(start, end);
+	return *start < *end && **start == '{' && (*end)[-1] == '}' ? 0 : -1;
+}
+
+static int print_json_tables(struct out_table *const *tables, size_t n)
+{
+	int rc = 0;
+
+	fputs("{\n   ", stdout);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		char *doc = table_json(tables[i]);
+		const char *start, *end;
+
+		if (doc == NULL || members(doc, &start, &end) != 0)
+			rc = -1;
+		else
+			printf("%s%.*s", i ? ",\n   " : "", (int)(end - start), start);
+		free(doc);
+	}
+	fputs("\n}\n", stdout);
+	return rc;
+}
+
+int out_print_tables(struct out_table *const *tables, size_t n)
+{
+	if (n > 0 && tables[0]->opts.json)
+		return print_json_tables(tables, n);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			fputc('\n', stdout);
+		fflush(stdout);
+		if (scols_print_table(tables[i]->scols) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Print an object cut out of a list with the list's indentation removed:
+ * its closing brace stands at the indentation every line loses. */
+static void print_dedented(const char *start, const char *end)
+{
+	const char *last_newline = end;
+	size_t indent = 0;
+
+	while (last_newline > start && *--last_newline != '\n')
+		;
+	if (*last_newline == '\n')
+		indent = strspn(last_newline + 1, " ");
+	while (start < end) {
+		const char *newline = memchr(start, '\n', (size_t)(end - start));
+		const char *stop = newline ? newline + 1 : end;
+
+		fwrite(start, 1, (size_t)(stop - start), stdout);
+		start = stop;
+		for (size_t i = 0; i < indent && start < end && *start == ' '; i++)
+			start++;
+	}
+}
+
+int out_print_object(struct out_table *table, struct out_table *nested)
+{
+	char *doc, *nested_doc = NULL;
+	const char *start, *end, *nested_start, *nested_end;
+	int rc = -1;
+
+	if (!table->opts.json) {
+		struct out_table *both[2] = { table, nested };
+
+		return out_print_tables(both, nested ? 2 : 1);
+	}
+	doc = table_json(table);
+	if (doc == NULL || only_object(doc, &start, &end) != 0)
+		goto out;
+	if (nested == NULL) {
+		print_dedented(start, end);
+		fputc('\n', stdout);
+		rc = 0;
+		goto out;
+	}
+	nested_doc = table_json(nested);
+	if (nested_doc == NULL || members(nested_doc, &nested_start, &nested_end) != 0)
+		goto out;
+	/* Drop the object's closing brace, add the list as its last member. */
+	end--;
+	trim_span(&start, &end);
+	print_dedented(start, end);
+	printf(",\n   %.*s\n}\n", (int)(nested_end - nested_start), nested_start);
+	rc = 0;
+out:
+	free(doc);
+	free(nested_doc);
+	return rc;
+}
+
+/* Print OBJECT on one line: libsmartcols escapes every control character
+ * inside strings, so each raw newline and the indentation after it are
+ * layout only. */
+static void print_compact(const char *start, const char *end)
+{
+	while (start < end) {
+		const char *newline = memchr(start, '\n', (size_t)(end - start));
+		const char *stop = newline ? newline : end;
+
+		fwrite(start, 1, (size_t)(stop - start), stdout);
+		if (newline == NULL)
+			break;
+		start = newline + 1;
+		while (start < end && *start == ' ')
+			start++;
+	}
+	fputc('\n', stdout);
+}
+
+int out_print_ndjson(struct out_table *table)
+{
+	char *doc = table_json(table);
+	const char *start, *end;
+
+	if (doc == NULL)
+		return -1;
+	if (members(doc, &start, &end) == 0) {
+		/* start..end is '"NAME": [ {...},{...} ]': print each object. */
+		const char *p = strchr(start, '[');
+		int depth = 0;
+		bool in_string = false;
+		const char *object = NULL;
+
+		for (p = p ? p + 1 : end; p < end; p++) {
+			if (in_string) {
+				if (*p == '\\')
+					p++;
+				else if (*p == '"')
+					in_string = false;
+			} else if (*p == '"') {
+				in_string = true;
+			} else if (*p == '{' && depth++ == 0) {
+				object = p;
+			} else if (*p == '}' && --depth == 0 && object != NULL) {
+				print_compact(object, p + 1);
+			}
+		}
+	}
+	free(doc);
+	scols_table_remove_lines(table->scols);
+	return 0;
+}
+
+void out_print_columns(FILE *stream, const struct out_col *cols, size_t ncols)
+{
+	for (size_t i = 0; i < ncols; i++)
+		fprintf(stream, "%14s  %s\n", cols[i].name, cols[i].help);
+}

@@ -1,0 +1,82 @@
+/* The output layer: every table and every JSON document sysvctl prints.
+ * A command describes its columns once (struct out_col) and fills lines;
+ * the text table (aligned, --raw, --noheadings, -o) and the typed JSON come
+ * from that one description, through libsmartcols. */
+#ifndef SYSVCTL_OUT_H
+#define SYSVCTL_OUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "ipc/err.h"
+
+enum out_type {
+	OUT_STR,    /* JSON string */
+	OUT_NUM,    /* JSON number; empty cell is null */
+	OUT_SIZE,   /* bytes: JSON number; text human-readable unless --bytes */
+	OUT_BOOL,   /* JSON true/false; text yes/no */
+	OUT_MODE,   /* JSON string "0600"; text 0600 */
+	OUT_TIME,   /* epoch seconds: JSON number or null (never); text local time or "-" */
+};
+
+struct out_col {
+	const char *name;   /* header, "USED-BYTES"; JSON key "used_bytes" */
+	enum out_type type;
+	double width;       /* libsmartcols width hint: <1 a fraction of the terminal */
+	const char *help;   /* one line for "-o help" */
+};
+
+struct out_opts {
+	bool json;
+	bool raw;
+	bool noheadings;
+	bool bytes;             /* sizes in bytes, not human-readable */
+	const char *columns;    /* -o list; "+A,B" adds to the default; NULL: default */
+};
+
+struct out_table;
+struct out_line;
+
+/* A table named NAME (its JSON key) over the columns COLS, of which
+ * DEFAULT_COLUMNS (a comma list) are shown unless opts->columns says
+ * otherwise.  An unknown column is SV_EUSAGE. */
+struct out_table *out_table_new(const char *name, const struct out_col *cols,
+				size_t ncols, const char *default_columns,
+				const struct out_opts *opts, struct sv_err *err);
+void out_table_free(struct out_table *table);
+
+/* Whether column COL is shown: lets a command skip costly work. */
+bool out_wants(const struct out_table *table, size_t col);
+
+/* A new line at the end of the table; NULL only when out of memory. */
+struct out_line *out_line_new(struct out_table *table);
+
+/* Fill one cell of a line; cells of columns not shown are ignored.  A cell
+ * never set is empty (null in JSON). */
+void out_set_str(struct out_line *line, size_t col, const char *text);
+void out_set_num(struct out_line *line, size_t col, long long value);
+void out_set_u64(struct out_line *line, size_t col, uint64_t value);
+void out_set_bool(struct out_line *line, size_t col, bool value);
+void out_set_mode(struct out_line *line, size_t col, mode_t mode);
+void out_set_time(struct out_line *line, size_t col, time_t when);
+
+/* Print N tables: as text one after the other with a blank line between
+ * them; as JSON one document with one key per table (empty tables too). */
+int out_print_tables(struct out_table *const *tables, size_t n);
+
+/* Print the only line of TABLE as one flat JSON object, with NESTED's lines
+ * (when not NULL) as a list under NESTED's name; as text, both tables. */
+int out_print_object(struct out_table *table, struct out_table *nested);
+
+/* Print each line of TABLE as one compact JSON object on its own line
+ * (NDJSON), then drop the lines so the table can be filled again. */
+int out_print_ndjson(struct out_table *table);
+
+/* "-o help": the column names and their help, one a line. */
+void out_print_columns(FILE *stream, const struct out_col *cols, size_t ncols);
+
+#endif
