@@ -186,6 +186,11 @@ bool out_wants(const struct out_table *table, size_t col)
 	return col < table->ncols && table->shown[col] >= 0;
 }
 
+bool out_wants_line(struct out_line *line, size_t col)
+{
+	return out_wants(table_of(line), col);
+}
+
 struct out_line *out_line_new(struct out_table *table)
 {
 	struct libscols_line *line = scols_table_new_line(table->scols, NULL);

@@ -52,6 +52,9 @@ void out_table_free(struct out_table *table);
 /* Whether column COL is shown: lets a command skip costly work. */
 bool out_wants(const struct out_table *table, size_t col);
 
+/* The same for the table a line belongs to. */
+bool out_wants_line(struct out_line *line, size_t col);
+
 /* A new line at the end of the table; NULL only when out of memory. */
 struct out_line *out_line_new(struct out_table *table);
 

@@ -261,3 +261,38 @@ int sv_key_random_unused(unsigned kind_mask, key_t *key, struct sv_err *err)
 	}
 	return sv_fail(err, EAGAIN, "key gen");
 }
+
+int sv_obj_remove(const struct sv_obj *obj, unsigned long *still_attached,
+		  struct sv_err *err)
+{
+	struct shmid_ds shm;
+	char what[64];
+	int rc = -1;
+
+	if (still_attached != NULL)
+		*still_attached = 0;
+	switch (obj->kind) {
+	case SV_SHM:
+		rc = shmctl(obj->id, IPC_RMID, NULL);
+		/* After IPC_RMID an attached segment lives on, keyless: its
+		 * attach count says whether it is gone or only marked. */
+		if (rc == 0 && still_attached != NULL &&
+		    shmctl(obj->id, IPC_STAT, &shm) == 0)
+			*still_attached = shm.shm_nattch;
+		break;
+	case SV_SEM:
+		rc = semctl(obj->id, 0, IPC_RMID);
+		break;
+	case SV_MQ:
+		rc = msgctl(obj->id, IPC_RMID, NULL);
+		break;
+	}
+	if (rc == 0)
+		return 0;
+	if (errno == EINVAL || errno == EIDRM)
+		errno = ENOENT;     /* removed by someone else meanwhile */
+	sv_fail(err, errno, "%s", sv_obj_describe(obj, what, sizeof(what)));
+	if (errno == EPERM)
+		sv_hint(err, "only the owner, the creator or root may remove it");
+	return -1;
+}

@@ -60,6 +60,12 @@ const char *sv_obj_describe(const struct sv_obj *obj, char *buf, size_t size);
 const char *sv_ref_describe(enum sv_kind kind, const struct sv_ref *ref,
 			    char *buf, size_t size);
 
+/* Remove an object (IPC_RMID).  A shared memory segment still attached is
+ * only marked for removal: *still_attached (may be NULL) says how many
+ * processes hold it then, else 0. */
+int sv_obj_remove(const struct sv_obj *obj, unsigned long *still_attached,
+		  struct sv_err *err);
+
 /* Whether an object of KIND uses KEY now. */
 bool sv_key_in_use(enum sv_kind kind, key_t key);
 
