@@ -191,7 +191,7 @@ race() {
 		track_pid "$holder"
 		wait_until equals 0 sem_value "$K1"
 		kill -9 "$holder"
-		wait "$holder" || true
+		wait "$holder" 2>/dev/null || true
 		[ "$(sem_value "$K1")" = 1 ]
 	done
 	echo "# 10 holders killed, the value came back to 1 each time"
@@ -214,13 +214,13 @@ race() {
 		wait_until equals 1 sem_ncnt "$K1"
 		[ "$(wc -l < "$log")" -eq $((i - 1)) ]
 		kill -9 "$holder"
-		wait "$holder" || true
+		wait "$holder" 2>/dev/null || true
 		wait_until equals "$i" eval 'wc -l < "$log"'
 		[ "$(sem_value "$K1")" = 0 ]
 		holder=$waiter
 	done
 	kill -9 "$holder"
-	wait "$holder" || true
+	wait "$holder" 2>/dev/null || true
 	[ "$(sem_value "$K1")" = 1 ]
 	[ "$(seq 1 10)" = "$(cat "$log")" ]
 }
@@ -243,7 +243,7 @@ race() {
 		wait_until equals 1 sem_zcnt "$K1"
 		for ((i = 0; i < 3; i++)); do
 			kill -9 "${pids[i]}"
-			wait "${pids[i]}" || true
+			wait "${pids[i]}" 2>/dev/null || true
 			[ "$(sem_value "$K1")" = $((2 - i)) ]
 		done
 		wait "$zwaiter"
@@ -258,6 +258,6 @@ race() {
 	track_pid "$holder"
 	wait_until equals 1 sem_value "$K1"
 	kill -9 "$holder"
-	wait "$holder" || true
+	wait "$holder" 2>/dev/null || true
 	[ "$(sem_value "$K1")" = 0 ]
 }
