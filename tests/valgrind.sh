@@ -118,7 +118,9 @@ if built sem; then
 	vg 0 sem set "$K2" 5 -i 2
 	vg 6 sem acquire "$K2" -i 1 -d 3 --nowait
 	vg 6 sem acquire "$K2" -i 1 -d 3 -t 0.05
-	vg 0 sem z "$K2" -i 1 --nowait -q
+	vg 6 sem z "$K2" -i 1 --nowait
+	vg 0 sem set "$K2" 0 -i 1
+	vg 0 sem z "$K2" -i 1 -t 1
 	vg 0 sem stat "$K2"
 	vg 0 --json sem stat "$K2"
 	vg 0 sem run "$K2" -- true
