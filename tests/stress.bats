@@ -262,3 +262,33 @@ race() {
 	wait "$holder" 2>/dev/null || true
 	[ "$(sem_value "$K1")" = 0 ]
 }
+
+@test "a waiter killed while it waits leaves the lock as it was (130, 143)" {
+	needs sem
+	"$SYSVCTL" sem create "$K1" -v 0 >/dev/null
+	for sig in INT TERM KILL INT TERM KILL; do
+		# Background jobs start with SIGINT ignored: perl puts back the
+		# default, as in an interactive shell.
+		perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die' \
+			"$SYSVCTL" sem run "$K1" -t 60 -- true &
+		waiter=$!
+		track_pid "$waiter"
+		wait_until equals 1 sem_ncnt "$K1"
+		kill -s "$sig" "$waiter"
+		status=0
+		wait "$waiter" 2>/dev/null || status=$?
+		case $sig in
+		INT) [ "$status" -eq 130 ] ;;
+		TERM) [ "$status" -eq 143 ] ;;
+		KILL) [ "$status" -eq 137 ] ;;
+		esac
+		[ "$(sem_ncnt "$K1")" = 0 ]
+		[ "$(sem_value "$K1")" = 0 ]
+	done
+	# The lock still works: released, it is taken at once.
+	"$SYSVCTL" sem release "$K1"
+	run "$SYSVCTL" sem run "$K1" --nowait -- echo taken
+	assert_success
+	assert_output taken
+	[ "$(sem_value "$K1")" = 1 ]
+}
