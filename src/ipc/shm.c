@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +17,10 @@
 /* The first buffer for staging a stream; it doubles from there. */
 #define SV_STAGE_START (64u * 1024u)
 
+/* Below this, faulting pages in one by one costs less than asking for
+ * them all at once. */
+#define SV_PREFAULT_MIN (256u * 1024u)
+
 typedef unsigned long long ull;
 
 uint64_t sv_shm_page_size(void)
@@ -23,6 +28,22 @@ uint64_t sv_shm_page_size(void)
 	long page = sysconf(_SC_PAGESIZE);
 
 	return page > 0 ? (uint64_t)page : 4096;
+}
+
+/* Map the pages of [addr, addr + len) in one call before copying through
+ * them: a fresh attach has no page table entries, and taking one fault
+ * per page doubles the time of a large copy.  Only a speed-up: on a kernel
+ * without MADV_POPULATE_* (before 5.14) the faults happen as before. */
+static void prefault(void *addr, uint64_t len, bool for_write)
+{
+	uintptr_t page = (uintptr_t)sv_shm_page_size();
+	uintptr_t start = (uintptr_t)addr & ~(page - 1);
+	uintptr_t end = ((uintptr_t)addr + len + page - 1) & ~(page - 1);
+
+	if (len < SV_PREFAULT_MIN)
+		return;
+	madvise((void *)start, end - start,
+		for_write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
 }
 
 static int create_failed(const struct sv_ref *ref,
@@ -293,6 +314,7 @@ int sv_shm_write_bytes(struct sv_shm_map *map, uint64_t offset,
 	if (len > room)
 		return no_room(map, offset, len + (framed ? SV_SHM_FRAME_HEADER : 0),
 			       false, err);
+	prefault(payload_at(map, offset, framed), len, true);
 	memcpy(payload_at(map, offset, framed), data, len);
 	if (framed)
 		put_frame_length(map, offset, len);
@@ -327,6 +349,7 @@ static int write_regular(struct sv_shm_map *map, uint64_t offset, int fd,
 			       file_left + (framed ? SV_SHM_FRAME_HEADER : 0),
 			       false, err);
 	dest = payload_at(map, offset, framed);
+	prefault(dest, file_left, true);
 	while (done < file_left) {
 		uint64_t want = file_left - done;
 		ssize_t got = read(fd, dest + done, want > SV_IO_CHUNK ? SV_IO_CHUNK : want);
@@ -365,6 +388,7 @@ static int stage_stream(int fd, size_t limit, struct stage *stage)
 			grown = realloc(stage->buf, cap);
 			if (grown == NULL)
 				return -1;
+			prefault(grown + stage->cap, cap - stage->cap, true);
 			stage->buf = grown;
 			stage->cap = cap;
 		}
@@ -400,6 +424,7 @@ static int write_stream(struct sv_shm_map *map, uint64_t offset, int fd,
 			     room + (framed ? SV_SHM_FRAME_HEADER : 0), true, err);
 	} else {
 		rc = 0;
+		prefault(payload_at(map, offset, framed), stage.len, true);
 		if (stage.len > 0)
 			memcpy(payload_at(map, offset, framed), stage.buf, stage.len);
 		if (framed)
@@ -480,6 +505,7 @@ int sv_shm_copy_out(const struct sv_shm_map *map, uint64_t start,
 {
 	const unsigned char *src = map->addr + start;
 
+	prefault(map->addr + start, count, false);
 	while (count > 0) {
 		ssize_t put = write(fd, src, count > SV_IO_CHUNK ? SV_IO_CHUNK : count);
 
