@@ -307,6 +307,21 @@ time.sleep(60)' "$1" >"$BATS_TEST_TMPDIR/hold.out" &
 	assert_failure 2
 }
 
+@test "framed write from a file stdin round trips" {
+	printf 'file\0data' >"$BATS_TEST_TMPDIR/in"
+	sysvctl shm create "$K1" -s 32
+	sysvctl shm write "$K1" --framed -o 3 <"$BATS_TEST_TMPDIR/in"
+	[ "$(sysvctl shm read "$K1" -o 3 -n 4 | od -An -tu4 | tr -d ' ')" = "9" ]
+	sysvctl shm read "$K1" -o 3 --framed | cmp - "$BATS_TEST_TMPDIR/in"
+}
+
+@test "create --exist-ok prints the id of a segment another user may not read" {
+	id=$(sysvctl shm create "$K1" -s 8 -m 600)
+	run as_nobody "$SYSVCTL" shm create "$K1" --exist-ok
+	assert_success
+	assert_output "$id"
+}
+
 @test "read --framed with -n is exit 2" {
 	sysvctl shm create "$K1" -s 16
 	run sysvctl shm read "$K1" --framed -n 3
@@ -506,4 +521,17 @@ sys.stdout.write(m.read(n, offset=4).decode())' "$K1"
 	run sysvctl shm create "$K1" -s 1X
 	assert_failure 2
 	[ -z "$(ipcs_id shm "$K1")" ]
+}
+
+@test "many write --create at once on a new key make one segment" {
+	for i in $(seq 20); do
+		sysvctl shm write "$K1" --create -s 64 -o "$i" x &
+	done
+	fails=0
+	for job in $(jobs -p); do
+		wait "$job" || fails=$((fails + 1))
+	done
+	[ "$fails" = 0 ]
+	[ "$(ipcs -m | grep -ci "^$K1 ")" = 1 ]
+	[ "$(sysvctl shm read "$K1" -o 1 -n 20)" = "xxxxxxxxxxxxxxxxxxxx" ]
 }

@@ -88,20 +88,19 @@ static const char create_usage[] =
 	"  -h, --help        this help\n";
 
 /* Warn when an existing segment opened by create --exist-ok does not have
- * the size create would have given it. */
-static int warn_other_size(const struct sv_obj *obj, uint64_t asked)
+ * the size create would have given it.  A segment whose mode hides its
+ * size from us is still opened: what we may do with it is its mode's
+ * business, not create's. */
+static void warn_other_size(const struct sv_obj *obj, uint64_t asked)
 {
 	struct sv_shm_info info;
 	struct sv_err err;
 	char what[64];
 
-	if (sv_shm_stat(obj, &info, &err) != 0)
-		return cmd_fail(&err);
-	if (info.size != asked)
+	if (sv_shm_stat(obj, &info, &err) == 0 && info.size != asked)
 		cmd_warn("%s already exists with %llu bytes, not the %llu asked for",
 			 sv_obj_describe(obj, what, sizeof(what)),
 			 (ull)info.size, (ull)asked);
-	return EXIT_OK;
 }
 
 static int shm_create(int argc, char **argv)
@@ -151,8 +150,8 @@ static int shm_create(int argc, char **argv)
 		code = sv_shm_create(&ref, &spec, &obj, &err);
 	if (code != 0)
 		return cmd_fail(&err);
-	if (!created && (code = warn_other_size(&obj, spec.size)) != EXIT_OK)
-		return code;
+	if (!created)
+		warn_other_size(&obj, spec.size);
 	if (sv_globals.json)
 		return print_stat(&obj, &json_opts);
 	printf("%d\n", obj.id);
