@@ -133,6 +133,12 @@ time.sleep(60)' "$1" >"$BATS_TEST_TMPDIR/hold.out" &
 	[ "$(sysvctl shm read "$K1" -n 6)" = "456789" ]
 }
 
+@test "write from a /proc file that says it is empty writes its content" {
+	sysvctl shm create "$K1" -s 64
+	sysvctl shm write "$K1" </proc/sys/kernel/ostype
+	[ "$(sysvctl shm read "$K1" -n 6 | od -An -c | tr -d ' ')" = 'Linux\n' ]
+}
+
 @test "write and read at an offset" {
 	sysvctl shm create "$K1" -s 16
 	sysvctl shm write "$K1" -o 10 hello
@@ -433,6 +439,13 @@ time.sleep(60)' "$1" >"$BATS_TEST_TMPDIR/hold.out" &
 	assert_failure 3
 	[ "${stderr_lines[0]}" = "sysvctl: shm $K1: no such shared memory segment" ]
 	[ -z "$(ipcs_id shm "$K2")" ]
+}
+
+@test "rm of a path: whose file is gone counts as missing" {
+	sysvctl shm create "$K1"
+	run --separate-stderr sysvctl shm rm path:/no/such/file "$K1"
+	assert_failure 3
+	[ -z "$(ipcs_id shm "$K1")" ]
 }
 
 @test "rm with a malformed REF removes nothing, exit 2" {

@@ -474,14 +474,16 @@ static const char rm_usage[] =
 	"  -q, --quiet    no warnings\n"
 	"  -h, --help     this help\n";
 
-static int remove_one(const struct sv_ref *ref)
+static int remove_one(const char *text)
 {
 	unsigned long attached;
+	struct sv_ref ref;
 	struct sv_obj obj;
 	struct sv_err err;
 	char what[64];
 
-	if (sv_obj_open(SV_SHM, ref, &obj, &err) != 0 ||
+	if (sv_ref_parse(text, 0, &ref, &err) != 0 ||
+	    sv_obj_open(SV_SHM, &ref, &obj, &err) != 0 ||
 	    sv_obj_remove(&obj, &attached, &err) != 0)
 		return cmd_fail(&err);
 	if (attached > 0)
@@ -498,23 +500,24 @@ static int shm_rm(int argc, char **argv)
 		CMD_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct sv_ref refs[argc > 0 ? argc : 1];
+	struct sv_ref ref;
 	struct sv_err err;
-	int opt, code, nrefs, first_failure = EXIT_OK;
+	int opt, code, first_failure = EXIT_OK;
 
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts, NULL)) != -1)
 		if (cmd_common_opt(opt, argv, "shm rm", rm_usage, &code))
 			return code;
-	nrefs = argc - optind;
-	if (!cmd_nargs_ok(nrefs, 1, -1, "shm rm", &code))
+	if (!cmd_nargs_ok(argc - optind, 1, -1, "shm rm", &code))
 		return code;
-	/* Every REF is checked before anything is removed. */
-	for (int i = 0; i < nrefs; i++)
-		if (sv_ref_parse(argv[optind + i], 0, &refs[i], &err) != 0)
+	/* A malformed REF stops everything before anything is removed; a
+	 * path: whose file is gone names no segment, like a missing key. */
+	for (int i = optind; i < argc; i++)
+		if (sv_ref_parse(argv[i], 0, &ref, &err) != 0 &&
+		    err.errnum == SV_EUSAGE)
 			return cmd_fail(&err);
-	for (int i = 0; i < nrefs; i++) {
-		code = remove_one(&refs[i]);
+	for (int i = optind; i < argc; i++) {
+		code = remove_one(argv[i]);
 		if (first_failure == EXIT_OK)
 			first_failure = code;
 	}

@@ -440,10 +440,11 @@ int sv_shm_write_fd(struct sv_shm_map *map, uint64_t offset, int fd,
 	struct stat st;
 	off_t pos;
 
+	/* Files of /proc say they are empty and are not: a regular file that
+	 * seems to have nothing left is read as a stream. */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (pos = lseek(fd, 0, SEEK_CUR)) >= 0)
-		return write_regular(map, offset, fd,
-				     st.st_size > pos ? (uint64_t)(st.st_size - pos) : 0,
+	    (pos = lseek(fd, 0, SEEK_CUR)) >= 0 && st.st_size > pos)
+		return write_regular(map, offset, fd, (uint64_t)(st.st_size - pos),
 				     framed, err);
 	return write_stream(map, offset, fd, framed, err);
 }
