@@ -75,6 +75,7 @@ time.sleep(60)' "$1" >"$BATS_TEST_TMPDIR/hold.out" &
 
 @test "create above kernel.shmmax is exit 7 naming the limit" {
 	# In a private IPC namespace, whose shmmax is its own to lower.
+	unshare --ipc true 2>/dev/null || skip "needs unshare --ipc (root)"
 	run --separate-stderr unshare --ipc sh -c \
 		'echo 4096 > /proc/sys/kernel/shmmax && exec "$0" shm create "$1" -s 8K' \
 		"$SYSVCTL" "$K1"
