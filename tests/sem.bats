@@ -78,6 +78,12 @@ hint: pass --exist-ok to use it, or remove it with 'sysvctl sem rm $K1'" ]
 	[ "$stderr" = "sysvctl: warning: sem $K1 (id $output) exists with 2 semaphores, not 3" ]
 }
 
+@test "create --json prints the id as an object" {
+	run sysvctl sem create "$K1" --json
+	assert_success
+	[ "$(jq -c . <<<"$output")" = "{\"id\":$(ipcs_id sem "$K1")}" ]
+}
+
 @test "create private prints an id that id: addresses" {
 	run sysvctl sem create private -v 4
 	assert_success
@@ -177,10 +183,32 @@ hint: create it with 'sysvctl sem create $K1' or pass --create" ]
 	assert_output "3"
 }
 
-@test "-v without --create is exit 2" {
+@test "-v or -m without --create is exit 2" {
 	sysvctl sem create "$K1"
 	run sysvctl sem acquire "$K1" -v 3
 	assert_failure 2
+	run sysvctl sem run "$K1" -m 600 -- true
+	assert_failure 2
+	run sysvctl sem get "$K1"
+	assert_output "1"
+}
+
+@test "acquire --create -m sets the mode of the new set" {
+	sysvctl sem acquire "$K1" --create -m 640 -v 2
+	run sysvctl --json sem stat "$K1"
+	[ "$(jq -c '[.mode, .semaphores[0].value]' <<<"$output")" = '["0640",1]' ]
+}
+
+@test "a set whose mode keeps others out is exit 4 for them" {
+	sysvctl sem create "$K1" -m 604
+	run as_nobody "$SYSVCTL" sem acquire "$K1" --nowait
+	assert_failure 4
+	run as_nobody "$SYSVCTL" sem get "$K1"
+	assert_success
+	assert_output "1"
+	sysvctl sem create "$K2" -m 600
+	run as_nobody "$SYSVCTL" sem stat "$K2"
+	assert_failure 4
 }
 
 @test "z returns at once on zero and is exit 6 otherwise with --nowait or -t" {
@@ -252,6 +280,13 @@ hint: create it with 'sysvctl sem create $K1' or pass --create" ]
 3"
 }
 
+@test "stat -o help lists the columns of both tables" {
+	run sysvctl sem stat -o help
+	assert_success
+	assert_line --regexp "^ *OTIME "
+	assert_line --regexp "^ *NCNT "
+}
+
 @test "stat --json is one flat object with a semaphores list" {
 	id=$(sysvctl sem create "$K1" -n 2 -v 3)
 	sysvctl sem acquire "$K1" -i 1
@@ -290,6 +325,37 @@ hint: create it with 'sysvctl sem create $K1' or pass --create" ]
 	run sysvctl sem get "$K1"
 	assert_output "1"
 	run sysvctl sem stat "$K1" -o ncnt --noheadings --raw
+	assert_output "0"
+}
+
+@test "a SIGINT the caller ignores does not end the wait" {
+	sysvctl sem create "$K1" -v 0
+	# A background job of a script starts with SIGINT ignored.
+	"$SYSVCTL" sem acquire "$K1" -t 10 &
+	pid=$!
+	track_pid "$pid"
+	wait_for "$K1" ncnt 1
+	kill -INT "$pid"
+	sleep 0.2
+	run sysvctl sem stat "$K1" -o ncnt --noheadings --raw
+	assert_output "1"
+	sysvctl sem release "$K1"
+	wait "$pid"
+}
+
+@test "stopping and continuing a waiting acquire does not end its wait" {
+	sysvctl sem create "$K1" -v 0
+	"$SYSVCTL" sem acquire "$K1" -t 10 &
+	pid=$!
+	track_pid "$pid"
+	wait_for "$K1" ncnt 1
+	kill -STOP "$pid"
+	sleep 0.1
+	kill -CONT "$pid"
+	sleep 0.2
+	sysvctl sem release "$K1"
+	wait "$pid"
+	run sysvctl sem get "$K1"
 	assert_output "0"
 }
 

@@ -22,6 +22,7 @@ struct sem_opts {
 	bool has_value;
 	struct sv_sem_new new;
 	bool has_nsems;
+	bool has_mode;
 	bool exist_ok;
 	bool up;
 	bool has_conflict_exit;
@@ -88,6 +89,7 @@ static bool sem_opt(int opt, struct sem_opts *opts, struct sv_err *err, int *rc)
 		return true;
 	case 'm':
 		*rc = parse_mode(optarg, "-m", &opts->new.mode, err);
+		opts->has_mode = true;
 		return true;
 	case 'p':
 		opts->exist_ok = true;
@@ -133,7 +135,7 @@ static bool parse_opts(int argc, char **argv, const char *optstring,
 static bool create_opts_ok(const struct sem_opts *opts, const char *cmdpath,
 			   int *code)
 {
-	if (opts->create || (!opts->has_value && opts->new.mode == 0600))
+	if (opts->create || (!opts->has_value && !opts->has_mode))
 		return true;
 	*code = cmd_usage_error(cmdpath, "-v and -m need --create");
 	return false;
