@@ -505,7 +505,7 @@ hint: create it with 'sysvctl sem create $K1' or pass --create" ]
 	lock="$BATS_TEST_TMPDIR/held"
 	log="$BATS_TEST_TMPDIR/log"
 	pids=()
-	for i in $(seq 24); do
+	for i in $(seq 40); do
 		"$SYSVCTL" sem run "$K1" --create -- sh -c \
 			'mkdir "$1" 2>/dev/null || { echo overlap; exit 9; }; sleep 0.01; rmdir "$1"; echo done' \
 			sh "$lock" >>"$log" 2>&1 &
@@ -515,8 +515,8 @@ hint: create it with 'sysvctl sem create $K1' or pass --create" ]
 	for pid in "${pids[@]}"; do
 		wait "$pid"
 	done
-	[ "$(grep -c '^done$' "$log")" -eq 24 ]
-	[ "$(wc -l <"$log")" -eq 24 ]
+	[ "$(grep -c '^done$' "$log")" -eq 40 ]
+	[ "$(wc -l <"$log")" -eq 40 ]
 	run sysvctl sem get "$K1"
 	assert_output "1"
 }
