@@ -301,7 +301,7 @@ static void timer_disarm(struct sv_mq *mq)
  * waiting logic below. */
 struct attempt {
 	struct sv_mq *mq;
-	struct sv_mq_msg *msg;
+	void *msg;
 	size_t size;                    /* send: body size; recv: buffer size */
 	const struct sv_mq_select *sel; /* NULL: a send */
 	ssize_t received;
@@ -410,10 +410,10 @@ static int send_error(struct sv_mq *mq, size_t size, int errnum,
 	return obj_error(&mq->obj, errnum, err);
 }
 
-int sv_mq_send(struct sv_mq *mq, struct sv_mq_msg *msg, size_t size,
+int sv_mq_send(struct sv_mq *mq, const void *msg, size_t size,
 	       struct sv_err *err)
 {
-	struct attempt at = { .mq = mq, .msg = msg, .size = size };
+	struct attempt at = { .mq = mq, .msg = (void *)msg, .size = size };
 	int rc;
 
 	/* Once the queue is known to be large enough, a send that may wait

@@ -84,11 +84,12 @@ void sv_mq_begin(struct sv_mq *mq, const struct sv_obj *obj,
 		 const struct sv_mq_wait *wait);
 void sv_mq_end(struct sv_mq *mq);
 
-/* Send MSG (its type set, SIZE bytes of body), waiting as mq->wait says.
+/* Send MSG, laid out as struct sv_mq_msg (a long type, then SIZE bytes of
+ * body; it need not be aligned), waiting as mq->wait says.
  * Errors: SV_EBUSY (full queue under --nowait, or the timeout ran out),
  * SV_ELIMIT (above msgmax or the queue's max bytes), ENOENT (the queue was
  * removed), EACCES.  On any error nothing was sent. */
-int sv_mq_send(struct sv_mq *mq, struct sv_mq_msg *msg, size_t size,
+int sv_mq_send(struct sv_mq *mq, const void *msg, size_t size,
 	       struct sv_err *err);
 
 /* Receive the message SEL chooses into mq->buf, waiting as WAIT says (NULL:
