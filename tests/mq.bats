@@ -350,8 +350,9 @@ fill_typed() {
 	track_pid $pid
 	sleep 0.2
 	ipcrm -Q "$K1"
-	run wait $pid
-	[ "$status" -eq 3 ]
+	rc=0
+	wait $pid || rc=$?
+	[ "$rc" -eq 3 ]
 	grep -q "the queue was removed" "$BATS_TEST_TMPDIR/err"
 }
 
