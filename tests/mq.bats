@@ -576,3 +576,18 @@ $q->snd(4, "from perl\0x") or die "snd: $!";' "$K1"
 	sysvctl mq recv "$K1" -p > "$BATS_TEST_TMPDIR/out"
 	printf '4\tfrom perl\0x' | cmp - "$BATS_TEST_TMPDIR/out"
 }
+
+@test "a message above 64 KiB is received whole when msgmax allows it" {
+	# A private IPC namespace, so raising msgmax touches no one else.
+	unshare -i true 2>/dev/null || skip "unshare -i is not permitted here"
+	head -c 150000 /dev/urandom > "$BATS_TEST_TMPDIR/in"
+	run unshare -i bash -c '
+		echo 200000 > /proc/sys/kernel/msgmax &&
+		echo 400000 > /proc/sys/kernel/msgmnb || exit 99
+		"$1" mq create 0x5e000042 > /dev/null &&
+		"$1" mq send 0x5e000042 < "$2/in" &&
+		"$1" mq recv 0x5e000042 > "$2/out"' sh "$SYSVCTL" "$BATS_TEST_TMPDIR"
+	[ "$status" -ne 99 ] || skip "the namespace's msgmax cannot be raised"
+	assert_success
+	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
+}
