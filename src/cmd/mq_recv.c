@@ -100,12 +100,14 @@ static int lost(const struct sv_obj *obj, int errnum, long type, size_t size,
 	/* EIO only for the exit code (1, whatever the cause: ENOSPC too);
 	 * the message names the real error. */
 	sv_fail(err, EIO, "%s", sv_obj_describe(obj, what, sizeof(what)));
-	sv_msg(err, "writing to stdout: %s: message of type %ld, %zu bytes%s, "
-	       "was taken off the queue and is lost", strerror(errnum), type,
-	       size, count > 1 ? " (and the ones after it)" : "");
-	if (count > 1)
-		snprintf(err->msg + strlen(err->msg), sizeof(err->msg) - strlen(err->msg),
-			 " (%zu messages in all)", count);
+	if (count == 1)
+		sv_msg(err, "writing to stdout: %s: the message of type %ld, %zu "
+		       "bytes, was taken off the queue and is lost",
+		       strerror(errnum), type, size);
+	else
+		sv_msg(err, "writing to stdout: %s: %zu messages were taken off "
+		       "the queue and are lost, the first of type %ld, %zu bytes",
+		       strerror(errnum), count, type, size);
 	return -1;
 }
 
