@@ -175,7 +175,7 @@ bool sv_pid_alive_since(struct sv_procs *procs, pid_t pid, time_t activity)
 	return entry->state == PROC_ALIVE && entry->start <= activity;
 }
 
-/* /proc/PID/cmdline with the NULs between arguments made spaces. */
+/* /proc/PID/cmdline as one line. */
 static char *read_cmdline(pid_t pid)
 {
 	char path[64], text[4096];
@@ -187,8 +187,10 @@ static char *read_cmdline(pid_t pid)
 		return NULL;
 	while (len > 0 && text[len - 1] == '\0')
 		len--;
+	/* Control characters (newlines of a "-c" script) would break a
+	 * table's lines: show them as spaces, as the NULs between arguments. */
 	for (ssize_t i = 0; i < len; i++)
-		if (text[i] == '\0')
+		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
 			text[i] = ' ';
 	text[len] = '\0';
 	if (len == 0) {     /* a kernel thread: its name, as ps shows it */

@@ -22,7 +22,8 @@ void sv_procs_free(struct sv_procs *procs);
  * it cannot tell apart).  Pid 0 is never alive. */
 bool sv_pid_alive_since(struct sv_procs *procs, pid_t pid, time_t activity);
 
-/* The command line of PID with its arguments joined by spaces ("[comm]"
+/* The command line of PID with its arguments joined by spaces and control
+ * characters made spaces ("[comm]"
  * when it has none), or NULL when the process is gone.  The string lives
  * as long as PROCS. */
 const char *sv_proc_cmdline(struct sv_procs *procs, pid_t pid);
