@@ -282,11 +282,10 @@ static bool sem_orphan(const struct sv_sem_info *info, time_t activity,
 {
 	for (unsigned i = 0; i < info->nsems; i++) {
 		int pid = semctl(info->perm.id, (int)i, GETPID);
-		int ncnt = semctl(info->perm.id, (int)i, GETNCNT);
-		int zcnt = semctl(info->perm.id, (int)i, GETZCNT);
 
-		if (pid < 0 || ncnt != 0 || zcnt != 0 ||
-		    sv_pid_alive_since(procs, pid, activity))
+		if (pid < 0 || sv_pid_alive_since(procs, pid, activity) ||
+		    semctl(info->perm.id, (int)i, GETNCNT) != 0 ||
+		    semctl(info->perm.id, (int)i, GETZCNT) != 0)
 			return false;
 	}
 	return true;
