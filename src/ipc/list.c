@@ -301,7 +301,9 @@ bool sv_list_orphan(const struct sv_list *list, enum sv_kind kind,
 	switch (kind) {
 	case SV_SHM:
 		shm = &list->shm[index];
-		return shm->nattch == 0 &&
+		/* Every segment has a creator: a cpid of 0 is one in a pid
+		 * namespace this process cannot see, perhaps alive. */
+		return shm->nattch == 0 && shm->cpid != 0 &&
 		       !sv_pid_alive_since(procs, shm->cpid, activity) &&
 		       !sv_pid_alive_since(procs, shm->lpid, activity);
 	case SV_SEM:

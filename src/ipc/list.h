@@ -46,7 +46,8 @@ time_t sv_list_activity(const struct sv_list *list, enum sv_kind kind,
  * alive (see sv_pid_alive_since): shm with nattch 0 whose cpid and lpid
  * are gone; sem with no waiters whose semaphores' last-operation pids are
  * gone (or 0); mq whose lspid and lrpid are gone (or 0).  A semaphore set
- * whose pids cannot be read (no read permission) is not an orphan. */
+ * whose pids cannot be read (no read permission) is not an orphan, nor a
+ * segment whose creator lives in a pid namespace we cannot see (cpid 0). */
 bool sv_list_orphan(const struct sv_list *list, enum sv_kind kind,
 		    size_t index, struct sv_procs *procs);
 
