@@ -341,3 +341,18 @@ after: 0"
 	assert_success
 	assert_line --index 0 "Usage: sysvctl ls [shm|sem|mq]... [OPTIONS]"
 }
+
+@test "a segment whose creator is in an unseen pid namespace is no orphan" {
+	# ipcmk runs in this pid namespace; a child pid namespace sees its
+	# pid as 0 and cannot tell whether it lives.
+	run unshare --ipc bash -c '
+		ipcmk -M 100 >/dev/null
+		echo "outside: $("$1" ls shm --orphans -o NATTCH --raw --noheadings)"
+		echo "inside: $(unshare --pid --fork --mount-proc "$1" ls shm -o CPID --raw --noheadings)"
+		echo "inside orphans: $(unshare --pid --fork --mount-proc "$1" ls shm --orphans -o CPID --raw --noheadings)"
+	' _ "$SYSVCTL"
+	assert_success
+	assert_output "outside: 0
+inside: 0
+inside orphans: "
+}
