@@ -203,9 +203,9 @@ $K1"
 	assert_output "$mq"
 	run ids_of mq "$K1" --older-than 1500ms
 	assert_output "$mq"
-	# Activity renews the age.
+	# Activity renews the age (times are whole seconds: 2 s of margin).
 	py 'sysv_ipc.MessageQueue(int(sys.argv[1], 0)).send(b"x")' "$K1"
-	run ids_of mq "$K1" --older-than 1
+	run ids_of mq "$K1" --older-than 2
 	assert_output ""
 	run sysvctl ls --older-than 5x
 	assert_failure 2
