@@ -356,3 +356,10 @@ after: 0"
 inside: 0
 inside orphans: "
 }
+
+@test "a user who may not read a queue still sees all its columns" {
+	mq=$(mkmq "$K1")
+	run as_nobody "$SYSVCTL" ls mq --key "$K1" -o ID,MAX-BYTES,OWNER --bytes --raw --noheadings
+	assert_success
+	assert_output "$mq 16384 root"
+}
