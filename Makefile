@@ -78,7 +78,7 @@ DEB_PACKAGES := build-essential pkg-config libbsd-dev libsmartcols-dev scdoc \
 	bats bats-assert bats-support jq util-linux python3 python3-sysv-ipc perl hyperfine time \
 	clang libclang-rt-14-dev valgrind procps bash-completion zsh fish
 deps:
-	apt-get update
+	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEB_PACKAGES)
 
 bench: all
