@@ -4,7 +4,6 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <libsmartcols/libsmartcols.h>
-#include <libutil.h>	/* humanize_number, from libbsd-overlay */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -166,6 +165,7 @@ static int scols_json_type(enum out_type type)
 {
 	switch (type) {
 	case OUT_NUM:
+	case OUT_KEY:
 	case OUT_SIZE:
 	case OUT_TIME:
 		return SCOLS_JSON_NUMBER;
@@ -282,14 +282,37 @@ void out_set_num(struct out_line *line, size_t col, long long value)
 	out_set_str(line, col, text);
 }
 
+/* A size as lsipc(1) prints it: the largest power-of-1024 unit that keeps
+ * a whole number above 0, with one decimal when it is not a whole one
+ * ("64B", "4K", "1.4M").  humanize_number() only scales when a number
+ * does not fit its width, so "4096" would stay "4096". */
+static void human_size(uint64_t bytes, char *text, size_t size)
+{
+	static const char units[] = "BKMGTPE";
+	int exp = 0;
+	uint64_t whole, rest;
+	unsigned tenth;
+
+	while (exp < 6 && bytes >> (10 * (exp + 1)) != 0)
+		exp++;
+	whole = bytes >> (10 * exp);
+	rest = bytes - (whole << (10 * exp));
+	tenth = (unsigned)((long double)rest / (long double)(1ULL << (10 * exp)) * 10 + 0.5L);
+	if (tenth == 10) {
+		whole++;
+		tenth = 0;
+	}
+	if (tenth != 0)
+		snprintf(text, size, "%llu.%u%c", (unsigned long long)whole, tenth, units[exp]);
+	else
+		snprintf(text, size, "%llu%c", (unsigned long long)whole, units[exp]);
+}
+
 static void set_human_size(struct out_line *line, size_t col, uint64_t bytes)
 {
-	char text[16];
+	char text[32];
 
-	if (bytes > INT64_MAX ||
-	    humanize_number(text, 6, (int64_t)bytes, "", HN_AUTOSCALE,
-			    HN_NOSPACE | HN_DECIMAL) < 0)
-		snprintf(text, sizeof(text), "%llu", (unsigned long long)bytes);
+	human_size(bytes, text, sizeof(text));
 	out_set_str(line, col, text);
 }
 
@@ -303,6 +326,17 @@ void out_set_u64(struct out_line *line, size_t col, uint64_t value)
 		return;
 	}
 	snprintf(text, sizeof(text), "%llu", (unsigned long long)value);
+	out_set_str(line, col, text);
+}
+
+void out_set_key(struct out_line *line, size_t col, key_t key)
+{
+	char text[16];
+
+	if (table_of(line)->opts.json)
+		snprintf(text, sizeof(text), "%u", (unsigned)key);
+	else
+		snprintf(text, sizeof(text), "0x%08x", (unsigned)key);
 	out_set_str(line, col, text);
 }
 

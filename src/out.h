@@ -17,6 +17,7 @@
 enum out_type {
 	OUT_STR,    /* JSON string */
 	OUT_NUM,    /* JSON number; empty cell is null */
+	OUT_KEY,    /* an IPC key: JSON number; text 0x%08x */
 	OUT_SIZE,   /* bytes: JSON number; text human-readable unless --bytes */
 	OUT_BOOL,   /* JSON true/false; text yes/no */
 	OUT_MODE,   /* JSON string "0600"; text 0600 */
@@ -63,6 +64,7 @@ struct out_line *out_line_new(struct out_table *table);
 void out_set_str(struct out_line *line, size_t col, const char *text);
 void out_set_num(struct out_line *line, size_t col, long long value);
 void out_set_u64(struct out_line *line, size_t col, uint64_t value);
+void out_set_key(struct out_line *line, size_t col, key_t key);
 void out_set_bool(struct out_line *line, size_t col, bool value);
 void out_set_mode(struct out_line *line, size_t col, mode_t mode);
 void out_set_time(struct out_line *line, size_t col, time_t when);

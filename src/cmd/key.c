@@ -7,7 +7,7 @@
 #include "ipc/ref.h"
 
 static const struct out_col key_cols[] = {
-	{ "KEY", OUT_NUM, 0, "the key" },
+	{ "KEY", OUT_KEY, 0, "the key" },
 };
 
 /* Print KEY as 0x%08x, or as {"key": N} with --json. */
