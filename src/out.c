@@ -459,17 +459,20 @@ int out_print_tables(struct out_table *const *tables, size_t n)
 	return 0;
 }
 
-/* Print an object cut out of a list with the list's indentation removed:
- * its closing brace stands at the indentation every line loses. */
-static void print_dedented(const char *start, const char *end)
+/* The indentation of an object's closing brace: in libsmartcols' layout,
+ * what every line of the object cut out of its list has in excess. */
+static size_t closing_indent(const char *start, const char *end)
 {
 	const char *last_newline = end;
-	size_t indent = 0;
 
 	while (last_newline > start && *--last_newline != '\n')
 		;
-	if (*last_newline == '\n')
-		indent = strspn(last_newline + 1, " ");
+	return *last_newline == '\n' ? strspn(last_newline + 1, " ") : 0;
+}
+
+/* Print START..END with up to INDENT spaces removed after each newline. */
+static void print_dedented(const char *start, const char *end, size_t indent)
+{
 	while (start < end) {
 		const char *newline = memchr(start, '\n', (size_t)(end - start));
 		const char *stop = newline ? newline + 1 : end;
@@ -485,6 +488,7 @@ int out_print_object(struct out_table *table, struct out_table *nested)
 {
 	char *doc, *nested_doc = NULL;
 	const char *start, *end, *nested_start, *nested_end;
+	size_t indent;
 	int rc = -1;
 
 	if (!table->opts.json) {
@@ -495,8 +499,9 @@ int out_print_object(struct out_table *table, struct out_table *nested)
 	doc = table_json(table);
 	if (doc == NULL || only_object(doc, &start, &end) != 0)
 		goto out;
+	indent = closing_indent(start, end);
 	if (nested == NULL) {
-		print_dedented(start, end);
+		print_dedented(start, end, indent);
 		fputc('\n', stdout);
 		rc = 0;
 		goto out;
@@ -507,7 +512,7 @@ int out_print_object(struct out_table *table, struct out_table *nested)
 	/* Drop the object's closing brace, add the list as its last member. */
 	end--;
 	trim_span(&start, &end);
-	print_dedented(start, end);
+	print_dedented(start, end, indent);
 	printf(",\n   %.*s\n}\n", (int)(nested_end - nested_start), nested_start);
 	rc = 0;
 out:
