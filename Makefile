@@ -15,13 +15,14 @@ PKG_CONFIG ?= pkg-config
 BUILD     ?= build
 CFLAGS    ?= -O2 -g
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes
-DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbsd-overlay smartcols)
+DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbsd-overlay smartcols json-c)
 # Scripts call sysvctl in loops, so every shared library loaded at start-up
 # costs on each call (each one about 15% of /bin/true's run time here, see
-# bench/run): libbsd, libmd under it and libm (for llroundl only) are linked
+# bench/run): libbsd, libmd under it, json-c (string literals of message
+# bodies), libresolv (b64_ntop) and libm (for llroundl only) are linked
 # statically, and libsmartcols is dlopen()ed by src/out.c only when a table
 # or JSON is printed.  Only libc is loaded on the hot paths.
-DEPS_LIBS := -Wl,-Bstatic -lbsd -lmd -lm -Wl,-Bdynamic
+DEPS_LIBS := -Wl,-Bstatic -ljson-c -lbsd -lmd -lresolv -lm -Wl,-Bdynamic
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) $(DEPS_CFLAGS) -Isrc \
 	-DSYSVCTL_VERSION='"$(VERSION)"' -MMD -MP
 
@@ -77,7 +78,7 @@ uninstall:
 	done
 
 # The Debian 12 packages a fresh machine lacks to build, test and bench.
-DEB_PACKAGES := build-essential pkg-config libbsd-dev libsmartcols-dev scdoc \
+DEB_PACKAGES := build-essential pkg-config libbsd-dev libsmartcols-dev libjson-c-dev scdoc \
 	bats bats-assert bats-support jq util-linux python3 python3-sysv-ipc perl hyperfine time \
 	clang libclang-rt-14-dev valgrind procps bash-completion zsh fish
 deps:

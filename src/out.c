@@ -3,6 +3,8 @@
 #include <ctype.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
+#include <json.h>
 #include <libsmartcols/libsmartcols.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +166,7 @@ static void json_key(const char *name, char *key, size_t size)
 static int scols_json_type(enum out_type type)
 {
 	switch (type) {
+	case OUT_BYTES:	/* already a JSON literal: printed as it is */
 	case OUT_NUM:
 	case OUT_KEY:
 	case OUT_SIZE:
@@ -327,6 +330,32 @@ void out_set_u64(struct out_line *line, size_t col, uint64_t value)
 	}
 	snprintf(text, sizeof(text), "%llu", (unsigned long long)value);
 	out_set_str(line, col, text);
+}
+
+/* libsmartcols 2.38 prints an empty string cell as null and cannot hold a
+ * NUL byte, both of which a message body may be.  So json-c (linked
+ * statically: it costs nothing at start-up) makes the string literal,
+ * escapes and all, and the cell, typed as a number, is printed as it is. */
+int out_set_bytes(struct out_line *line, size_t col, const void *data,
+		  size_t size)
+{
+	struct json_object *string;
+	int rc = -1;
+
+	if (size > INT_MAX)
+		return -1;
+	string = json_object_new_string_len(data, (int)size);
+	if (string != NULL) {
+		const char *literal = json_object_to_json_string_ext(string,
+			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+		if (literal != NULL) {
+			out_set_str(line, col, literal);
+			rc = 0;
+		}
+		json_object_put(string);
+	}
+	return rc;
 }
 
 void out_set_key(struct out_line *line, size_t col, key_t key)
