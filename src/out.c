@@ -371,8 +371,10 @@ void out_set_key(struct out_line *line, size_t col, key_t key)
 
 void out_set_bool(struct out_line *line, size_t col, bool value)
 {
+	/* libsmartcols prints a JSON boolean as false only for an empty
+	 * cell, "0" or "N..."; "false" would come out true. */
 	if (table_of(line)->opts.json)
-		out_set_str(line, col, value ? "true" : "false");
+		out_set_str(line, col, value ? "1" : "0");
 	else
 		out_set_str(line, col, value ? "yes" : "no");
 }
