@@ -394,7 +394,7 @@ time.sleep(60)' "$1" >"$BATS_TEST_TMPDIR/hold.out" &
 	assert_success
 	assert_line --index 0 --regexp '^KEY +ID +SIZE +NATTCH +CPID +LPID +MODE +UID +GID +CUID +CGID +ATIME +DTIME +CTIME +MARKED-FOR-REMOVAL$'
 	run sysvctl shm stat "$K1" -o ID,SIZE,ATIME,MARKED-FOR-REMOVAL --raw --noheadings
-	assert_output "$(ipcs_id shm "$K1") 1024K - no"
+	assert_output "$(ipcs_id shm "$K1") 1M - no"
 	run sysvctl shm stat "$K1" -o SIZE --bytes --noheadings
 	assert_output "1048576"
 }
