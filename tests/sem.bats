@@ -171,7 +171,7 @@ hint: pass --exist-ok to use it, or remove it with 'sysvctl sem rm $K1'" ]
 	run --separate-stderr sysvctl sem acquire "$K1"
 	assert_failure 3
 	[ "$stderr" = "sysvctl: sem $K1: no such semaphore set
-hint: create it with 'sysvctl sem create $K1' or pass --create" ]
+hint: create it with 'sysvctl sem create $K1' or pass --create to acquire or run" ]
 }
 
 @test "acquire --create makes a set at 1 and takes it; -v sets the start" {

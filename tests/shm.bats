@@ -252,7 +252,7 @@ time.sleep(60)' "$1" >"$BATS_TEST_TMPDIR/hold.out" &
 	run --separate-stderr sysvctl shm read "$K1"
 	assert_failure 3
 	[ "${stderr_lines[0]}" = "sysvctl: shm $K1: no such shared memory segment" ]
-	[ "${stderr_lines[1]}" = "hint: create it with 'sysvctl shm create $K1' or pass --create" ]
+	[ "${stderr_lines[1]}" = "hint: create it with 'sysvctl shm create $K1' or pass --create to write" ]
 	run sysvctl shm write "$K1" x
 	assert_failure 3
 	run sysvctl shm stat "$K1"

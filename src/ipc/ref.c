@@ -197,8 +197,9 @@ static int missing_object(enum sv_kind kind, const struct sv_ref *ref,
 		: kind == SV_SEM ? "semaphore set" : "message queue");
 	return sv_hint(err, "create it with 'sysvctl %s create %s'%s",
 		       sv_kind_name(kind), ref->text,
-		       kind == SV_MQ ? " or pass --create to send" :
-		       " or pass --create");
+		       kind == SV_SHM ? " or pass --create to write" :
+		       kind == SV_SEM ? " or pass --create to acquire or run" :
+		       " or pass --create to send");
 }
 
 int sv_obj_open(enum sv_kind kind, const struct sv_ref *ref,
