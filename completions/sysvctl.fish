@@ -67,12 +67,13 @@ for verb in acquire z run
     complete -c sysvctl -n "__sysvctl_using sem $verb" -s t -l timeout -x -d 'timeout'
     complete -c sysvctl -n "__sysvctl_using sem $verb" -l nowait -d 'do not wait'
 end
-for verb in acquire release z get set
+for verb in acquire release z get set run
     complete -c sysvctl -n "__sysvctl_using sem $verb" -s i -l index -x -d 'semaphore index'
 end
 for verb in acquire run
     complete -c sysvctl -n "__sysvctl_using sem $verb" -s c -l create -d 'create when missing'
     complete -c sysvctl -n "__sysvctl_using sem $verb" -s v -l value -x -d 'initial value'
+    complete -c sysvctl -n "__sysvctl_using sem $verb" -s m -l mode -x -d 'mode when created'
 end
 complete -c sysvctl -n '__sysvctl_using sem run' -s u -l up -d 'add instead of subtract'
 complete -c sysvctl -n '__sysvctl_using sem run' -s E -l conflict-exit-code -x -d 'exit code when busy'

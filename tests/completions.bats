@@ -55,3 +55,17 @@ bash_complete() {
 	zsh -n "$BATS_TEST_DIRNAME/../completions/_sysvctl"
 	fish -n "$BATS_TEST_DIRNAME/../completions/sysvctl.fish"
 }
+
+@test "bash offers every long option each verb's --help lists" {
+	for verb in "shm create" "shm write" "shm read" "shm stat" "shm rm" \
+		"sem create" "sem acquire" "sem release" "sem z" "sem get" \
+		"sem set" "sem stat" "sem rm" "sem run" "mq create" "mq send" \
+		"mq recv" "mq stat" "mq set" "mq rm" "ls" "rm" "limits"; do
+		# shellcheck disable=SC2086
+		offered=$(bash_complete sysvctl $verb --)
+		for option in $(sysvctl $verb --help | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u); do
+			grep -qx -- "$option" <<<"$offered" ||
+				{ echo "sysvctl $verb: $option is not completed"; false; }
+		done
+	done
+}
