@@ -98,6 +98,13 @@ enum {
 /* Handle a table option into OPTS; false when OPT is not one. */
 bool cmd_table_opt(int opt, struct out_opts *opts);
 
+/* Parse the options of a verb that prints one table (-o, --raw,
+ * --noheadings, --bytes and the common ones) into OPTS, json included.
+ * "-o help" lists COLS.  True when the verb must return *exit_code now. */
+bool cmd_table_opts(int argc, char **argv, const char *cmdpath,
+		    const char *usage, const struct out_col *cols, size_t ncols,
+		    struct out_opts *opts, int *exit_code);
+
 /* The commands, one file each under src/cmd/. */
 int cmd_shm(int argc, char **argv);
 int cmd_sem(int argc, char **argv);

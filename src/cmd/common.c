@@ -144,6 +144,32 @@ bool cmd_table_opt(int opt, struct out_opts *opts)
 	}
 }
 
+bool cmd_table_opts(int argc, char **argv, const char *cmdpath,
+		    const char *usage, const struct out_col *cols, size_t ncols,
+		    struct out_opts *opts, int *exit_code)
+{
+	static const struct option longopts[] = {
+		CMD_TABLE_LONGOPTS,
+		CMD_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS CMD_TABLE_SHORTOPTS,
+				  longopts, NULL)) != -1)
+		if (!cmd_table_opt(opt, opts) &&
+		    cmd_common_opt(opt, argv, cmdpath, usage, exit_code))
+			return true;
+	opts->json = sv_globals.json;
+	if (opts->columns != NULL && strcmp(opts->columns, "help") == 0) {
+		out_print_columns(stdout, cols, ncols);
+		*exit_code = EXIT_OK;
+		return true;
+	}
+	return false;
+}
+
 int cmd_dispatch(const char *parent, const struct cmd *cmds, size_t ncmds,
 		 int argc, char **argv, const char *usage)
 {

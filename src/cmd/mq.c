@@ -176,36 +176,23 @@ static const char stat_usage[] =
 
 static int mq_stat(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CMD_TABLE_LONGOPTS,
-		CMD_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct out_opts opts = { 0 };
 	struct out_table *table;
 	struct out_line *line;
 	struct sv_mq_info info;
 	struct sv_obj obj;
 	struct sv_err err;
-	int opt, code;
+	int code;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS CMD_TABLE_SHORTOPTS,
-				  longopts, NULL)) != -1)
-		if (!cmd_table_opt(opt, &opts) &&
-		    cmd_common_opt(opt, argv, "mq stat", stat_usage, &code))
-			return code;
-	if (opts.columns != NULL && strcmp(opts.columns, "help") == 0) {
-		out_print_columns(stdout, mq_columns, MQ_NCOLS);
-		return EXIT_OK;
-	}
+	if (cmd_table_opts(argc, argv, "mq stat", stat_usage, mq_columns,
+			   MQ_NCOLS, &opts, &code))
+		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "mq stat", &code))
 		return code;
 	if ((code = open_ref(argv[optind], &obj)) != EXIT_OK)
 		return code;
 	if (sv_mq_stat(&obj, &info, &err) != 0)
 		return cmd_fail(&err);
-	opts.json = sv_globals.json;
 	table = out_table_new("mq", mq_columns, MQ_NCOLS, MQ_STAT_COLUMNS, &opts, &err);
 	if (table == NULL)
 		return cmd_fail(&err);
