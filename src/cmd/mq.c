@@ -59,36 +59,6 @@ static int parse_max_bytes(const char *text, uint64_t *max_bytes)
 	return EXIT_OK;
 }
 
-static const struct out_col id_cols[] = {
-	{ "KEY", OUT_NUM, 0, "the key" },
-	{ "ID", OUT_NUM, 0, "the id" },
-};
-
-static int print_id(const struct sv_obj *obj)
-{
-	struct out_opts opts = { .json = true };
-	struct out_table *table;
-	struct out_line *line;
-	struct sv_err err;
-	int rc;
-
-	if (!sv_globals.json) {
-		printf("%d\n", obj->id);
-		return EXIT_OK;
-	}
-	table = out_table_new("mq", id_cols, 2, "KEY,ID", &opts, &err);
-	if (table == NULL)
-		return cmd_fail(&err);
-	line = out_line_new(table);
-	if (line != NULL) {
-		out_set_u64(line, 0, (uint32_t)obj->key);
-		out_set_num(line, 1, obj->id);
-	}
-	rc = line != NULL && out_print_object(table, NULL) == 0 ? EXIT_OK : EXIT_OSERR;
-	out_table_free(table);
-	return rc;
-}
-
 /* create --exist-ok found a queue: say so when its max bytes differ. */
 static void warn_other_max_bytes(const struct sv_obj *obj, uint64_t max_bytes)
 {
@@ -157,7 +127,7 @@ static int mq_create(int argc, char **argv)
 		return cmd_fail(&err);
 	if (!created)
 		warn_other_max_bytes(&obj, max_bytes);
-	return print_id(&obj);
+	return cmd_print_created(&obj);
 }
 
 static const char stat_usage[] =

@@ -114,35 +114,6 @@ bool sem_create_opts_ok(const struct sem_opts *opts, const char *cmdpath,
 	return false;
 }
 
-/* Print {"NAME": VALUE} for --json. */
-static int print_json_number(const char *name, long long value)
-{
-	const struct out_col col = { name, OUT_NUM, 0, "" };
-	struct out_opts opts = { .json = true };
-	struct out_table *table;
-	struct out_line *line;
-	struct sv_err err;
-	int rc;
-
-	table = out_table_new("sem", &col, 1, name, &opts, &err);
-	if (table == NULL)
-		return cmd_fail(&err);
-	line = out_line_new(table);
-	if (line != NULL)
-		out_set_num(line, 0, value);
-	rc = line != NULL && out_print_object(table, NULL) == 0 ? EXIT_OK : EXIT_OSERR;
-	out_table_free(table);
-	return rc;
-}
-
-static int print_number(const char *json_name, long long value)
-{
-	if (sv_globals.json)
-		return print_json_number(json_name, value);
-	printf("%lld\n", value);
-	return EXIT_OK;
-}
-
 /* A signal that would end a wait ends the process at once: the semop it
  * interrupts changed nothing, and units taken with SEM_UNDO go back on
  * exit.  Exiting here, not after semop returns EINTR, leaves no window in
@@ -247,7 +218,7 @@ static int sem_create(int argc, char **argv)
 				 info.nsems == 1 ? "" : "s", opts.new.nsems);
 		free(sems);
 	}
-	return print_number("id", obj.id);
+	return cmd_print_created(&obj);
 }
 
 static const char acquire_usage[] =
@@ -383,7 +354,14 @@ static int sem_get(int argc, char **argv)
 	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
 	    sv_sem_get(&obj, opts.index, &value, &err) != 0)
 		return cmd_fail(&err);
-	return print_number("value", value);
+	if (sv_globals.json) {
+		static const char *const name = "value";
+		long long number = value;
+
+		return cmd_print_json_numbers(&name, &number, 1);
+	}
+	printf("%d\n", value);
+	return EXIT_OK;
 }
 
 static const char set_usage[] =
