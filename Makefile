@@ -35,7 +35,7 @@ MANS      := $(MANS_SCD:man/%.scd=$(BUILD)/man/%)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 
-.PHONY: all check asan install uninstall deps bench fuzz clean
+.PHONY: all check asan install uninstall deps bench fuzz valgrind clean
 
 all: $(BUILD)/sysvctl $(MANS)
 
@@ -87,6 +87,42 @@ deps:
 
 bench: all
 	bench/run
+
+# Fuzzing (libFuzzer, clang): every fuzz/*.c is a target linked with the core
+# objects compiled with the fuzzer's instrumentation; each runs for
+# FUZZ_SECONDS from its seed corpus fuzz/corpus/NAME (new inputs go to
+# build/fuzz/corpus/NAME, crashes to build/fuzz/NAME-crash-*).
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_BUILD   := $(BUILD)/fuzz
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=gnu11 $(WARNINGS) $(DEPS_CFLAGS) -Isrc
+FUZZ_SRCS    := $(wildcard fuzz/*.c)
+FUZZ_BINS    := $(FUZZ_SRCS:fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_CORE    := $(CORE_SRCS:%.c=$(FUZZ_BUILD)/obj/%.o)
+.SECONDARY: $(FUZZ_CORE)
+
+fuzz: $(FUZZ_BINS)
+	@for bin in $(FUZZ_BINS); do \
+		name=$${bin##*/}; \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$name fuzz/corpus/$$name; \
+		echo "fuzz: $$name for $(FUZZ_SECONDS) s"; \
+		$$bin -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_BUILD)/$$name- \
+			$(FUZZ_BUILD)/corpus/$$name fuzz/corpus/$$name || exit 1; \
+	done
+
+$(FUZZ_BUILD)/%: fuzz/%.c $(FUZZ_CORE)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_CORE) $(DEPS_LIBS)
+
+$(FUZZ_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -c -o $@ $<
+
+# Valgrind memcheck over representative commands: 0 errors, 0 definite leaks.
+valgrind: all
+	SYSVCTL=$(CURDIR)/$(BUILD)/sysvctl tests/valgrind.sh
 
 clean:
 	rm -rf build
