@@ -42,6 +42,7 @@ bool sem_opt(int opt, struct sem_opts *opts, struct sv_err *err, int *rc)
 		return true;
 	case OPT_NOWAIT:
 		opts->wait.nowait = true;
+		opts->has_nowait = true;
 		return true;
 	case 'i':
 		*rc = parse_int(optarg, "-i", 0, 65535, &number, err);
@@ -99,6 +100,10 @@ bool sem_parse_opts(int argc, char **argv, const char *optstring,
 		} else if (cmd_common_opt(opt, argv, cmdpath, usage, code)) {
 			return true;
 		}
+	}
+	if (opts->has_nowait && opts->wait.timed) {
+		*code = cmd_usage_error(cmdpath, "-t and --nowait exclude each other");
+		return true;
 	}
 	opts->table.json = sv_globals.json;
 	return false;

@@ -21,6 +21,7 @@ struct sem_opts {
 	bool has_nsems;
 	bool has_mode;
 	bool exist_ok;
+	bool has_nowait;        /* --nowait given (not just -t 0) */
 	bool up;
 	bool has_conflict_exit;
 	int conflict_exit;
