@@ -19,10 +19,9 @@ DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbsd-overlay smartcols json-c)
 # Scripts call sysvctl in loops, so every shared library loaded at start-up
 # costs on each call (each one about 15% of /bin/true's run time here, see
 # bench/run): libbsd, libmd under it, json-c (string literals of message
-# bodies), libresolv (b64_ntop) and libm (for llroundl only) are linked
-# statically, and libsmartcols is dlopen()ed by src/out.c only when a table
+# bodies) and libresolv (b64_ntop) are linked statically, and libsmartcols is dlopen()ed by src/out.c only when a table
 # or JSON is printed.  Only libc is loaded on the hot paths.
-DEPS_LIBS := -Wl,-Bstatic -ljson-c -lbsd -lmd -lresolv -lm -Wl,-Bdynamic
+DEPS_LIBS := -Wl,-Bstatic -ljson-c -lbsd -lmd -lresolv -Wl,-Bdynamic
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) $(DEPS_CFLAGS) -Isrc \
 	-DSYSVCTL_VERSION='"$(VERSION)"' -MMD -MP
 
