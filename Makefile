@@ -15,10 +15,13 @@ PKG_CONFIG ?= pkg-config
 BUILD     ?= build
 CFLAGS    ?= -O2 -g
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes
-DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbsd-overlay smartcols)
-# libbsd (and libmd under it) are linked statically: one shared library
-# fewer to load on every call, which scripts make in loops.
-DEPS_LIBS := -Wl,-Bstatic -lbsd -lmd -Wl,-Bdynamic $(shell $(PKG_CONFIG) --libs smartcols) -lm
+DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbsd-overlay smartcols json-c)
+# Scripts call sysvctl in loops, so every shared library loaded at start-up
+# costs on each call (each one about 15% of /bin/true's run time here, see
+# bench/run): libbsd, libmd under it, json-c (string literals of message
+# bodies) and libresolv (b64_ntop) are linked statically, and libsmartcols is dlopen()ed by src/out.c only when a table
+# or JSON is printed.  Only libc is loaded on the hot paths.
+DEPS_LIBS := -Wl,-Bstatic -ljson-c -lbsd -lmd -lresolv -Wl,-Bdynamic
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) $(DEPS_CFLAGS) -Isrc \
 	-DSYSVCTL_VERSION='"$(VERSION)"' -MMD -MP
 
@@ -74,11 +77,11 @@ uninstall:
 	done
 
 # The Debian 12 packages a fresh machine lacks to build, test and bench.
-DEB_PACKAGES := build-essential pkg-config libbsd-dev libsmartcols-dev scdoc \
+DEB_PACKAGES := build-essential pkg-config libbsd-dev libsmartcols-dev libjson-c-dev scdoc \
 	bats bats-assert bats-support jq util-linux python3 python3-sysv-ipc perl hyperfine time \
-	clang libclang-rt-14-dev valgrind
+	clang libclang-rt-14-dev valgrind procps bash-completion zsh fish
 deps:
-	apt-get update
+	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEB_PACKAGES)
 
 bench: all

@@ -1,14 +1,77 @@
 #include "out.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
+#include <json.h>
 #include <libsmartcols/libsmartcols.h>
-#include <libutil.h>	/* humanize_number, from libbsd-overlay */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define OUT_MAX_COLS 64
+
+/* libsmartcols is loaded with dlopen() on first use instead of being linked:
+ * only tables and JSON (ls, stat, limits, --json) need it, and loading one
+ * more shared library at start-up made every call, `sem get` in a shell
+ * loop included, about 0.13 ms slower: 20% of what /bin/true costs (see
+ * bench/run).  The header still gives the types and constants; the
+ * functions used are resolved into `sc` by out_load_scols(), and this file
+ * calls them as sc.NAME(). */
+#define OUT_SCOLS_FUNCS(X) \
+	X(column_set_json_type) X(line_get_userdata) X(line_set_data) \
+	X(line_set_userdata) X(new_table) X(print_table) \
+	X(print_table_to_string) X(table_enable_json) \
+	X(table_enable_noheadings) X(table_enable_raw) X(table_new_column) \
+	X(table_new_line) X(table_remove_lines) X(table_set_name) \
+	X(unref_table)
+
+#ifndef OUT_SCOLS_LIB	/* overridable to test the error */
+#define OUT_SCOLS_LIB "libsmartcols.so.1"
+#endif
+
+static struct {
+#define OUT_SCOLS_POINTER(name) __typeof__(&scols_##name) name;
+	OUT_SCOLS_FUNCS(OUT_SCOLS_POINTER)
+#undef OUT_SCOLS_POINTER
+} sc;
+
+/* dlerror() text, without the library name that the context already says. */
+static const char *load_error(void)
+{
+	const char *text = dlerror();
+	size_t len = strlen(OUT_SCOLS_LIB ": ");
+
+	if (text == NULL)
+		return "cannot load";
+	return strncmp(text, OUT_SCOLS_LIB ": ", len) == 0 ? text + len : text;
+}
+
+static int out_load_scols(struct sv_err *err)
+{
+	static void *lib;
+
+	if (lib != NULL)
+		return 0;
+	lib = dlopen(OUT_SCOLS_LIB, RTLD_LAZY | RTLD_LOCAL);
+	if (lib == NULL)
+		goto fail;
+#define OUT_SCOLS_RESOLVE(name) \
+	sc.name = (__typeof__(sc.name))dlsym(lib, "scols_" #name); \
+	if (sc.name == NULL) \
+		goto fail;
+	OUT_SCOLS_FUNCS(OUT_SCOLS_RESOLVE)
+#undef OUT_SCOLS_RESOLVE
+	return 0;
+fail:
+	sv_fail(err, ELIBACC, OUT_SCOLS_LIB);
+	sv_msg(err, "%s", load_error());
+	if (lib != NULL)
+		dlclose(lib);
+	lib = NULL;
+	return sv_hint(err, "tables and JSON need libsmartcols (Debian package libsmartcols1)");
+}
 
 struct out_table {
 	struct libscols_table *scols;
@@ -28,7 +91,7 @@ static struct libscols_line *scols_of(struct out_line *line)
 
 static struct out_table *table_of(struct out_line *line)
 {
-	return scols_line_get_userdata(scols_of(line));
+	return sc.line_get_userdata(scols_of(line));
 }
 
 static int find_column(const struct out_col *cols, size_t ncols,
@@ -104,7 +167,9 @@ static void json_key(const char *name, char *key, size_t size)
 static int scols_json_type(enum out_type type)
 {
 	switch (type) {
+	case OUT_BYTES:	/* already a JSON literal: printed as it is */
 	case OUT_NUM:
+	case OUT_KEY:
 	case OUT_SIZE:
 	case OUT_TIME:
 		return SCOLS_JSON_NUMBER;
@@ -128,10 +193,10 @@ static int add_column(struct out_table *table, int col, struct sv_err *err)
 		json_key(desc->name, header, sizeof(header));
 	else
 		snprintf(header, sizeof(header), "%s", desc->name);
-	column = scols_table_new_column(table->scols, header, desc->width, flags);
+	column = sc.table_new_column(table->scols, header, desc->width, flags);
 	if (column == NULL)
 		return sv_fail(err, ENOMEM, "output");
-	scols_column_set_json_type(column, scols_json_type(desc->type));
+	sc.column_set_json_type(column, scols_json_type(desc->type));
 	return 0;
 }
 
@@ -143,8 +208,12 @@ struct out_table *out_table_new(const char *name, const struct out_col *cols,
 	int order[OUT_MAX_COLS];
 	size_t nshown;
 
+	if (out_load_scols(err) != 0) {
+		free(table);
+		return NULL;
+	}
 	if (table == NULL || (table->name = strdup(name)) == NULL ||
-	    (table->scols = scols_new_table()) == NULL) {
+	    (table->scols = sc.new_table()) == NULL) {
 		sv_fail(err, ENOMEM, "output");
 		out_table_free(table);
 		return NULL;
@@ -158,10 +227,10 @@ struct out_table *out_table_new(const char *name, const struct out_col *cols,
 		out_table_free(table);
 		return NULL;
 	}
-	scols_table_set_name(table->scols, name);
-	scols_table_enable_json(table->scols, opts->json);
-	scols_table_enable_raw(table->scols, opts->raw);
-	scols_table_enable_noheadings(table->scols, opts->noheadings);
+	sc.table_set_name(table->scols, name);
+	sc.table_enable_json(table->scols, opts->json);
+	sc.table_enable_raw(table->scols, opts->raw);
+	sc.table_enable_noheadings(table->scols, opts->noheadings);
 	for (size_t i = 0; i < nshown; i++) {
 		if (add_column(table, order[i], err) != 0) {
 			out_table_free(table);
@@ -176,7 +245,7 @@ void out_table_free(struct out_table *table)
 {
 	if (table == NULL)
 		return;
-	scols_unref_table(table->scols);
+	sc.unref_table(table->scols);
 	free(table->name);
 	free(table);
 }
@@ -193,11 +262,11 @@ bool out_wants_line(struct out_line *line, size_t col)
 
 struct out_line *out_line_new(struct out_table *table)
 {
-	struct libscols_line *line = scols_table_new_line(table->scols, NULL);
+	struct libscols_line *line = sc.table_new_line(table->scols, NULL);
 
 	if (line == NULL)
 		return NULL;
-	scols_line_set_userdata(line, table);
+	sc.line_set_userdata(line, table);
 	return (struct out_line *)line;
 }
 
@@ -206,7 +275,7 @@ void out_set_str(struct out_line *line, size_t col, const char *text)
 	struct out_table *table = table_of(line);
 
 	if (out_wants(table, col))
-		scols_line_set_data(scols_of(line), (size_t)table->shown[col], text);
+		sc.line_set_data(scols_of(line), (size_t)table->shown[col], text);
 }
 
 void out_set_num(struct out_line *line, size_t col, long long value)
@@ -217,14 +286,37 @@ void out_set_num(struct out_line *line, size_t col, long long value)
 	out_set_str(line, col, text);
 }
 
+/* A size as lsipc(1) prints it: the largest power-of-1024 unit that keeps
+ * a whole number above 0, with one decimal when it is not a whole one
+ * ("64B", "4K", "1.4M").  humanize_number() only scales when a number
+ * does not fit its width, so "4096" would stay "4096". */
+static void human_size(uint64_t bytes, char *text, size_t size)
+{
+	static const char units[] = "BKMGTPE";
+	int exp = 0;
+	uint64_t whole, rest;
+	unsigned tenth;
+
+	while (exp < 6 && bytes >> (10 * (exp + 1)) != 0)
+		exp++;
+	whole = bytes >> (10 * exp);
+	rest = bytes - (whole << (10 * exp));
+	tenth = (unsigned)((long double)rest / (long double)(1ULL << (10 * exp)) * 10 + 0.5L);
+	if (tenth == 10) {
+		whole++;
+		tenth = 0;
+	}
+	if (tenth != 0)
+		snprintf(text, size, "%llu.%u%c", (unsigned long long)whole, tenth, units[exp]);
+	else
+		snprintf(text, size, "%llu%c", (unsigned long long)whole, units[exp]);
+}
+
 static void set_human_size(struct out_line *line, size_t col, uint64_t bytes)
 {
-	char text[16];
+	char text[32];
 
-	if (bytes > INT64_MAX ||
-	    humanize_number(text, 6, (int64_t)bytes, "", HN_AUTOSCALE,
-			    HN_NOSPACE | HN_DECIMAL) < 0)
-		snprintf(text, sizeof(text), "%llu", (unsigned long long)bytes);
+	human_size(bytes, text, sizeof(text));
 	out_set_str(line, col, text);
 }
 
@@ -238,6 +330,43 @@ void out_set_u64(struct out_line *line, size_t col, uint64_t value)
 		return;
 	}
 	snprintf(text, sizeof(text), "%llu", (unsigned long long)value);
+	out_set_str(line, col, text);
+}
+
+/* libsmartcols 2.38 prints an empty string cell as null and cannot hold a
+ * NUL byte, both of which a message body may be.  So json-c (linked
+ * statically: it costs nothing at start-up) makes the string literal,
+ * escapes and all, and the cell, typed as a number, is printed as it is. */
+int out_set_bytes(struct out_line *line, size_t col, const void *data,
+		  size_t size)
+{
+	struct json_object *string;
+	int rc = -1;
+
+	if (size > INT_MAX)
+		return -1;
+	string = json_object_new_string_len(data, (int)size);
+	if (string != NULL) {
+		const char *literal = json_object_to_json_string_ext(string,
+			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+		if (literal != NULL) {
+			out_set_str(line, col, literal);
+			rc = 0;
+		}
+		json_object_put(string);
+	}
+	return rc;
+}
+
+void out_set_key(struct out_line *line, size_t col, key_t key)
+{
+	char text[16];
+
+	if (table_of(line)->opts.json)
+		snprintf(text, sizeof(text), "%u", (unsigned)key);
+	else
+		snprintf(text, sizeof(text), "0x%08x", (unsigned)key);
 	out_set_str(line, col, text);
 }
 
@@ -292,7 +421,7 @@ static char *table_json(struct out_table *table)
 {
 	char *doc = NULL;
 
-	if (scols_print_table_to_string(table->scols, &doc) != 0)
+	if (sc.print_table_to_string(table->scols, &doc) != 0)
 		return NULL;
 	return doc;
 }
@@ -356,23 +485,26 @@ int out_print_tables(struct out_table *const *tables, size_t n)
 		if (i > 0)
 			fputc('\n', stdout);
 		fflush(stdout);
-		if (scols_print_table(tables[i]->scols) != 0)
+		if (sc.print_table(tables[i]->scols) != 0)
 			return -1;
 	}
 	return 0;
 }
 
-/* Print an object cut out of a list with the list's indentation removed:
- * its closing brace stands at the indentation every line loses. */
-static void print_dedented(const char *start, const char *end)
+/* The indentation of an object's closing brace: in libsmartcols' layout,
+ * what every line of the object cut out of its list has in excess. */
+static size_t closing_indent(const char *start, const char *end)
 {
 	const char *last_newline = end;
-	size_t indent = 0;
 
 	while (last_newline > start && *--last_newline != '\n')
 		;
-	if (*last_newline == '\n')
-		indent = strspn(last_newline + 1, " ");
+	return *last_newline == '\n' ? strspn(last_newline + 1, " ") : 0;
+}
+
+/* Print START..END with up to INDENT spaces removed after each newline. */
+static void print_dedented(const char *start, const char *end, size_t indent)
+{
 	while (start < end) {
 		const char *newline = memchr(start, '\n', (size_t)(end - start));
 		const char *stop = newline ? newline + 1 : end;
@@ -388,6 +520,7 @@ int out_print_object(struct out_table *table, struct out_table *nested)
 {
 	char *doc, *nested_doc = NULL;
 	const char *start, *end, *nested_start, *nested_end;
+	size_t indent;
 	int rc = -1;
 
 	if (!table->opts.json) {
@@ -398,8 +531,9 @@ int out_print_object(struct out_table *table, struct out_table *nested)
 	doc = table_json(table);
 	if (doc == NULL || only_object(doc, &start, &end) != 0)
 		goto out;
+	indent = closing_indent(start, end);
 	if (nested == NULL) {
-		print_dedented(start, end);
+		print_dedented(start, end, indent);
 		fputc('\n', stdout);
 		rc = 0;
 		goto out;
@@ -410,7 +544,7 @@ int out_print_object(struct out_table *table, struct out_table *nested)
 	/* Drop the object's closing brace, add the list as its last member. */
 	end--;
 	trim_span(&start, &end);
-	print_dedented(start, end);
+	print_dedented(start, end, indent);
 	printf(",\n   %.*s\n}\n", (int)(nested_end - nested_start), nested_start);
 	rc = 0;
 out:
@@ -468,7 +602,7 @@ int out_print_ndjson(struct out_table *table)
 		}
 	}
 	free(doc);
-	scols_table_remove_lines(table->scols);
+	sc.table_remove_lines(table->scols);
 	return 0;
 }
 

@@ -17,8 +17,10 @@
 enum out_type {
 	OUT_STR,    /* JSON string */
 	OUT_NUM,    /* JSON number; empty cell is null */
+	OUT_KEY,    /* an IPC key: JSON number; text 0x%08x */
 	OUT_SIZE,   /* bytes: JSON number; text human-readable unless --bytes */
 	OUT_BOOL,   /* JSON true/false; text yes/no */
+	OUT_BYTES,  /* bytes, JSON only: a string that may be empty or hold NULs */
 	OUT_MODE,   /* JSON string "0600"; text 0600 */
 	OUT_TIME,   /* epoch seconds: JSON number or null (never); text local time or "-" */
 };
@@ -63,6 +65,10 @@ struct out_line *out_line_new(struct out_table *table);
 void out_set_str(struct out_line *line, size_t col, const char *text);
 void out_set_num(struct out_line *line, size_t col, long long value);
 void out_set_u64(struct out_line *line, size_t col, uint64_t value);
+/* The bytes DATA..DATA+SIZE as a JSON string (a table of JSON only). */
+int out_set_bytes(struct out_line *line, size_t col, const void *data,
+		  size_t size);
+void out_set_key(struct out_line *line, size_t col, key_t key);
 void out_set_bool(struct out_line *line, size_t col, bool value);
 void out_set_mode(struct out_line *line, size_t col, mode_t mode);
 void out_set_time(struct out_line *line, size_t col, time_t when);

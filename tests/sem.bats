@@ -78,10 +78,10 @@ hint: pass --exist-ok to use it, or remove it with 'sysvctl sem rm $K1'" ]
 	[ "$stderr" = "sysvctl: warning: sem $K1 (id $output) exists with 2 semaphores, not 3" ]
 }
 
-@test "create --json prints the id as an object" {
+@test "create --json prints the key and the id as an object" {
 	run sysvctl sem create "$K1" --json
 	assert_success
-	[ "$(jq -c . <<<"$output")" = "{\"id\":$(ipcs_id sem "$K1")}" ]
+	[ "$(jq -c . <<<"$output")" = "{\"key\":$((K1)),\"id\":$(ipcs_id sem "$K1")}" ]
 }
 
 @test "create private prints an id that id: addresses" {
@@ -171,7 +171,7 @@ hint: pass --exist-ok to use it, or remove it with 'sysvctl sem rm $K1'" ]
 	run --separate-stderr sysvctl sem acquire "$K1"
 	assert_failure 3
 	[ "$stderr" = "sysvctl: sem $K1: no such semaphore set
-hint: create it with 'sysvctl sem create $K1' or pass --create" ]
+hint: create it with 'sysvctl sem create $K1' or pass --create to acquire or run" ]
 }
 
 @test "acquire --create makes a set at 1 and takes it; -v sets the start" {

@@ -89,7 +89,7 @@ time.sleep(60)' "$1" >"$BATS_TEST_TMPDIR/hold.out" &
 	assert_success
 	track_id shm "$output"
 	run sysvctl shm stat "id:$output" -o KEY,SIZE --bytes --noheadings --raw
-	assert_output "0 64"
+	assert_output "0x00000000 64"
 }
 
 @test "create --json prints the stat object" {
@@ -252,7 +252,7 @@ time.sleep(60)' "$1" >"$BATS_TEST_TMPDIR/hold.out" &
 	run --separate-stderr sysvctl shm read "$K1"
 	assert_failure 3
 	[ "${stderr_lines[0]}" = "sysvctl: shm $K1: no such shared memory segment" ]
-	[ "${stderr_lines[1]}" = "hint: create it with 'sysvctl shm create $K1' or pass --create" ]
+	[ "${stderr_lines[1]}" = "hint: create it with 'sysvctl shm create $K1' or pass --create to write" ]
 	run sysvctl shm write "$K1" x
 	assert_failure 3
 	run sysvctl shm stat "$K1"
@@ -392,9 +392,9 @@ time.sleep(60)' "$1" >"$BATS_TEST_TMPDIR/hold.out" &
 	sysvctl shm create "$K1" -s 1M
 	run sysvctl shm stat "$K1"
 	assert_success
-	assert_line --index 0 --regexp '^ +KEY +ID +SIZE +NATTCH +CPID +LPID +MODE +UID +GID +CUID +CGID +ATIME +DTIME +CTIME +MARKED-FOR-REMOVAL$'
+	assert_line --index 0 --regexp '^KEY +ID +SIZE +NATTCH +CPID +LPID +MODE +UID +GID +CUID +CGID +ATIME +DTIME +CTIME +MARKED-FOR-REMOVAL$'
 	run sysvctl shm stat "$K1" -o ID,SIZE,ATIME,MARKED-FOR-REMOVAL --raw --noheadings
-	assert_output "$(ipcs_id shm "$K1") 1024K - no"
+	assert_output "$(ipcs_id shm "$K1") 1M - no"
 	run sysvctl shm stat "$K1" -o SIZE --bytes --noheadings
 	assert_output "1048576"
 }

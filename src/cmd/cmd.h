@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "ipc/err.h"
+#include "ipc/ref.h"
 #include "out.h"
 
 /* Exit codes of the contract. */
@@ -97,6 +98,20 @@ enum {
 
 /* Handle a table option into OPTS; false when OPT is not one. */
 bool cmd_table_opt(int opt, struct out_opts *opts);
+
+/* Parse the options of a verb that prints one table (-o, --raw,
+ * --noheadings, --bytes and the common ones) into OPTS, json included.
+ * "-o help" lists COLS.  True when the verb must return *exit_code now. */
+bool cmd_table_opts(int argc, char **argv, const char *cmdpath,
+		    const char *usage, const struct out_col *cols, size_t ncols,
+		    struct out_opts *opts, int *exit_code);
+
+/* Print one JSON object of N numbers, {"NAMES[0]": VALUES[0], ...}. */
+int cmd_print_json_numbers(const char *const *names, const long long *values,
+			   size_t n);
+
+/* What create prints: the id, or {"key": K, "id": N} with --json. */
+int cmd_print_created(const struct sv_obj *obj);
 
 /* The commands, one file each under src/cmd/. */
 int cmd_shm(int argc, char **argv);

@@ -1,5 +1,4 @@
 #include "columns.h"
-#include "cmd.h"
 
 #include <pwd.h>
 #include <stdio.h>
@@ -7,7 +6,7 @@
 
 /* The columns every kind starts with, in the order of the *_COL_ enums. */
 #define PERM_COLUMNS \
-	{ "KEY", OUT_NUM, 10, "the key; 0 for a private object" }, \
+	{ "KEY", OUT_KEY, 10, "the key; 0 for a private object" }, \
 	{ "ID", OUT_NUM, 5, "the kernel's identifier" }, \
 	{ "OWNER", OUT_STR, 8, "the owner's user name" }, \
 	{ "MODE", OUT_MODE, 4, "permissions, octal" }, \
@@ -89,15 +88,9 @@ static void perms_text(mode_t mode, char text[10])
 /* The first nine columns, the same for every kind. */
 static void fill_perm(struct out_line *line, const struct sv_perm *perm)
 {
-	char perms[10], key[16];
+	char perms[10];
 
-	/* Keys are numbers in JSON and 0x%08x in tables (the contract). */
-	if (sv_globals.json) {
-		out_set_u64(line, 0, (uint32_t)perm->key);
-	} else {
-		snprintf(key, sizeof(key), "0x%08x", (unsigned)perm->key);
-		out_set_str(line, 0, key);
-	}
+	out_set_key(line, 0, perm->key);
 	out_set_num(line, 1, perm->id);
 	if (out_wants_line(line, 2))
 		out_set_str(line, 2, user_name(perm->uid));

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -142,6 +143,73 @@ bool cmd_table_opt(int opt, struct out_opts *opts)
 	default:
 		return false;
 	}
+}
+
+bool cmd_table_opts(int argc, char **argv, const char *cmdpath,
+		    const char *usage, const struct out_col *cols, size_t ncols,
+		    struct out_opts *opts, int *exit_code)
+{
+	static const struct option longopts[] = {
+		CMD_TABLE_LONGOPTS,
+		CMD_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS CMD_TABLE_SHORTOPTS,
+				  longopts, NULL)) != -1)
+		if (!cmd_table_opt(opt, opts) &&
+		    cmd_common_opt(opt, argv, cmdpath, usage, exit_code))
+			return true;
+	opts->json = sv_globals.json;
+	if (opts->columns != NULL && strcmp(opts->columns, "help") == 0) {
+		out_print_columns(stdout, cols, ncols);
+		*exit_code = EXIT_OK;
+		return true;
+	}
+	return false;
+}
+
+int cmd_print_json_numbers(const char *const *names, const long long *values,
+			   size_t n)
+{
+	struct out_col cols[4] = { { NULL, OUT_NUM, 0, NULL } };
+	struct out_opts opts = { .json = true };
+	struct out_table *table;
+	struct out_line *line;
+	struct sv_err err;
+	char shown[64] = "";
+	int rc;
+
+	if (n > sizeof(cols) / sizeof(cols[0]))
+		n = sizeof(cols) / sizeof(cols[0]);
+	for (size_t i = 0; i < n; i++) {
+		cols[i] = (struct out_col){ names[i], OUT_NUM, 0, "" };
+		strncat(shown, i ? "," : "", sizeof(shown) - strlen(shown) - 1);
+		strncat(shown, names[i], sizeof(shown) - strlen(shown) - 1);
+	}
+	table = out_table_new("object", cols, n, shown, &opts, &err);
+	if (table == NULL)
+		return cmd_fail(&err);
+	line = out_line_new(table);
+	for (size_t i = 0; line != NULL && i < n; i++)
+		out_set_num(line, i, values[i]);
+	rc = line != NULL && out_print_object(table, NULL) == 0 ? EXIT_OK : EXIT_OSERR;
+	out_table_free(table);
+	return rc;
+}
+
+int cmd_print_created(const struct sv_obj *obj)
+{
+	static const char *const names[] = { "key", "id" };
+	long long values[] = { (uint32_t)obj->key, obj->id };
+
+	if (!sv_globals.json) {
+		printf("%d\n", obj->id);
+		return EXIT_OK;
+	}
+	return cmd_print_json_numbers(names, values, 2);
 }
 
 int cmd_dispatch(const char *parent, const struct cmd *cmds, size_t ncmds,

@@ -6,32 +6,16 @@
 #include "ipc/parse.h"
 #include "ipc/ref.h"
 
-static const struct out_col key_cols[] = {
-	{ "KEY", OUT_NUM, 0, "the key" },
-};
-
 /* Print KEY as 0x%08x, or as {"key": N} with --json. */
 static int print_key(key_t key)
 {
-	struct out_opts opts = { .json = true };
-	struct out_table *table;
-	struct out_line *line;
-	struct sv_err err;
-	int rc;
+	static const char *const name = "key";
+	long long number = (uint32_t)key;
 
-	if (!sv_globals.json) {
-		printf("0x%08x\n", (unsigned)key);
-		return EXIT_OK;
-	}
-	table = out_table_new("key", key_cols, 1, "KEY", &opts, &err);
-	if (table == NULL)
-		return cmd_fail(&err);
-	line = out_line_new(table);
-	if (line != NULL)
-		out_set_u64(line, 0, (uint32_t)key);
-	rc = line != NULL && out_print_object(table, NULL) == 0 ? EXIT_OK : EXIT_OSERR;
-	out_table_free(table);
-	return rc;
+	if (sv_globals.json)
+		return cmd_print_json_numbers(&name, &number, 1);
+	printf("0x%08x\n", (unsigned)key);
+	return EXIT_OK;
 }
 
 static const char ftok_usage[] =

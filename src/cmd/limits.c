@@ -63,29 +63,16 @@ static int print_limits(const struct sv_limit *limits, const struct out_opts *op
 
 int cmd_limits(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CMD_TABLE_LONGOPTS,
-		CMD_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct sv_limit limits[SV_NLIMITS];
 	struct out_opts opts = { 0 };
 	struct sv_err err;
-	int opt, code;
+	int code;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS CMD_TABLE_SHORTOPTS,
-				  longopts, NULL)) != -1)
-		if (!cmd_table_opt(opt, &opts) &&
-		    cmd_common_opt(opt, argv, "limits", limits_usage, &code))
-			return code;
+	if (cmd_table_opts(argc, argv, "limits", limits_usage, limit_columns,
+			   LIMIT_NCOLS, &opts, &code))
+		return code;
 	if (!cmd_nargs_ok(argc - optind, 0, 0, "limits", &code))
 		return code;
-	if (opts.columns != NULL && strcmp(opts.columns, "help") == 0) {
-		out_print_columns(stdout, limit_columns, LIMIT_NCOLS);
-		return EXIT_OK;
-	}
-	opts.json = sv_globals.json;
 	if (sv_limits_read(limits, &err) != 0)
 		return cmd_fail(&err);
 	return print_limits(limits, &opts);

@@ -59,36 +59,6 @@ static int parse_max_bytes(const char *text, uint64_t *max_bytes)
 	return EXIT_OK;
 }
 
-static const struct out_col id_cols[] = {
-	{ "KEY", OUT_NUM, 0, "the key" },
-	{ "ID", OUT_NUM, 0, "the id" },
-};
-
-static int print_id(const struct sv_obj *obj)
-{
-	struct out_opts opts = { .json = true };
-	struct out_table *table;
-	struct out_line *line;
-	struct sv_err err;
-	int rc;
-
-	if (!sv_globals.json) {
-		printf("%d\n", obj->id);
-		return EXIT_OK;
-	}
-	table = out_table_new("mq", id_cols, 2, "KEY,ID", &opts, &err);
-	if (table == NULL)
-		return cmd_fail(&err);
-	line = out_line_new(table);
-	if (line != NULL) {
-		out_set_u64(line, 0, (uint32_t)obj->key);
-		out_set_num(line, 1, obj->id);
-	}
-	rc = line != NULL && out_print_object(table, NULL) == 0 ? EXIT_OK : EXIT_OSERR;
-	out_table_free(table);
-	return rc;
-}
-
 /* create --exist-ok found a queue: say so when its max bytes differ. */
 static void warn_other_max_bytes(const struct sv_obj *obj, uint64_t max_bytes)
 {
@@ -157,7 +127,7 @@ static int mq_create(int argc, char **argv)
 		return cmd_fail(&err);
 	if (!created)
 		warn_other_max_bytes(&obj, max_bytes);
-	return print_id(&obj);
+	return cmd_print_created(&obj);
 }
 
 static const char stat_usage[] =
@@ -176,36 +146,23 @@ static const char stat_usage[] =
 
 static int mq_stat(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CMD_TABLE_LONGOPTS,
-		CMD_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct out_opts opts = { 0 };
 	struct out_table *table;
 	struct out_line *line;
 	struct sv_mq_info info;
 	struct sv_obj obj;
 	struct sv_err err;
-	int opt, code;
+	int code;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS CMD_TABLE_SHORTOPTS,
-				  longopts, NULL)) != -1)
-		if (!cmd_table_opt(opt, &opts) &&
-		    cmd_common_opt(opt, argv, "mq stat", stat_usage, &code))
-			return code;
-	if (opts.columns != NULL && strcmp(opts.columns, "help") == 0) {
-		out_print_columns(stdout, mq_columns, MQ_NCOLS);
-		return EXIT_OK;
-	}
+	if (cmd_table_opts(argc, argv, "mq stat", stat_usage, mq_columns,
+			   MQ_NCOLS, &opts, &code))
+		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "mq stat", &code))
 		return code;
 	if ((code = open_ref(argv[optind], &obj)) != EXIT_OK)
 		return code;
 	if (sv_mq_stat(&obj, &info, &err) != 0)
 		return cmd_fail(&err);
-	opts.json = sv_globals.json;
 	table = out_table_new("mq", mq_columns, MQ_NCOLS, MQ_STAT_COLUMNS, &opts, &err);
 	if (table == NULL)
 		return cmd_fail(&err);

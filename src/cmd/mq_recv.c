@@ -169,14 +169,13 @@ static int writer_add(struct writer *out, const struct recv_opts *opts,
 	return 0;
 }
 
-/* --json: the columns of a message; DATA holds a JSON string literal made
- * here (libsmartcols prints NUMBER cells as they are), so that an empty
- * body is "" and NUL bytes are \u0000. */
+/* --json: the columns of a message.  DATA is the body when it is valid
+ * UTF-8, else its base64 with ENCODING "base64". */
 enum { JCOL_TYPE, JCOL_SIZE, JCOL_DATA, JCOL_ENCODING, JCOLS };
 static const struct out_col json_cols[JCOLS] = {
 	{ "TYPE", OUT_NUM, 0, "the message type" },
 	{ "SIZE", OUT_NUM, 0, "the body's size in bytes" },
-	{ "DATA", OUT_NUM, 0, "the body, a JSON string" },
+	{ "DATA", OUT_BYTES, 0, "the body, or its base64" },
 	{ "ENCODING", OUT_STR, 0, "base64 when the body is not UTF-8" },
 };
 
@@ -208,14 +207,12 @@ static void json_free(struct json_writer *out)
 	free(out->data);
 }
 
-/* The JSON string literal of BODY into out->data; whether it is base64. */
-static int json_data(struct json_writer *out, const char *body, size_t size,
-		     bool *base64, struct sv_err *err)
+/* The base64 of BODY into out->data. */
+static int json_base64(struct json_writer *out, const char *body, size_t size,
+		       struct sv_err *err)
 {
-	size_t need;
+	size_t need = sv_base64_size(size);
 
-	*base64 = !sv_utf8_valid(body, size);
-	need = *base64 ? sv_base64_size(size) + 2 : sv_json_quote_size(size);
 	if (need > out->data_size) {
 		char *grown = realloc(out->data, need);
 
@@ -224,35 +221,30 @@ static int json_data(struct json_writer *out, const char *body, size_t size,
 		out->data = grown;
 		out->data_size = need;
 	}
-	if (!*base64) {
-		sv_json_quote(body, size, out->data);
-		return 0;
-	}
-	out->data[0] = '"';
-	need = sv_base64_encode(body, size, out->data + 1);
-	out->data[need + 1] = '"';
-	out->data[need + 2] = '\0';
+	sv_base64_encode(body, size, out->data);
 	return 0;
 }
 
 static int json_add(struct json_writer *out, long type, const char *body,
 		    size_t size, struct sv_err *err)
 {
-	struct out_table *table;
+	bool base64 = !sv_utf8_valid(body, size);
+	struct out_table *table = base64 ? out->base64 : out->text;
 	struct out_line *line;
-	bool base64;
 
-	if (json_data(out, body, size, &base64, err) != 0)
+	if (base64 && json_base64(out, body, size, err) != 0)
 		return lost(out->obj, ENOMEM, type, size, 1, err);
-	table = base64 ? out->base64 : out->text;
 	line = out_line_new(table);
 	if (line == NULL)
 		return lost(out->obj, ENOMEM, type, size, 1, err);
 	out_set_num(line, JCOL_TYPE, type);
 	out_set_u64(line, JCOL_SIZE, size);
-	out_set_str(line, JCOL_DATA, out->data);
-	if (base64)
+	if (base64) {
+		out_set_bytes(line, JCOL_DATA, out->data, strlen(out->data));
 		out_set_str(line, JCOL_ENCODING, "base64");
+	} else if (out_set_bytes(line, JCOL_DATA, body, size) != 0) {
+		return lost(out->obj, ENOMEM, type, size, 1, err);
+	}
 	if (out_print_ndjson(table) != 0 || fflush(stdout) != 0 || ferror(stdout))
 		return lost(out->obj, errno ? errno : EIO, type, size, 1, err);
 	return 0;

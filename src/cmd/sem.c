@@ -1,5 +1,5 @@
 /* sysvctl sem: semaphore sets and locks.  create, acquire, release, z,
- * get, set, stat, rm, and run (acquire with SEM_UNDO, then become COMMAND). */
+ * get, set, stat, rm; run lives in sem_run.c. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,36 +12,9 @@
 #include "ipc/parse.h"
 #include "ipc/ref.h"
 #include "ipc/sem.h"
+#include "sem_cmd.h"
 
-/* Everything a verb's options can say; each verb accepts its own subset. */
-struct sem_opts {
-	int delta;
-	unsigned index;
-	struct sv_sem_wait wait;
-	bool create;
-	bool has_value;
-	struct sv_sem_new new;
-	bool has_nsems;
-	bool has_mode;
-	bool exist_ok;
-	bool up;
-	bool has_conflict_exit;
-	int conflict_exit;
-	struct out_opts table;
-};
-
-enum { OPT_NOWAIT = OPT_CMD_FIRST };
-
-#define LONGOPT_DELTA { "delta", required_argument, NULL, 'd' }
-#define LONGOPT_TIMEOUT { "timeout", required_argument, NULL, 't' }, \
-	{ "nowait", no_argument, NULL, OPT_NOWAIT }
-#define LONGOPT_INDEX { "index", required_argument, NULL, 'i' }
-#define LONGOPT_CREATE { "create", no_argument, NULL, 'c' }, \
-	{ "value", required_argument, NULL, 'v' }, \
-	{ "mode", required_argument, NULL, 'm' }
-#define LONGOPT_END CMD_COMMON_LONGOPTS, { NULL, 0, NULL, 0 }
-
-static void sem_opts_init(struct sem_opts *opts)
+void sem_opts_init(struct sem_opts *opts)
 {
 	memset(opts, 0, sizeof(*opts));
 	opts->delta = 1;
@@ -51,7 +24,7 @@ static void sem_opts_init(struct sem_opts *opts)
 }
 
 /* Parse one option of any verb into OPTS; false when OPT is none of them. */
-static bool sem_opt(int opt, struct sem_opts *opts, struct sv_err *err, int *rc)
+bool sem_opt(int opt, struct sem_opts *opts, struct sv_err *err, int *rc)
 {
 	long long number;
 
@@ -69,6 +42,7 @@ static bool sem_opt(int opt, struct sem_opts *opts, struct sv_err *err, int *rc)
 		return true;
 	case OPT_NOWAIT:
 		opts->wait.nowait = true;
+		opts->has_nowait = true;
 		return true;
 	case 'i':
 		*rc = parse_int(optarg, "-i", 0, 65535, &number, err);
@@ -109,7 +83,7 @@ static bool sem_opt(int opt, struct sem_opts *opts, struct sv_err *err, int *rc)
 
 /* Parse the options of a verb; true when it must return *code now.  The
  * positional arguments are left at argv[optind...]. */
-static bool parse_opts(int argc, char **argv, const char *optstring,
+bool sem_parse_opts(int argc, char **argv, const char *optstring,
 		       const struct option *longopts, const char *cmdpath,
 		       const char *usage, struct sem_opts *opts, int *code)
 {
@@ -127,47 +101,22 @@ static bool parse_opts(int argc, char **argv, const char *optstring,
 			return true;
 		}
 	}
+	if (opts->has_nowait && opts->wait.timed) {
+		*code = cmd_usage_error(cmdpath, "-t and --nowait exclude each other");
+		return true;
+	}
 	opts->table.json = sv_globals.json;
 	return false;
 }
 
 /* -v and -m only say what a set made by --create gets. */
-static bool create_opts_ok(const struct sem_opts *opts, const char *cmdpath,
+bool sem_create_opts_ok(const struct sem_opts *opts, const char *cmdpath,
 			   int *code)
 {
 	if (opts->create || (!opts->has_value && !opts->has_mode))
 		return true;
 	*code = cmd_usage_error(cmdpath, "-v and -m need --create");
 	return false;
-}
-
-/* Print {"NAME": VALUE} for --json. */
-static int print_json_number(const char *name, long long value)
-{
-	const struct out_col col = { name, OUT_NUM, 0, "" };
-	struct out_opts opts = { .json = true };
-	struct out_table *table;
-	struct out_line *line;
-	struct sv_err err;
-	int rc;
-
-	table = out_table_new("sem", &col, 1, name, &opts, &err);
-	if (table == NULL)
-		return cmd_fail(&err);
-	line = out_line_new(table);
-	if (line != NULL)
-		out_set_num(line, 0, value);
-	rc = line != NULL && out_print_object(table, NULL) == 0 ? EXIT_OK : EXIT_OSERR;
-	out_table_free(table);
-	return rc;
-}
-
-static int print_number(const char *json_name, long long value)
-{
-	if (sv_globals.json)
-		return print_json_number(json_name, value);
-	printf("%lld\n", value);
-	return EXIT_OK;
 }
 
 /* A signal that would end a wait ends the process at once: the semop it
@@ -195,7 +144,7 @@ static void catch_stop_signals(void)
 
 /* An operation that may wait: first without waiting, which is all the
  * uncontended case needs; the signal handlers only when we must wait. */
-static int wait_op(const struct sv_obj *obj, const struct sem_opts *opts,
+int sem_wait_op(const struct sv_obj *obj, const struct sem_opts *opts,
 		   int delta, bool undo, struct sv_err *err)
 {
 	static const struct sv_sem_wait no_wait = { .nowait = true };
@@ -211,7 +160,7 @@ static int wait_op(const struct sv_obj *obj, const struct sem_opts *opts,
 }
 
 /* Parse REF and open its set (creating it with --create). */
-static int open_set(const char *text, struct sem_opts *opts,
+int sem_open_set(const char *text, struct sem_opts *opts,
 		    struct sv_obj *obj, struct sv_err *err)
 {
 	struct sv_ref ref;
@@ -258,7 +207,7 @@ static int sem_create(int argc, char **argv)
 	int code;
 
 	sem_opts_init(&opts);
-	if (parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "v:n:m:p", longopts,
+	if (sem_parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "v:n:m:p", longopts,
 		       "sem create", create_usage, &opts, &code))
 		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem create", &code))
@@ -274,7 +223,7 @@ static int sem_create(int argc, char **argv)
 				 info.nsems == 1 ? "" : "s", opts.new.nsems);
 		free(sems);
 	}
-	return print_number("id", obj.id);
+	return cmd_print_created(&obj);
 }
 
 static const char acquire_usage[] =
@@ -306,14 +255,14 @@ static int sem_acquire(int argc, char **argv)
 	int code;
 
 	sem_opts_init(&opts);
-	if (parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "d:t:i:cv:m:", longopts,
+	if (sem_parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "d:t:i:cv:m:", longopts,
 		       "sem acquire", acquire_usage, &opts, &code))
 		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem acquire", &code) ||
-	    !create_opts_ok(&opts, "sem acquire", &code))
+	    !sem_create_opts_ok(&opts, "sem acquire", &code))
 		return code;
-	if (open_set(argv[optind], &opts, &obj, &err) != 0 ||
-	    wait_op(&obj, &opts, -opts.delta, false, &err) != 0)
+	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
+	    sem_wait_op(&obj, &opts, -opts.delta, false, &err) != 0)
 		return cmd_fail(&err);
 	return EXIT_OK;
 }
@@ -339,12 +288,12 @@ static int sem_release(int argc, char **argv)
 	int code;
 
 	sem_opts_init(&opts);
-	if (parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "d:i:", longopts,
+	if (sem_parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "d:i:", longopts,
 		       "sem release", release_usage, &opts, &code))
 		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem release", &code))
 		return code;
-	if (open_set(argv[optind], &opts, &obj, &err) != 0 ||
+	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
 	    sv_sem_op(&obj, opts.index, opts.delta, false, &opts.wait, &err) != 0)
 		return cmd_fail(&err);
 	return EXIT_OK;
@@ -372,13 +321,13 @@ static int sem_z(int argc, char **argv)
 	int code;
 
 	sem_opts_init(&opts);
-	if (parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "t:i:", longopts,
+	if (sem_parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "t:i:", longopts,
 		       "sem z", z_usage, &opts, &code))
 		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem z", &code))
 		return code;
-	if (open_set(argv[optind], &opts, &obj, &err) != 0 ||
-	    wait_op(&obj, &opts, 0, false, &err) != 0)
+	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
+	    sem_wait_op(&obj, &opts, 0, false, &err) != 0)
 		return cmd_fail(&err);
 	return EXIT_OK;
 }
@@ -402,15 +351,22 @@ static int sem_get(int argc, char **argv)
 	int code, value;
 
 	sem_opts_init(&opts);
-	if (parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "i:", longopts,
+	if (sem_parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "i:", longopts,
 		       "sem get", get_usage, &opts, &code))
 		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem get", &code))
 		return code;
-	if (open_set(argv[optind], &opts, &obj, &err) != 0 ||
+	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
 	    sv_sem_get(&obj, opts.index, &value, &err) != 0)
 		return cmd_fail(&err);
-	return print_number("value", value);
+	if (sv_globals.json) {
+		static const char *const name = "value";
+		long long number = value;
+
+		return cmd_print_json_numbers(&name, &number, 1);
+	}
+	printf("%d\n", value);
+	return EXIT_OK;
 }
 
 static const char set_usage[] =
@@ -432,13 +388,13 @@ static int sem_set(int argc, char **argv)
 	int code;
 
 	sem_opts_init(&opts);
-	if (parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "i:", longopts,
+	if (sem_parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "i:", longopts,
 		       "sem set", set_usage, &opts, &code))
 		return code;
 	if (!cmd_nargs_ok(argc - optind, 2, 2, "sem set", &code))
 		return code;
 	if (parse_int(argv[optind + 1], "VALUE", 0, SV_SEMVMX, &value, &err) != 0 ||
-	    open_set(argv[optind], &opts, &obj, &err) != 0 ||
+	    sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
 	    sv_sem_set(&obj, opts.index, (int)value, &err) != 0)
 		return cmd_fail(&err);
 	return EXIT_OK;
@@ -566,7 +522,7 @@ static int sem_stat(int argc, char **argv)
 	int code;
 
 	sem_opts_init(&opts);
-	if (parse_opts(argc, argv, CMD_COMMON_SHORTOPTS CMD_TABLE_SHORTOPTS,
+	if (sem_parse_opts(argc, argv, CMD_COMMON_SHORTOPTS CMD_TABLE_SHORTOPTS,
 		       longopts, "sem stat", stat_usage, &opts, &code))
 		return code;
 	if (opts.table.columns != NULL && strcmp(opts.table.columns, "help") == 0) {
@@ -576,7 +532,7 @@ static int sem_stat(int argc, char **argv)
 	}
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem stat", &code))
 		return code;
-	if (open_set(argv[optind], &opts, &obj, &err) != 0 ||
+	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
 	    sv_sem_stat(&obj, &info, &sems, &err) != 0)
 		return cmd_fail(&err);
 	code = print_stat(&opts, &info, sems);
@@ -604,7 +560,7 @@ static int sem_rm(int argc, char **argv)
 	int code, first_failure = EXIT_OK;
 
 	sem_opts_init(&opts);
-	if (parse_opts(argc, argv, CMD_COMMON_SHORTOPTS, longopts, "sem rm",
+	if (sem_parse_opts(argc, argv, CMD_COMMON_SHORTOPTS, longopts, "sem rm",
 		       rm_usage, &opts, &code))
 		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, -1, "sem rm", &code))
@@ -623,117 +579,6 @@ static int sem_rm(int argc, char **argv)
 		}
 	}
 	return first_failure;
-}
-
-static const char run_usage[] =
-	"Usage: sysvctl sem run REF [-d DELTA] [-t TIMEOUT|--nowait] [-u|--up]\n"
-	"                       [-c|--create [-v VALUE] [-m MODE]] [-i INDEX]\n"
-	"                       [-E|--conflict-exit-code N] [--] COMMAND [ARG...]\n"
-	"\n"
-	"Take DELTA units with SEM_UNDO, then execute COMMAND in this process:\n"
-	"the kernel gives the units back when COMMAND ends, however it ends.\n"
-	"The exit status is COMMAND's (126: not executable, 127: not found).\n"
-	"\n"
-	"Options:\n"
-	"  -d, --delta DELTA     units to take, 1 to 32767 (default 1)\n"
-	"  -t, --timeout T       wait at most T (0.5, 250ms, 2m); 0: do not wait\n"
-	"      --nowait          do not wait (exit 6 when busy)\n"
-	"  -u, --up              add DELTA instead (never waits): a count of\n"
-	"                        running holders for 'sem z'\n"
-	"  -c, --create          create the set if missing (race-free); it starts\n"
-	"                        at 1, or at 0 with --up\n"
-	"  -v, --value VALUE     first value of a set made by --create\n"
-	"  -m, --mode MODE       permissions of a set made by --create (default 0600)\n"
-	"  -i, --index INDEX     the semaphore in the set (default 0)\n"
-	"  -E, --conflict-exit-code N\n"
-	"                        exit N instead of 6 when busy or timed out\n"
-	"  -h, --help            this help\n";
-
-/* Parse run's options: those before REF, REF, those after it up to "--"
- * or the first other word, which is COMMAND.  *command_at is its index. */
-static bool parse_run_opts(int argc, char **argv, struct sem_opts *opts,
-			   int *ref_at, int *command_at, int *code)
-{
-	static const struct option longopts[] = {
-		LONGOPT_DELTA, LONGOPT_TIMEOUT, LONGOPT_INDEX, LONGOPT_CREATE,
-		{ "up", no_argument, NULL, 'u' },
-		{ "conflict-exit-code", required_argument, NULL, 'E' },
-		LONGOPT_END,
-	};
-	/* "+": stop at the first word that is not an option, so that the
-	 * options of COMMAND stay COMMAND's. */
-	static const char optstring[] = "+" CMD_COMMON_SHORTOPTS "d:t:i:cv:m:uE:";
-	bool after_dashes;
-
-	if (parse_opts(argc, argv, optstring, longopts, "sem run", run_usage,
-		       opts, code))
-		return true;
-	after_dashes = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
-	*ref_at = optind;
-	if (*ref_at < argc && !after_dashes) {
-		/* Parse again from REF on, REF standing as argv[0]. */
-		int start = *ref_at;
-
-		if (parse_opts(argc - start, argv + start, optstring, longopts,
-			       "sem run", run_usage, opts, code))
-			return true;
-		*command_at = start + optind;
-	} else {
-		*command_at = *ref_at + 1;
-	}
-	if (*ref_at >= argc) {
-		*code = cmd_usage_error("sem run", "missing REF");
-		return true;
-	}
-	if (*command_at >= argc) {
-		*code = cmd_usage_error("sem run", "missing COMMAND");
-		return true;
-	}
-	return false;
-}
-
-/* Become COMMAND; only returns when it could not be executed, and then
- * exiting gives the units back (SEM_UNDO). */
-static int exec_command(char **command)
-{
-	struct sv_err err;
-	int errnum;
-
-	fflush(stdout);
-	execvp(command[0], command);
-	errnum = errno;
-	sv_fail(&err, errnum, "%s", command[0]);
-	if (errnum == ENOENT) {
-		sv_msg(&err, "command not found");
-		cmd_fail(&err);
-		return 127;
-	}
-	cmd_fail(&err);
-	return 126;
-}
-
-static int sem_run(int argc, char **argv)
-{
-	struct sem_opts opts;
-	struct sv_obj obj;
-	struct sv_err err;
-	int ref_at, command_at, code;
-
-	sem_opts_init(&opts);
-	if (parse_run_opts(argc, argv, &opts, &ref_at, &command_at, &code))
-		return code;
-	if (!create_opts_ok(&opts, "sem run", &code))
-		return code;
-	if (opts.up && !opts.has_value)
-		opts.new.value = 0;
-	if (open_set(argv[ref_at], &opts, &obj, &err) != 0 ||
-	    wait_op(&obj, &opts, opts.up ? opts.delta : -opts.delta, true, &err) != 0) {
-		code = cmd_fail(&err);
-		if (code == EXIT_BUSY && opts.has_conflict_exit)
-			code = opts.conflict_exit;
-		return code;
-	}
-	return exec_command(argv + command_at);
 }
 
 static const char sem_usage[] =

@@ -433,30 +433,18 @@ static const char stat_usage[] =
 
 static int shm_stat(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CMD_TABLE_LONGOPTS,
-		CMD_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct out_opts opts = { 0 };
 	struct sv_ref ref;
 	struct sv_obj obj;
 	struct sv_err err;
-	int opt, code;
+	int code;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS CMD_TABLE_SHORTOPTS,
-				  longopts, NULL)) != -1)
-		if (!cmd_table_opt(opt, &opts) &&
-		    cmd_common_opt(opt, argv, "shm stat", stat_usage, &code))
-			return code;
-	if (opts.columns != NULL && strcmp(opts.columns, "help") == 0) {
-		out_print_columns(stdout, shm_columns, SHM_COL_COMMAND);
-		return EXIT_OK;
-	}
+	/* COMMAND is the last column, and only ls finds it. */
+	if (cmd_table_opts(argc, argv, "shm stat", stat_usage, shm_columns,
+			   SHM_COL_COMMAND, &opts, &code))
+		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "shm stat", &code))
 		return code;
-	opts.json = sv_globals.json;
 	if (sv_ref_parse(argv[optind], 0, &ref, &err) != 0 ||
 	    sv_obj_open(SV_SHM, &ref, &obj, &err) != 0)
 		return cmd_fail(&err);

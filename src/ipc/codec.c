@@ -1,6 +1,8 @@
 #include "codec.h"
 
 #include <stdint.h>
+#include <netinet/in.h>
+#include <resolv.h>	/* b64_ntop, from glibc's libresolv */
 
 /* The length of the UTF-8 sequence starting at P (at most END - P bytes),
  * or 0 when it is not a valid one. */
@@ -63,49 +65,6 @@ bool sv_utf8_valid(const void *data, size_t size)
 	return true;
 }
 
-size_t sv_json_quote_size(size_t size)
-{
-	return size * 6 + 3;    /* every byte as \u00XX at worst */
-}
-
-size_t sv_json_quote(const void *data, size_t size, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = data;
-	char *o = out;
-
-	*o++ = '"';
-	for (size_t i = 0; i < size; i++) {
-		unsigned char c = p[i];
-
-		if (c == '"' || c == '\\') {
-			*o++ = '\\';
-			*o++ = (char)c;
-		} else if (c >= 0x20) {
-			*o++ = (char)c;
-		} else if (c == '\n') {
-			*o++ = '\\';
-			*o++ = 'n';
-		} else if (c == '\t') {
-			*o++ = '\\';
-			*o++ = 't';
-		} else if (c == '\r') {
-			*o++ = '\\';
-			*o++ = 'r';
-		} else {
-			*o++ = '\\';
-			*o++ = 'u';
-			*o++ = '0';
-			*o++ = '0';
-			*o++ = hex[c >> 4];
-			*o++ = hex[c & 15];
-		}
-	}
-	*o++ = '"';
-	*o = '\0';
-	return (size_t)(o - out);
-}
-
 size_t sv_base64_size(size_t size)
 {
 	return (size + 2) / 3 * 4 + 1;
@@ -113,30 +72,7 @@ size_t sv_base64_size(size_t size)
 
 size_t sv_base64_encode(const void *data, size_t size, char *out)
 {
-	static const char alphabet[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char *p = data;
-	char *o = out;
-	size_t i;
+	int len = b64_ntop(data, size, out, sv_base64_size(size));
 
-	for (i = 0; i + 3 <= size; i += 3) {
-		uint32_t bits = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-
-		*o++ = alphabet[bits >> 18];
-		*o++ = alphabet[(bits >> 12) & 63];
-		*o++ = alphabet[(bits >> 6) & 63];
-		*o++ = alphabet[bits & 63];
-	}
-	if (i < size) {
-		uint32_t bits = (uint32_t)p[i] << 16;
-
-		if (i + 1 < size)
-			bits |= (uint32_t)p[i + 1] << 8;
-		*o++ = alphabet[bits >> 18];
-		*o++ = alphabet[(bits >> 12) & 63];
-		*o++ = i + 1 < size ? alphabet[(bits >> 6) & 63] : '=';
-		*o++ = '=';
-	}
-	*o = '\0';
-	return (size_t)(o - out);
+	return len < 0 ? 0 : (size_t)len;
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/ipc.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -17,6 +18,9 @@ struct sv_perm {
 	uid_t uid, cuid;
 	gid_t gid, cgid;
 };
+
+/* Fill PERM from what IPC_STAT gives (any kind) and the object's ID. */
+void sv_perm_from_ipc(struct sv_perm *perm, const struct ipc_perm *ipc, int id);
 
 struct sv_shm_info {
 	struct sv_perm perm;

@@ -164,13 +164,7 @@ int sv_mq_stat(const struct sv_obj *obj, struct sv_mq_info *info,
 	if (msgctl(obj->id, IPC_STAT, &ds) != 0)
 		return obj_error(obj, errno, err);
 	memset(info, 0, sizeof(*info));
-	info->perm.key = ds.msg_perm.__key;
-	info->perm.id = obj->id;
-	info->perm.mode = ds.msg_perm.mode & 0777;
-	info->perm.uid = ds.msg_perm.uid;
-	info->perm.gid = ds.msg_perm.gid;
-	info->perm.cuid = ds.msg_perm.cuid;
-	info->perm.cgid = ds.msg_perm.cgid;
+	sv_perm_from_ipc(&info->perm, &ds.msg_perm, obj->id);
 	info->messages = ds.msg_qnum;
 	info->used_bytes = ds.__msg_cbytes;
 	info->max_bytes = ds.msg_qbytes;

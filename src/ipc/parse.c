@@ -3,7 +3,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,7 +118,7 @@ int parse_duration(const char *text, const char *what,
 		return sv_msg(err, "duration '%s' is too long", text);
 	}
 	/* Rounded to the nanosecond: 250ms is 0.25 s, not 0.249999999 s. */
-	long long nanoseconds = llroundl(seconds * 1e9L);
+	long long nanoseconds = (long long)(seconds * 1e9L + 0.5L);  /* seconds >= 0 */
 	duration->tv_sec = (time_t)(nanoseconds / 1000000000LL);
 	duration->tv_nsec = (long)(nanoseconds % 1000000000LL);
 	return 0;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 enum proc_state { PROC_UNKNOWN, PROC_GONE, PROC_ALIVE };
@@ -22,7 +23,7 @@ struct sv_procs {
 	struct proc_entry *slots;
 	size_t capacity;        /* a power of two */
 	size_t used;
-	time_t boot_time;       /* btime of /proc/stat; -1 until read */
+	long double boot_time;  /* seconds since the epoch; -1 until known */
 	long ticks_per_second;
 };
 
@@ -72,19 +73,20 @@ static ssize_t read_file(const char *path, char *buf, size_t size)
 	return (ssize_t)len;
 }
 
-static time_t boot_time(struct sv_procs *procs)
+/* The boot time in seconds since the epoch, to the nanosecond: the
+ * realtime clock less the boot-time clock.  btime of /proc/stat is cut to
+ * the second, which would place a process started 1.2 s after an object's
+ * last activity in the same second as that activity. */
+static long double boot_time(struct sv_procs *procs)
 {
-	char text[16384];
-	const char *line;
+	struct timespec now, since_boot;
 
 	if (procs->boot_time >= 0)
 		return procs->boot_time;
-	procs->boot_time = 0;
-	if (read_file("/proc/stat", text, sizeof(text)) < 0)
-		return 0;
-	line = strstr(text, "\nbtime ");
-	if (line != NULL)
-		procs->boot_time = (time_t)strtoll(line + 7, NULL, 10);
+	clock_gettime(CLOCK_REALTIME, &now);
+	clock_gettime(CLOCK_BOOTTIME, &since_boot);
+	procs->boot_time = (long double)(now.tv_sec - since_boot.tv_sec) +
+		(long double)(now.tv_nsec - since_boot.tv_nsec) / 1e9L;
 	return procs->boot_time;
 }
 
@@ -142,8 +144,8 @@ static void read_stat(struct sv_procs *procs, struct proc_entry *entry)
 	start_ticks = strtoull(p, NULL, 10);
 	if (errno != 0)
 		return;
-	entry->start = boot_time(procs) +
-		(time_t)(start_ticks / (unsigned long long)procs->ticks_per_second);
+	entry->start = (time_t)(boot_time(procs) +
+		(long double)start_ticks / (long double)procs->ticks_per_second);
 	entry->state = PROC_ALIVE;
 }
 

@@ -9,6 +9,7 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 
+#include "info.h"
 #include "parse.h"
 
 #define SV_KEY_MAX 0xffffffffULL
@@ -197,8 +198,9 @@ static int missing_object(enum sv_kind kind, const struct sv_ref *ref,
 		: kind == SV_SEM ? "semaphore set" : "message queue");
 	return sv_hint(err, "create it with 'sysvctl %s create %s'%s",
 		       sv_kind_name(kind), ref->text,
-		       kind == SV_MQ ? " or pass --create to send" :
-		       " or pass --create");
+		       kind == SV_SHM ? " or pass --create to write" :
+		       kind == SV_SEM ? " or pass --create to acquire or run" :
+		       " or pass --create to send");
 }
 
 int sv_obj_open(enum sv_kind kind, const struct sv_ref *ref,
@@ -295,4 +297,15 @@ int sv_obj_remove(const struct sv_obj *obj, unsigned long *still_attached,
 	if (errno == EPERM)
 		sv_hint(err, "only the owner, the creator or root may remove it");
 	return -1;
+}
+
+void sv_perm_from_ipc(struct sv_perm *perm, const struct ipc_perm *ipc, int id)
+{
+	perm->key = ipc->__key;
+	perm->id = id;
+	perm->mode = ipc->mode & 0777;
+	perm->uid = ipc->uid;
+	perm->gid = ipc->gid;
+	perm->cuid = ipc->cuid;
+	perm->cgid = ipc->cgid;
 }

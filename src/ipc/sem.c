@@ -454,13 +454,7 @@ int sv_sem_stat(const struct sv_obj *obj, struct sv_sem_info *info,
 	if (semctl(obj->id, 0, IPC_STAT, (union semun){ .buf = &ds }) != 0)
 		return stat_error(obj, errno, err);
 	memset(info, 0, sizeof(*info));
-	info->perm.key = ds.sem_perm.__key;
-	info->perm.id = obj->id;
-	info->perm.mode = ds.sem_perm.mode & 0777;
-	info->perm.uid = ds.sem_perm.uid;
-	info->perm.gid = ds.sem_perm.gid;
-	info->perm.cuid = ds.sem_perm.cuid;
-	info->perm.cgid = ds.sem_perm.cgid;
+	sv_perm_from_ipc(&info->perm, &ds.sem_perm, obj->id);
 	info->nsems = (unsigned)ds.sem_nsems;
 	info->otime = ds.sem_otime;
 	info->ctime = ds.sem_ctime;

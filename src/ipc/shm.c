@@ -180,13 +180,7 @@ int sv_shm_stat(const struct sv_obj *obj, struct sv_shm_info *info,
 	if (shmctl(obj->id, IPC_STAT, &ds) != 0)
 		return object_failed(obj, errno, err);
 	memset(info, 0, sizeof(*info));
-	info->perm.key = ds.shm_perm.__key;
-	info->perm.id = obj->id;
-	info->perm.mode = ds.shm_perm.mode & 0777;
-	info->perm.uid = ds.shm_perm.uid;
-	info->perm.gid = ds.shm_perm.gid;
-	info->perm.cuid = ds.shm_perm.cuid;
-	info->perm.cgid = ds.shm_perm.cgid;
+	sv_perm_from_ipc(&info->perm, &ds.shm_perm, obj->id);
 	info->size = ds.shm_segsz;
 	info->nattch = ds.shm_nattch;
 	info->cpid = ds.shm_cpid;

@@ -1,4 +1,4 @@
-/* Unit tests of the body codecs: UTF-8 check, JSON quoting, base64. */
+/* Unit tests of the body codecs: UTF-8 check, base64. */
 #include <stdio.h>
 #include <string.h>
 
@@ -42,26 +42,6 @@ static void test_utf8(void)
 		      cases[i].valid ? "utf8 valid" : "utf8 invalid", cases[i].name);
 }
 
-static void test_json_quote(void)
-{
-	static const struct { const char *bytes; size_t len; const char *json; } cases[] = {
-		{ "", 0, "\"\"" },
-		{ "plain", 5, "\"plain\"" },
-		{ "a\"b\\c", 5, "\"a\\\"b\\\\c\"" },
-		{ "\n\t\r", 3, "\"\\n\\t\\r\"" },
-		{ "\0\x01\x1f", 3, "\"\\u0000\\u0001\\u001f\"" },
-		{ "caf\xc3\xa9\x7f", 6, "\"caf\xc3\xa9\x7f\"" },
-	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char out[64];
-		size_t len = sv_json_quote(cases[i].bytes, cases[i].len, out);
-
-		check(len == strlen(cases[i].json) && strcmp(out, cases[i].json) == 0 &&
-		      sv_json_quote_size(cases[i].len) > len,
-		      "json quote", cases[i].json);
-	}
-}
-
 static void test_base64(void)
 {
 	/* RFC 4648 section 10, and bytes from all of the alphabet. */
@@ -85,7 +65,6 @@ static void test_base64(void)
 int main(void)
 {
 	test_utf8();
-	test_json_quote();
 	test_base64();
 	return failures != 0;
 }

@@ -1,0 +1,120 @@
+/* sysvctl sem run: take units with SEM_UNDO, then become COMMAND, so that
+ * the kernel gives the units back however COMMAND ends. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sem_cmd.h"
+
+static const char run_usage[] =
+	"Usage: sysvctl sem run REF [-d DELTA] [-t TIMEOUT|--nowait] [-u|--up]\n"
+	"                       [-c|--create [-v VALUE] [-m MODE]] [-i INDEX]\n"
+	"                       [-E|--conflict-exit-code N] [--] COMMAND [ARG...]\n"
+	"\n"
+	"Take DELTA units with SEM_UNDO, then execute COMMAND in this process:\n"
+	"the kernel gives the units back when COMMAND ends, however it ends.\n"
+	"The exit status is COMMAND's (126: not executable, 127: not found).\n"
+	"\n"
+	"Options:\n"
+	"  -d, --delta DELTA     units to take, 1 to 32767 (default 1)\n"
+	"  -t, --timeout T       wait at most T (0.5, 250ms, 2m); 0: do not wait\n"
+	"      --nowait          do not wait (exit 6 when busy)\n"
+	"  -u, --up              add DELTA instead (never waits): a count of\n"
+	"                        running holders for 'sem z'\n"
+	"  -c, --create          create the set if missing (race-free); it starts\n"
+	"                        at 1, or at 0 with --up\n"
+	"  -v, --value VALUE     first value of a set made by --create\n"
+	"  -m, --mode MODE       permissions of a set made by --create (default 0600)\n"
+	"  -i, --index INDEX     the semaphore in the set (default 0)\n"
+	"  -E, --conflict-exit-code N\n"
+	"                        exit N instead of 6 when busy or timed out\n"
+	"  -h, --help            this help\n";
+
+/* Parse run's options: those before REF, REF, those after it up to "--"
+ * or the first other word, which is COMMAND.  *command_at is its index. */
+static bool parse_run_opts(int argc, char **argv, struct sem_opts *opts,
+			   int *ref_at, int *command_at, int *code)
+{
+	static const struct option longopts[] = {
+		LONGOPT_DELTA, LONGOPT_TIMEOUT, LONGOPT_INDEX, LONGOPT_CREATE,
+		{ "up", no_argument, NULL, 'u' },
+		{ "conflict-exit-code", required_argument, NULL, 'E' },
+		LONGOPT_END,
+	};
+	/* "+": stop at the first word that is not an option, so that the
+	 * options of COMMAND stay COMMAND's. */
+	static const char optstring[] = "+" CMD_COMMON_SHORTOPTS "d:t:i:cv:m:uE:";
+	bool after_dashes;
+
+	if (sem_parse_opts(argc, argv, optstring, longopts, "sem run", run_usage,
+		       opts, code))
+		return true;
+	after_dashes = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
+	*ref_at = optind;
+	if (*ref_at < argc && !after_dashes) {
+		/* Parse again from REF on, REF standing as argv[0]. */
+		int start = *ref_at;
+
+		if (sem_parse_opts(argc - start, argv + start, optstring, longopts,
+			       "sem run", run_usage, opts, code))
+			return true;
+		*command_at = start + optind;
+	} else {
+		*command_at = *ref_at + 1;
+	}
+	if (*ref_at >= argc) {
+		*code = cmd_usage_error("sem run", "missing REF");
+		return true;
+	}
+	if (*command_at >= argc) {
+		*code = cmd_usage_error("sem run", "missing COMMAND");
+		return true;
+	}
+	return false;
+}
+
+/* Become COMMAND; only returns when it could not be executed, and then
+ * exiting gives the units back (SEM_UNDO). */
+static int exec_command(char **command)
+{
+	struct sv_err err;
+	int errnum;
+
+	fflush(stdout);
+	execvp(command[0], command);
+	errnum = errno;
+	sv_fail(&err, errnum, "%s", command[0]);
+	if (errnum == ENOENT) {
+		sv_msg(&err, "command not found");
+		cmd_fail(&err);
+		return 127;
+	}
+	cmd_fail(&err);
+	return 126;
+}
+
+int sem_run(int argc, char **argv)
+{
+	struct sem_opts opts;
+	struct sv_obj obj;
+	struct sv_err err;
+	int ref_at, command_at, code;
+
+	sem_opts_init(&opts);
+	if (parse_run_opts(argc, argv, &opts, &ref_at, &command_at, &code))
+		return code;
+	if (!sem_create_opts_ok(&opts, "sem run", &code))
+		return code;
+	if (opts.up && !opts.has_value)
+		opts.new.value = 0;
+	if (sem_open_set(argv[ref_at], &opts, &obj, &err) != 0 ||
+	    sem_wait_op(&obj, &opts, opts.up ? opts.delta : -opts.delta, true, &err) != 0) {
+		code = cmd_fail(&err);
+		if (code == EXIT_BUSY && opts.has_conflict_exit)
+			code = opts.conflict_exit;
+		return code;
+	}
+	return exec_command(argv + command_at);
+}
+
