@@ -229,7 +229,8 @@ void sv_list_free(struct sv_list *list)
 
 int sv_list_mq_max_bytes(struct sv_mq_info *info)
 {
-	struct msqid_ds ds;
+	/* Zeroed: valgrind does not know that MSG_STAT_ANY fills it. */
+	struct msqid_ds ds = { 0 };
 
 	/* MSG_STAT_ANY takes the index the id starts with; the kernel masks
 	 * the id down to it, and answers with the id of what it found. */
