@@ -309,8 +309,10 @@ void out_set_u64(struct out_line *line, size_t col, uint64_t value)
 
 void out_set_bool(struct out_line *line, size_t col, bool value)
 {
+	/* libsmartcols prints a JSON boolean as false only for an empty
+	 * cell, "0" or "N..."; "false" would come out true. */
 	if (table_of(line)->opts.json)
-		out_set_str(line, col, value ? "true" : "false");
+		out_set_str(line, col, value ? "1" : "0");
 	else
 		out_set_str(line, col, value ? "yes" : "no");
 }

@@ -1,0 +1,521 @@
+#include "shm.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sysctl.h"
+
+/* One read(2) or write(2) moves at most this much: Linux stops at about
+ * 2 GiB anyway, and a round number keeps the loops easy to follow. */
+#define SV_IO_CHUNK (1u << 30)
+
+/* The first buffer for staging a stream; it doubles from there. */
+#define SV_STAGE_START (64u * 1024u)
+
+/* Below this, faulting pages in one by one costs less than asking for
+ * them all at once. */
+#define SV_PREFAULT_MIN (256u * 1024u)
+
+typedef unsigned long long ull;
+
+uint64_t sv_shm_page_size(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	return page > 0 ? (uint64_t)page : 4096;
+}
+
+/* Map the pages of [addr, addr + len) in one call before copying through
+ * them: a fresh attach has no page table entries, and taking one fault
+ * per page doubles the time of a large copy.  Only a speed-up: on a kernel
+ * without MADV_POPULATE_* (before 5.14) the faults happen as before. */
+static void prefault(void *addr, uint64_t len, bool for_write)
+{
+	uintptr_t page = (uintptr_t)sv_shm_page_size();
+	uintptr_t start = (uintptr_t)addr & ~(page - 1);
+	uintptr_t end = ((uintptr_t)addr + len + page - 1) & ~(page - 1);
+
+	if (len < SV_PREFAULT_MIN)
+		return;
+	madvise((void *)start, end - start,
+		for_write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
+}
+
+static int create_failed(const struct sv_ref *ref,
+			 const struct sv_shm_spec *spec, int errnum,
+			 struct sv_err *err)
+{
+	struct sv_err ignored;
+	uint64_t shmmax = 0;
+	char what[64];
+
+	sv_ref_describe(SV_SHM, ref, what, sizeof(what));
+	switch (errnum) {
+	case EEXIST:
+		sv_fail(err, EEXIST, "%s", what);
+		sv_msg(err, "a shared memory segment with this key already exists");
+		return sv_hint(err, "use it as it is with --exist-ok, or remove it "
+			       "first with 'sysvctl shm rm %s'", ref->text);
+	case EINVAL:
+		/* With IPC_EXCL the only EINVAL left is a size the kernel
+		 * refuses: above shmmax (or below shmmin, which is 1). */
+		sv_fail(err, SV_ELIMIT, "%s", what);
+		if (sv_sysctl_u64("shmmax", &shmmax, &ignored) == 0 &&
+		    spec->size > shmmax) {
+			sv_msg(err, "size %llu is above the limit kernel.shmmax "
+			       "(%llu bytes)", (ull)spec->size, (ull)shmmax);
+			return sv_hint(err, "raise it as root with 'sysctl -w "
+				       "kernel.shmmax=%llu'", (ull)spec->size);
+		}
+		return sv_msg(err, "the kernel refuses a segment of %llu bytes",
+			      (ull)spec->size);
+	case ENOSPC:
+		sv_fail(err, SV_ELIMIT, "%s", what);
+		sv_msg(err, "no room for a segment of %llu bytes: the limit "
+		       "kernel.shmall (pages in all segments) or kernel.shmmni "
+		       "(segments) is reached", (ull)spec->size);
+		return sv_hint(err, "'sysvctl limits' shows the limits and their use");
+	case ENOMEM:
+		sv_fail(err, ENOMEM, "%s", what);
+		sv_msg(err, "not enough memory for a segment of %llu bytes",
+		       (ull)spec->size);
+		if (spec->hugetlb)
+			return sv_hint(err, "--hugetlb needs free huge pages "
+				       "(vm.nr_hugepages)");
+		if (!spec->noreserve)
+			return sv_hint(err, "--noreserve makes it without reserving "
+				       "the memory up front");
+		return -1;
+	case EPERM:
+		sv_fail(err, EPERM, "%s", what);
+		if (spec->hugetlb)
+			sv_hint(err, "--hugetlb needs CAP_IPC_LOCK or the group "
+				"vm.hugetlb_shm_group");
+		return -1;
+	default:
+		return sv_fail(err, errnum, "%s", what);
+	}
+}
+
+int sv_shm_create(const struct sv_ref *ref, const struct sv_shm_spec *spec,
+		  struct sv_obj *obj, struct sv_err *err)
+{
+	int flags = IPC_CREAT | IPC_EXCL | (int)(spec->mode & 0777);
+	key_t key = ref->form == SV_REF_PRIVATE ? IPC_PRIVATE : ref->key;
+	int id;
+
+	if (ref->form == SV_REF_ID) {
+		sv_fail(err, SV_EUSAGE, "%s", ref->text);
+		return sv_msg(err, "an id names an existing segment; create takes "
+			      "a key or 'private'");
+	}
+	if (spec->hugetlb)
+		flags |= SHM_HUGETLB;
+	if (spec->noreserve)
+		flags |= SHM_NORESERVE;
+	id = shmget(key, (size_t)spec->size, flags);
+	if (id < 0)
+		return create_failed(ref, spec, errno, err);
+	obj->kind = SV_SHM;
+	obj->key = key;
+	obj->id = id;
+	return 0;
+}
+
+int sv_shm_open_or_create(const struct sv_ref *ref,
+			  const struct sv_shm_spec *spec, struct sv_obj *obj,
+			  bool *created, struct sv_err *err)
+{
+	*created = false;
+	if (ref->form == SV_REF_PRIVATE) {
+		*created = true;
+		return sv_shm_create(ref, spec, obj, err);
+	}
+	/* Open with size 0 (any existing size is fine), else create with
+	 * IPC_EXCL; when another process wins that race, open again.  The
+	 * bound only stops a key that is created and removed endlessly. */
+	for (int attempt = 0; attempt < 1000; attempt++) {
+		if (sv_obj_open(SV_SHM, ref, obj, err) == 0)
+			return 0;
+		if (err->errnum != ENOENT || ref->form != SV_REF_KEY)
+			return -1;
+		if (sv_shm_create(ref, spec, obj, err) == 0) {
+			*created = true;
+			return 0;
+		}
+		if (err->errnum != EEXIST)
+			return -1;
+	}
+	return sv_fail(err, SV_EBUSY, "shm %s", ref->text);
+}
+
+/* An error of an operation on an object that exists (or did). */
+static int object_failed(const struct sv_obj *obj, int errnum,
+			 struct sv_err *err)
+{
+	char what[64];
+
+	sv_obj_describe(obj, what, sizeof(what));
+	if (errnum == EINVAL || errnum == EIDRM) {
+		sv_fail(err, ENOENT, "%s", what);
+		return sv_msg(err, "no such shared memory segment (it was removed)");
+	}
+	sv_fail(err, errnum, "%s", what);
+	if (errnum == EACCES)
+		sv_hint(err, "its mode does not let you in; see 'sysvctl shm stat' "
+			"as its owner or root");
+	return -1;
+}
+
+int sv_shm_stat(const struct sv_obj *obj, struct sv_shm_info *info,
+		struct sv_err *err)
+{
+	struct shmid_ds ds;
+
+	if (shmctl(obj->id, IPC_STAT, &ds) != 0)
+		return object_failed(obj, errno, err);
+	memset(info, 0, sizeof(*info));
+	info->perm.key = ds.shm_perm.__key;
+	info->perm.id = obj->id;
+	info->perm.mode = ds.shm_perm.mode & 0777;
+	info->perm.uid = ds.shm_perm.uid;
+	info->perm.gid = ds.shm_perm.gid;
+	info->perm.cuid = ds.shm_perm.cuid;
+	info->perm.cgid = ds.shm_perm.cgid;
+	info->size = ds.shm_segsz;
+	info->nattch = ds.shm_nattch;
+	info->cpid = ds.shm_cpid;
+	info->lpid = ds.shm_lpid;
+	info->atime = ds.shm_atime;
+	info->dtime = ds.shm_dtime;
+	info->ctime = ds.shm_ctime;
+	info->marked_for_removal = (ds.shm_perm.mode & SHM_DEST) != 0;
+	info->locked = (ds.shm_perm.mode & SHM_LOCKED) != 0;
+	return 0;
+}
+
+int sv_shm_attach(const struct sv_obj *obj, bool readonly,
+		  struct sv_shm_map *map, struct sv_err *err)
+{
+	struct shmid_ds ds;
+	void *addr;
+
+	memset(map, 0, sizeof(*map));
+	map->obj = *obj;
+	addr = shmat(obj->id, NULL, readonly ? SHM_RDONLY : 0);
+	if (addr == (void *)-1) {
+		object_failed(obj, errno, err);
+		if (err->errnum == EACCES)
+			sv_hint(err, "%s needs %s permission; 'sysvctl shm stat' "
+				"shows its mode", readonly ? "reading" : "writing",
+				readonly ? "read" : "read and write");
+		return -1;
+	}
+	/* Attached, the segment cannot go away, so this cannot fail for
+	 * any reason but a kernel that has none. */
+	if (shmctl(obj->id, IPC_STAT, &ds) != 0) {
+		int saved = errno;
+
+		shmdt(addr);
+		return object_failed(obj, saved, err);
+	}
+	map->addr = addr;
+	map->size = ds.shm_segsz;
+	map->readonly = readonly;
+	return 0;
+}
+
+int sv_shm_detach(struct sv_shm_map *map, struct sv_err *err)
+{
+	char what[64];
+
+	if (map->addr == NULL)
+		return 0;
+	if (shmdt(map->addr) != 0)
+		return sv_fail(err, errno, "%s",
+			       sv_obj_describe(&map->obj, what, sizeof(what)));
+	map->addr = NULL;
+	return 0;
+}
+
+static int no_room(const struct sv_shm_map *map, uint64_t offset,
+		   uint64_t need, bool more_than, struct sv_err *err)
+{
+	char what[64];
+
+	sv_fail(err, SV_ELIMIT, "%s", sv_obj_describe(&map->obj, what, sizeof(what)));
+	if (offset > map->size)
+		return sv_msg(err, "offset %llu is beyond the end of the segment "
+			      "(%llu bytes); nothing was written",
+			      (ull)offset, (ull)map->size);
+	return sv_msg(err, "%s%llu bytes at offset %llu do not fit in the "
+		      "segment (%llu bytes); nothing was written",
+		      more_than ? "more than " : "", (ull)need, (ull)offset,
+		      (ull)map->size);
+}
+
+/* The bytes free for a payload at OFFSET: after the frame header when
+ * FRAMED, and never more than a frame header can count. */
+static int payload_room(const struct sv_shm_map *map, uint64_t offset,
+			bool framed, uint64_t *room, struct sv_err *err)
+{
+	uint64_t header = framed ? SV_SHM_FRAME_HEADER : 0;
+
+	if (offset > map->size || map->size - offset < header)
+		return no_room(map, offset, header, false, err);
+	*room = map->size - offset - header;
+	if (framed && *room > UINT32_MAX)
+		*room = UINT32_MAX;
+	return 0;
+}
+
+static unsigned char *payload_at(struct sv_shm_map *map, uint64_t offset,
+				 bool framed)
+{
+	return map->addr + offset + (framed ? SV_SHM_FRAME_HEADER : 0);
+}
+
+/* The frame header goes in last, so a reader that polls the length never
+ * sees one whose payload is not there yet (on this CPU's store order). */
+static void put_frame_length(struct sv_shm_map *map, uint64_t offset,
+			     uint64_t len)
+{
+	uint32_t len32 = (uint32_t)len;
+
+	memcpy(map->addr + offset, &len32, sizeof(len32));
+}
+
+static int too_long_for_frame(struct sv_shm_map *map, uint64_t len,
+			      struct sv_err *err)
+{
+	char what[64];
+
+	sv_fail(err, SV_ELIMIT, "%s", sv_obj_describe(&map->obj, what, sizeof(what)));
+	return sv_msg(err, "%s%llu bytes do not fit in a frame (at most %u); "
+		      "nothing was written", len > UINT32_MAX + 1ull ? "" : "more than ",
+		      (ull)(len > UINT32_MAX + 1ull ? len : UINT32_MAX), (unsigned)UINT32_MAX);
+}
+
+int sv_shm_write_bytes(struct sv_shm_map *map, uint64_t offset,
+		       const void *data, size_t len, bool framed,
+		       struct sv_err *err)
+{
+	uint64_t room = 0;
+
+	if (payload_room(map, offset, framed, &room, err) != 0)
+		return -1;
+	if (framed && len > UINT32_MAX)
+		return too_long_for_frame(map, len, err);
+	if (len > room)
+		return no_room(map, offset, len + (framed ? SV_SHM_FRAME_HEADER : 0),
+			       false, err);
+	prefault(payload_at(map, offset, framed), len, true);
+	memcpy(payload_at(map, offset, framed), data, len);
+	if (framed)
+		put_frame_length(map, offset, len);
+	return 0;
+}
+
+static int input_failed(const struct sv_shm_map *map, int errnum,
+			struct sv_err *err)
+{
+	char what[64];
+
+	sv_fail(err, errnum, "%s", sv_obj_describe(&map->obj, what, sizeof(what)));
+	return sv_msg(err, "reading the data: %s", strerror(errnum));
+}
+
+/* A regular file: its size says whether it fits before a byte is
+ * written; then it is read straight into the segment.  The bytes are the
+ * file's as of now: if it shrinks meanwhile, fewer are written; if it
+ * grows, the rest is left unread. */
+static int write_regular(struct sv_shm_map *map, uint64_t offset, int fd,
+			 uint64_t file_left, bool framed, struct sv_err *err)
+{
+	unsigned char *dest;
+	uint64_t room = 0, done = 0;
+
+	if (payload_room(map, offset, framed, &room, err) != 0)
+		return -1;
+	if (framed && file_left > UINT32_MAX)
+		return too_long_for_frame(map, file_left, err);
+	if (file_left > room)
+		return no_room(map, offset,
+			       file_left + (framed ? SV_SHM_FRAME_HEADER : 0),
+			       false, err);
+	dest = payload_at(map, offset, framed);
+	prefault(dest, file_left, true);
+	while (done < file_left) {
+		uint64_t want = file_left - done;
+		ssize_t got = read(fd, dest + done, want > SV_IO_CHUNK ? SV_IO_CHUNK : want);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return input_failed(map, errno, err);
+		if (got == 0)
+			break;
+		done += (uint64_t)got;
+	}
+	if (framed)
+		put_frame_length(map, offset, done);
+	return 0;
+}
+
+struct stage {
+	unsigned char *buf;
+	size_t len, cap;
+};
+
+/* Read FD to its end into STAGE, keeping at most LIMIT bytes: reaching
+ * LIMIT means the input is longer than the room (LIMIT is room + 1). */
+static int stage_stream(int fd, size_t limit, struct stage *stage)
+{
+	while (stage->len < limit) {
+		ssize_t got;
+
+		if (stage->len == stage->cap) {
+			size_t cap = stage->cap ? stage->cap * 2 : SV_STAGE_START;
+			unsigned char *grown;
+
+			if (cap > limit || cap < stage->cap)
+				cap = limit;
+			grown = realloc(stage->buf, cap);
+			if (grown == NULL)
+				return -1;
+			prefault(grown + stage->cap, cap - stage->cap, true);
+			stage->buf = grown;
+			stage->cap = cap;
+		}
+		got = read(fd, stage->buf + stage->len, stage->cap - stage->len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			break;
+		stage->len += (size_t)got;
+	}
+	return 0;
+}
+
+static int write_stream(struct sv_shm_map *map, uint64_t offset, int fd,
+			bool framed, struct sv_err *err)
+{
+	struct stage stage = { NULL, 0, 0 };
+	uint64_t room = 0;
+	int rc;
+
+	if (payload_room(map, offset, framed, &room, err) != 0)
+		return -1;
+	if (room >= SIZE_MAX)
+		room = SIZE_MAX - 1;
+	if (stage_stream(fd, (size_t)room + 1, &stage) != 0) {
+		rc = input_failed(map, errno, err);
+	} else if (stage.len > room && framed && room == UINT32_MAX) {
+		rc = too_long_for_frame(map, stage.len, err);
+	} else if (stage.len > room) {
+		rc = no_room(map, offset,
+			     room + (framed ? SV_SHM_FRAME_HEADER : 0), true, err);
+	} else {
+		rc = 0;
+		prefault(payload_at(map, offset, framed), stage.len, true);
+		if (stage.len > 0)
+			memcpy(payload_at(map, offset, framed), stage.buf, stage.len);
+		if (framed)
+			put_frame_length(map, offset, stage.len);
+	}
+	free(stage.buf);
+	return rc;
+}
+
+int sv_shm_write_fd(struct sv_shm_map *map, uint64_t offset, int fd,
+		    bool framed, struct sv_err *err)
+{
+	struct stat st;
+	off_t pos;
+
+	/* Files of /proc say they are empty and are not: a regular file that
+	 * seems to have nothing left is read as a stream. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (pos = lseek(fd, 0, SEEK_CUR)) >= 0 && st.st_size > pos)
+		return write_regular(map, offset, fd, (uint64_t)(st.st_size - pos),
+				     framed, err);
+	return write_stream(map, offset, fd, framed, err);
+}
+
+static int offset_past_end(const struct sv_shm_map *map, uint64_t offset,
+			   struct sv_err *err)
+{
+	char what[64];
+
+	sv_fail(err, SV_EUSAGE, "%s", sv_obj_describe(&map->obj, what, sizeof(what)));
+	return sv_msg(err, "offset %llu is at or beyond the end of the segment "
+		      "(%llu bytes)", (ull)offset, (ull)map->size);
+}
+
+int sv_shm_range(const struct sv_shm_map *map, uint64_t offset,
+		 uint64_t length, uint64_t *start, uint64_t *count,
+		 struct sv_err *err)
+{
+	if (offset >= map->size)
+		return offset_past_end(map, offset, err);
+	*start = offset;
+	*count = length < map->size - offset ? length : map->size - offset;
+	return 0;
+}
+
+int sv_shm_frame(const struct sv_shm_map *map, uint64_t offset,
+		 uint64_t *start, uint64_t *count, struct sv_err *err)
+{
+	uint64_t after;
+	uint32_t len32;
+	char what[64];
+
+	if (offset >= map->size)
+		return offset_past_end(map, offset, err);
+	sv_obj_describe(&map->obj, what, sizeof(what));
+	if (map->size - offset < SV_SHM_FRAME_HEADER) {
+		sv_fail(err, EBADMSG, "%s", what);
+		return sv_msg(err, "no frame at offset %llu: only %llu bytes are "
+			      "left for its 4-byte length", (ull)offset,
+			      (ull)(map->size - offset));
+	}
+	memcpy(&len32, map->addr + offset, sizeof(len32));
+	after = map->size - offset - SV_SHM_FRAME_HEADER;
+	if (len32 > after) {
+		sv_fail(err, EBADMSG, "%s", what);
+		sv_msg(err, "the frame at offset %llu says %u bytes, but only "
+		       "%llu follow its length in the segment", (ull)offset,
+		       (unsigned)len32, (ull)after);
+		return sv_hint(err, "a frame is a 4-byte native-endian length, "
+			       "then the bytes ('shm write --framed' makes one)");
+	}
+	*start = offset + SV_SHM_FRAME_HEADER;
+	*count = len32;
+	return 0;
+}
+
+int sv_shm_copy_out(const struct sv_shm_map *map, uint64_t start,
+		    uint64_t count, int fd, struct sv_err *err)
+{
+	const unsigned char *src = map->addr + start;
+
+	prefault(map->addr + start, count, false);
+	while (count > 0) {
+		ssize_t put = write(fd, src, count > SV_IO_CHUNK ? SV_IO_CHUNK : count);
+
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put < 0)
+			return sv_fail(err, errno, "output");
+		src += put;
+		count -= (uint64_t)put;
+	}
+	return 0;
+}

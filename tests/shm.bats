@@ -1,0 +1,551 @@
+#!/usr/bin/env bats
+# sysvctl shm: create, write, read, stat, rm.
+
+load helpers
+
+PY=/usr/bin/python3
+
+# The bytes of a segment as hex, one string (for before/after checks).
+shm_hex() {
+	sysvctl shm read "$1" | od -An -v -tx1 | tr -d ' \n'
+}
+
+# Hold segment KEY attached from a Python process in the background until
+# teardown; waits until the attach is visible.
+hold_attached() {
+	"$PY" -c 'import sys, time, sysv_ipc
+m = sysv_ipc.SharedMemory(int(sys.argv[1], 16))
+print("attached", flush=True)
+time.sleep(60)' "$1" >"$BATS_TEST_TMPDIR/hold.out" &
+	track_pid $!
+	for _ in $(seq 100); do
+		grep -q attached "$BATS_TEST_TMPDIR/hold.out" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# --- create -----------------------------------------------------------------
+
+@test "create prints the id of a new segment of one page, mode 0600" {
+	run sysvctl shm create "$K1"
+	assert_success
+	assert_output "$(ipcs_id shm "$K1")"
+	run sysvctl shm stat "$K1" -o SIZE,MODE --bytes --noheadings --raw
+	assert_output "$(getconf PAGESIZE) 0600"
+}
+
+@test "create -s and -m set the size and mode" {
+	sysvctl shm create "$K1" -s 10K -m 640
+	run sysvctl shm stat "$K1" -o SIZE,MODE --bytes --noheadings --raw
+	assert_output "10240 0640"
+}
+
+@test "create of an existing key is exit 5 with a hint" {
+	sysvctl shm create "$K1"
+	run --separate-stderr sysvctl shm create "$K1"
+	assert_failure 5
+	[ "${stderr_lines[0]}" = "sysvctl: shm $K1: a shared memory segment with this key already exists" ]
+	[[ "${stderr_lines[1]}" == "hint: use it as it is with --exist-ok"* ]]
+}
+
+@test "create --exist-ok opens a segment of another size and warns with both sizes" {
+	id=$(sysvctl shm create "$K1" -s 100)
+	run --separate-stderr sysvctl shm create "$K1" -s 200 --exist-ok
+	assert_success
+	[ "$output" = "$id" ]
+	[ "$stderr" = "sysvctl: warning: shm $K1 (id $id) already exists with 100 bytes, not the 200 asked for" ]
+	run --separate-stderr sysvctl shm create "$K1" -s 100 -p
+	assert_success
+	[ "$output" = "$id" ]
+	[ -z "$stderr" ]
+}
+
+@test "create --exist-ok makes the segment when there is none" {
+	run sysvctl shm create "$K1" -s 300 --exist-ok
+	assert_success
+	assert_output "$(ipcs_id shm "$K1")"
+}
+
+@test "create -s 0 is exit 2" {
+	run sysvctl shm create "$K1" -s 0
+	assert_failure 2
+	[ -z "$(ipcs_id shm "$K1")" ]
+}
+
+@test "create above kernel.shmmax is exit 7 naming the limit" {
+	# In a private IPC namespace, whose shmmax is its own to lower.
+	unshare --ipc true 2>/dev/null || skip "needs unshare --ipc (root)"
+	run --separate-stderr unshare --ipc sh -c \
+		'echo 4096 > /proc/sys/kernel/shmmax && exec "$0" shm create "$1" -s 8K' \
+		"$SYSVCTL" "$K1"
+	assert_failure 7
+	[ "${stderr_lines[0]}" = "sysvctl: shm $K1: size 8192 is above the limit kernel.shmmax (4096 bytes)" ]
+	[ "${stderr_lines[1]}" = "hint: raise it as root with 'sysctl -w kernel.shmmax=8192'" ]
+}
+
+@test "create private prints a new id" {
+	run sysvctl shm create private -s 64
+	assert_success
+	track_id shm "$output"
+	run sysvctl shm stat "id:$output" -o KEY,SIZE --bytes --noheadings --raw
+	assert_output "0 64"
+}
+
+@test "create --json prints the stat object" {
+	run sysvctl shm create "$K1" -s 64 --json
+	assert_success
+	[ "$(jq -r '"\(.id) \(.size) \(.mode)"' <<<"$output")" = "$(ipcs_id shm "$K1") 64 0600" ]
+}
+
+# --- write and read -----------------------------------------------------------
+
+@test "NUL bytes round trip exactly" {
+	sysvctl shm create "$K1" -s 8
+	printf 'a\0b\0\0c' | sysvctl shm write "$K1"
+	[ "$(sysvctl shm read "$K1" | od -An -tx1)" = " 61 00 62 00 00 63 00 00" ]
+}
+
+@test "read adds no trailing newline" {
+	sysvctl shm create "$K1" -s 3
+	sysvctl shm write "$K1" abc
+	[ "$(sysvctl shm read "$K1" | od -An -tx1)" = " 61 62 63" ]
+}
+
+@test "a random MiB from a file round trips through stdin" {
+	head -c 1M /dev/urandom >"$BATS_TEST_TMPDIR/in"
+	sysvctl shm create "$K1" -s 1M
+	sysvctl shm write "$K1" <"$BATS_TEST_TMPDIR/in"
+	sysvctl shm read "$K1" >"$BATS_TEST_TMPDIR/out"
+	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
+}
+
+@test "a random MiB from a pipe round trips" {
+	head -c 1M /dev/urandom >"$BATS_TEST_TMPDIR/in"
+	sysvctl shm create "$K1" -s 1M
+	cat "$BATS_TEST_TMPDIR/in" | sysvctl shm write "$K1"
+	sysvctl shm read "$K1" | cmp - "$BATS_TEST_TMPDIR/in"
+}
+
+@test "write from a file stdin starts at the file's current position" {
+	printf '0123456789' >"$BATS_TEST_TMPDIR/in"
+	sysvctl shm create "$K1" -s 10
+	{ head -c 4 >/dev/null; sysvctl shm write "$K1"; } <"$BATS_TEST_TMPDIR/in"
+	[ "$(sysvctl shm read "$K1" -n 6)" = "456789" ]
+}
+
+@test "write from a /proc file that says it is empty writes its content" {
+	sysvctl shm create "$K1" -s 64
+	sysvctl shm write "$K1" </proc/sys/kernel/ostype
+	[ "$(sysvctl shm read "$K1" -n 6 | od -An -c | tr -d ' ')" = 'Linux\n' ]
+}
+
+@test "write and read at an offset" {
+	sysvctl shm create "$K1" -s 16
+	sysvctl shm write "$K1" -o 10 hello
+	[ "$(sysvctl shm read "$K1" -o 10 -n 5)" = "hello" ]
+	[ "$(sysvctl shm read "$K1" -o 1K -n 1 2>&1)" = "sysvctl: shm $K1 (id $(ipcs_id shm "$K1")): offset 1024 is at or beyond the end of the segment (16 bytes)" ]
+	[ "$(sysvctl shm read "$K1" -n 12 | od -An -tx1 | tr -d ' ')" = "000000000000000000006865" ]
+}
+
+@test "read past the end is clamped" {
+	sysvctl shm create "$K1" -s 8
+	sysvctl shm write "$K1" abcdefgh
+	run sysvctl shm read "$K1" -o 5 -n 100
+	assert_success
+	assert_output "fgh"
+	run sysvctl shm read "$K1" -n 1G
+	assert_output "abcdefgh"
+}
+
+@test "read at or beyond the end is exit 2" {
+	sysvctl shm create "$K1" -s 8
+	run sysvctl shm read "$K1" -o 8
+	assert_failure 2
+	run sysvctl shm read "$K1" -o 9
+	assert_failure 2
+	run sysvctl shm read "$K1" -o 7
+	assert_success
+}
+
+@test "read -n 0 prints nothing" {
+	sysvctl shm create "$K1" -s 8
+	run sysvctl shm read "$K1" -n 0
+	assert_success
+	assert_output ""
+}
+
+@test "write of DATA that does not fit writes nothing, exit 7" {
+	sysvctl shm create "$K1" -s 8
+	sysvctl shm write "$K1" 12345678
+	before=$(shm_hex "$K1")
+	run --separate-stderr sysvctl shm write "$K1" -o 4 hello
+	assert_failure 7
+	[ "$stderr" = "sysvctl: shm $K1 (id $(ipcs_id shm "$K1")): 5 bytes at offset 4 do not fit in the segment (8 bytes); nothing was written" ]
+	[ "$(shm_hex "$K1")" = "$before" ]
+	run sysvctl shm write "$K1" 123456789
+	assert_failure 7
+	[ "$(shm_hex "$K1")" = "$before" ]
+}
+
+@test "write of piped stdin that does not fit writes nothing, exit 7" {
+	sysvctl shm create "$K1" -s 4K
+	head -c 4K /dev/urandom | sysvctl shm write "$K1"
+	before=$(shm_hex "$K1")
+	run --separate-stderr bash -c 'head -c 5000 /dev/zero | "$0" shm write "$1"' "$SYSVCTL" "$K1"
+	assert_failure 7
+	[[ "$stderr" == *"more than 4096 bytes at offset 0 do not fit in the segment (4096 bytes); nothing was written" ]]
+	[ "$(shm_hex "$K1")" = "$before" ]
+	run bash -c 'head -c 100 /dev/zero | "$0" shm write -o 4000 "$1"' "$SYSVCTL" "$K1"
+	assert_failure 7
+	[ "$(shm_hex "$K1")" = "$before" ]
+	# An endless stream is cut off after one byte more than fits.
+	run bash -c '"$0" shm write "$1" </dev/zero' "$SYSVCTL" "$K1"
+	assert_failure 7
+	[ "$(shm_hex "$K1")" = "$before" ]
+}
+
+@test "write of a file stdin that does not fit writes nothing, exit 7" {
+	sysvctl shm create "$K1" -s 16
+	sysvctl shm write "$K1" abcdefghijklmnop
+	head -c 17 /dev/zero >"$BATS_TEST_TMPDIR/in"
+	run sysvctl shm write "$K1" <"$BATS_TEST_TMPDIR/in"
+	assert_failure 7
+	[ "$(sysvctl shm read "$K1")" = "abcdefghijklmnop" ]
+}
+
+@test "write at an offset beyond the end is exit 7, at the end with no data is fine" {
+	sysvctl shm create "$K1" -s 8
+	run --separate-stderr sysvctl shm write "$K1" -o 9 ''
+	assert_failure 7
+	[[ "$stderr" == *"offset 9 is beyond the end of the segment (8 bytes); nothing was written" ]]
+	run sysvctl shm write "$K1" -o 8 ''
+	assert_success
+}
+
+@test "write prints nothing" {
+	sysvctl shm create "$K1" -s 8
+	run --separate-stderr sysvctl shm write "$K1" abc
+	assert_success
+	[ -z "$output" ] && [ -z "$stderr" ]
+}
+
+@test "write --create makes a missing segment with -s and -m" {
+	run sysvctl shm write "$K1" --create -s 32 -m 644 hi
+	assert_success
+	run sysvctl shm stat "$K1" -o SIZE,MODE --bytes --noheadings --raw
+	assert_output "32 0644"
+	[ "$(sysvctl shm read "$K1" -n 2)" = "hi" ]
+	# An existing one is used as it is, whatever -s says.
+	sysvctl shm write "$K1" -c -s 64 yo
+	run sysvctl shm stat "$K1" -o SIZE --bytes --noheadings --raw
+	assert_output "32"
+}
+
+@test "write -s without --create is exit 2" {
+	sysvctl shm create "$K1"
+	run sysvctl shm write "$K1" -s 10 x
+	assert_failure 2
+}
+
+@test "write and read to a missing segment are exit 3 with a hint" {
+	run --separate-stderr sysvctl shm read "$K1"
+	assert_failure 3
+	[ "${stderr_lines[0]}" = "sysvctl: shm $K1: no such shared memory segment" ]
+	[ "${stderr_lines[1]}" = "hint: create it with 'sysvctl shm create $K1' or pass --create" ]
+	run sysvctl shm write "$K1" x
+	assert_failure 3
+	run sysvctl shm stat "$K1"
+	assert_failure 3
+	[ -z "$(ipcs_id shm "$K1")" ]
+}
+
+@test "read | head -c 10 prints no error, also with SIGPIPE ignored" {
+	sysvctl shm create "$K1" -s 4M
+	run --separate-stderr bash -c 'set -o pipefail; "$0" shm read "$1" | head -c 10 | wc -c' "$SYSVCTL" "$K1"
+	[ "$output" = "10" ]
+	[ -z "$stderr" ]
+	run --separate-stderr bash -c 'trap "" PIPE; set -o pipefail; "$0" shm read "$1" | head -c 10 | wc -c' "$SYSVCTL" "$K1"
+	assert_success
+	[ "$output" = "10" ]
+	[ -z "$stderr" ]
+}
+
+# --- framed -------------------------------------------------------------------
+
+@test "framed write stores a native-endian length before the bytes" {
+	sysvctl shm create "$K1" -s 16
+	sysvctl shm write "$K1" --framed hello
+	[ "$(sysvctl shm read "$K1" -n 4 | od -An -tu4 | tr -d ' ')" = "5" ]
+	[ "$(sysvctl shm read "$K1" -o 4 -n 5)" = "hello" ]
+	expected=$("$PY" -c 'import struct, sys; sys.stdout.write(struct.pack("=I", 5).hex() + "68656c6c6f")')
+	[ "$(sysvctl shm read "$K1" -n 9 | od -An -tx1 | tr -d ' \n')" = "$expected" ]
+}
+
+@test "framed round trip prints only the payload, NUL bytes included" {
+	sysvctl shm create "$K1" -s 64
+	sysvctl shm write "$K1" -o 8 --framed longer-message
+	printf 'x\0y' | sysvctl shm write "$K1" -o 8 --framed
+	[ "$(sysvctl shm read "$K1" -o 8 --framed | od -An -tx1)" = " 78 00 79" ]
+}
+
+@test "framed write counts the length in the room, all or nothing" {
+	sysvctl shm create "$K1" -s 8
+	run sysvctl shm write "$K1" --framed abcde
+	assert_failure 7
+	[ "$(shm_hex "$K1")" = "0000000000000000" ]
+	run sysvctl shm write "$K1" --framed abcd
+	assert_success
+	run bash -c 'printf abcde | "$0" shm write --framed "$1"' "$SYSVCTL" "$K1"
+	assert_failure 7
+	[ "$(sysvctl shm read "$K1" --framed)" = "abcd" ]
+}
+
+@test "a frame length beyond the segment is exit 1, not a crash" {
+	sysvctl shm create "$K1" -s 16
+	printf '\377\377\377\177rest' | sysvctl shm write "$K1"
+	run --separate-stderr sysvctl shm read "$K1" --framed
+	assert_failure 1
+	[ "${stderr_lines[0]}" = "sysvctl: shm $K1 (id $(ipcs_id shm "$K1")): the frame at offset 0 says 2147483647 bytes, but only 12 follow its length in the segment" ]
+	[[ "${stderr_lines[1]}" == "hint: a frame is a 4-byte native-endian length"* ]]
+	run sysvctl shm read "$K1" --framed -o 14
+	assert_failure 1
+	run sysvctl shm read "$K1" --framed -o 16
+	assert_failure 2
+}
+
+@test "framed write from a file stdin round trips" {
+	printf 'file\0data' >"$BATS_TEST_TMPDIR/in"
+	sysvctl shm create "$K1" -s 32
+	sysvctl shm write "$K1" --framed -o 3 <"$BATS_TEST_TMPDIR/in"
+	[ "$(sysvctl shm read "$K1" -o 3 -n 4 | od -An -tu4 | tr -d ' ')" = "9" ]
+	sysvctl shm read "$K1" -o 3 --framed | cmp - "$BATS_TEST_TMPDIR/in"
+}
+
+@test "create --exist-ok prints the id of a segment another user may not read" {
+	id=$(sysvctl shm create "$K1" -s 8 -m 600)
+	run as_nobody "$SYSVCTL" shm create "$K1" --exist-ok
+	assert_success
+	assert_output "$id"
+}
+
+@test "read --framed with -n is exit 2" {
+	sysvctl shm create "$K1" -s 16
+	run sysvctl shm read "$K1" --framed -n 3
+	assert_failure 2
+}
+
+# --- hex ----------------------------------------------------------------------
+
+@test "--hex matches hexdump -C, repeated lines and absolute offsets included" {
+	{ printf 'Hello, \001\377world'; head -c 70 /dev/zero; printf 'abcdefghijklmnop%.0s' 1 2 3; printf 'end'; } \
+		>"$BATS_TEST_TMPDIR/in"
+	size=$(stat -c %s "$BATS_TEST_TMPDIR/in")
+	sysvctl shm create "$K1" -s "$size"
+	sysvctl shm write "$K1" <"$BATS_TEST_TMPDIR/in"
+	for args in "" "-o 3" "-o 20 -n 40" "-o 90" "-o 17 -n 1" "-n 96"; do
+		diff <(sysvctl shm read "$K1" -x $args) \
+			<(hexdump -C ${args/-o/-s} "$BATS_TEST_TMPDIR/in")
+	done
+	run sysvctl shm read "$K1" --hex -n 32
+	assert_output - <<-EOF
+	00000000  48 65 6c 6c 6f 2c 20 01  ff 77 6f 72 6c 64 00 00  |Hello, ..world..|
+	00000010  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|
+	00000020
+	EOF
+}
+
+@test "--hex --framed dumps the payload at its offset" {
+	sysvctl shm create "$K1" -s 16
+	sysvctl shm write "$K1" --framed -o 2 AB
+	run sysvctl shm read "$K1" --framed -o 2 -x
+	assert_success
+	assert_output - <<-EOF
+	00000006  41 42                                             |AB|
+	00000008
+	EOF
+}
+
+# --- stat ---------------------------------------------------------------------
+
+@test "stat --json is one flat object with typed fields, atime null before any attach" {
+	sysvctl shm create "$K1" -s 128
+	run sysvctl shm stat "$K1" --json
+	assert_success
+	run jq -r '[.key, .id, .size, .nattch, .cpid, .lpid, .mode, .uid, .gid, .cuid, .cgid,
+		.atime, .dtime, .ctime, .marked_for_removal] | map(type) | join(",")' <<<"$output"
+	assert_output "number,number,number,number,number,number,string,number,number,number,number,null,null,number,boolean"
+	json=$(sysvctl shm stat "$K1" --json)
+	[ "$(jq -r '"\(.key) \(.size) \(.mode) \(.nattch) \(.marked_for_removal) \(.lpid) \(.cpid > 0)"' <<<"$json")" = \
+		"$((K1)) 128 0600 0 false 0 true" ]
+	[ "$(jq 'keys | length' <<<"$json")" = 15 ]
+}
+
+@test "stat --json shows atime after an attach" {
+	sysvctl shm create "$K1" -s 8
+	sysvctl shm write "$K1" x
+	run sysvctl shm stat "$K1" --json
+	[ "$(jq -r '(.atime | type) + " " + (.dtime | type)' <<<"$output")" = "number number" ]
+}
+
+@test "stat prints a table with the contract's fields" {
+	sysvctl shm create "$K1" -s 1M
+	run sysvctl shm stat "$K1"
+	assert_success
+	assert_line --index 0 --regexp '^ +KEY +ID +SIZE +NATTCH +CPID +LPID +MODE +UID +GID +CUID +CGID +ATIME +DTIME +CTIME +MARKED-FOR-REMOVAL$'
+	run sysvctl shm stat "$K1" -o ID,SIZE,ATIME,MARKED-FOR-REMOVAL --raw --noheadings
+	assert_output "$(ipcs_id shm "$K1") 1024K - no"
+	run sysvctl shm stat "$K1" -o SIZE --bytes --noheadings
+	assert_output "1048576"
+}
+
+@test "stat -o with an unknown column is exit 2" {
+	sysvctl shm create "$K1"
+	run sysvctl shm stat "$K1" -o SIZE,NOPE
+	assert_failure 2
+	run sysvctl shm stat "$K1" -o COMMAND
+	assert_failure 2
+}
+
+# --- rm -----------------------------------------------------------------------
+
+@test "rm removes segments" {
+	sysvctl shm create "$K1"
+	sysvctl shm create "$K2"
+	run --separate-stderr sysvctl shm rm "$K1" "$K2"
+	assert_success
+	[ -z "$output" ] && [ -z "$stderr" ]
+	[ -z "$(ipcs_id shm "$K1")" ] && [ -z "$(ipcs_id shm "$K2")" ]
+}
+
+@test "rm of an attached segment marks it for removal and says so" {
+	id=$(sysvctl shm create "$K1" -s 64)
+	track_id shm "$id"
+	hold_attached "$K1"
+	run --separate-stderr sysvctl shm rm "$K1"
+	assert_success
+	[ "$stderr" = "sysvctl: warning: shm $K1 (id $id): marked for removal; 1 process is still attached, it goes when the last one detaches" ]
+	[ -z "$(ipcs_id shm "$K1")" ]
+	run sysvctl shm stat "id:$id" --json
+	assert_success
+	[ "$(jq -r '"\(.marked_for_removal) \(.nattch) \(.key)"' <<<"$output")" = "true 1 0" ]
+	run --separate-stderr sysvctl -q shm rm "id:$id"
+	assert_success
+	[ -z "$stderr" ]
+}
+
+@test "rm goes on past a missing segment and exits 3 at the end" {
+	sysvctl shm create "$K2"
+	run --separate-stderr sysvctl shm rm "$K1" "$K2"
+	assert_failure 3
+	[ "${stderr_lines[0]}" = "sysvctl: shm $K1: no such shared memory segment" ]
+	[ -z "$(ipcs_id shm "$K2")" ]
+}
+
+@test "rm of a path: whose file is gone counts as missing" {
+	sysvctl shm create "$K1"
+	run --separate-stderr sysvctl shm rm path:/no/such/file "$K1"
+	assert_failure 3
+	[ -z "$(ipcs_id shm "$K1")" ]
+}
+
+@test "rm with a malformed REF removes nothing, exit 2" {
+	sysvctl shm create "$K1"
+	run sysvctl shm rm "$K1" bogus
+	assert_failure 2
+	[ -n "$(ipcs_id shm "$K1")" ]
+}
+
+# --- permissions --------------------------------------------------------------
+
+@test "another user without permission gets exit 4" {
+	sysvctl shm create "$K1" -s 8 -m 600
+	sysvctl shm write "$K1" secret
+	run as_nobody "$SYSVCTL" shm read "$K1"
+	assert_failure 4
+	assert_line --index 0 --partial "Permission denied"
+	run as_nobody "$SYSVCTL" shm write "$K1" x
+	assert_failure 4
+	run as_nobody "$SYSVCTL" shm stat "$K1"
+	assert_failure 4
+	run as_nobody "$SYSVCTL" shm rm "$K1"
+	assert_failure 4
+	[ "$(sysvctl shm read "$K1" -n 6)" = "secret" ]
+}
+
+@test "a read-only mode lets another user read but not write" {
+	sysvctl shm create "$K1" -s 4 -m 644
+	sysvctl shm write "$K1" abcd
+	run as_nobody "$SYSVCTL" shm read "$K1"
+	assert_success
+	assert_output "abcd"
+	run as_nobody "$SYSVCTL" shm write "$K1" x
+	assert_failure 4
+}
+
+# --- interoperability ---------------------------------------------------------
+
+@test "bytes written by sysvctl read the same in Python sysv_ipc" {
+	sysvctl shm create "$K1" -s 16
+	printf 'py\0thon' | sysvctl shm write "$K1" -o 2
+	run "$PY" -c 'import sys, sysv_ipc
+m = sysv_ipc.SharedMemory(int(sys.argv[1], 16))
+sys.stdout.write(m.read(10).hex())' "$K1"
+	assert_success
+	assert_output "000070790074686f6e00"
+}
+
+@test "bytes written by Python sysv_ipc read the same in sysvctl, framed too" {
+	"$PY" -c 'import struct, sys, sysv_ipc
+m = sysv_ipc.SharedMemory(int(sys.argv[1], 16), sysv_ipc.IPC_CREX, size=64)
+m.write(b"raw\x00bytes")
+m.write(struct.pack("=i", 6) + b"fr\x00med", offset=32)' "$K1"
+	[ "$(sysvctl shm read "$K1" -n 9 | od -An -tx1)" = " 72 61 77 00 62 79 74 65 73" ]
+	[ "$(sysvctl shm read "$K1" -o 32 --framed | od -An -tx1)" = " 66 72 00 6d 65 64" ]
+}
+
+@test "a frame written by sysvctl is read by Python as int length then bytes" {
+	sysvctl shm create "$K1" -s 64
+	sysvctl shm write "$K1" --framed 'hi there'
+	run "$PY" -c 'import struct, sys, sysv_ipc
+m = sysv_ipc.SharedMemory(int(sys.argv[1], 16))
+n, = struct.unpack("=i", m.read(4))
+sys.stdout.write(m.read(n, offset=4).decode())' "$K1"
+	assert_output "hi there"
+}
+
+# --- usage --------------------------------------------------------------------
+
+@test "shm --help and verb --help print usage, exit 0" {
+	run sysvctl shm --help
+	assert_success
+	assert_line --index 0 "Usage: sysvctl shm COMMAND REF [OPTIONS]"
+	for verb in create write read stat rm; do
+		run sysvctl shm "$verb" --help
+		assert_success
+		assert_line --index 0 --partial "Usage: sysvctl shm $verb"
+	done
+}
+
+@test "an unknown verb or option is exit 2" {
+	run sysvctl shm frobnicate
+	assert_failure 2
+	run sysvctl shm read "$K1" --bogus
+	assert_failure 2
+	run sysvctl shm create "$K1" -s 1X
+	assert_failure 2
+	[ -z "$(ipcs_id shm "$K1")" ]
+}
+
+@test "many write --create at once on a new key make one segment" {
+	for i in $(seq 20); do
+		sysvctl shm write "$K1" --create -s 64 -o "$i" x &
+	done
+	fails=0
+	for job in $(jobs -p); do
+		wait "$job" || fails=$((fails + 1))
+	done
+	[ "$fails" = 0 ]
+	[ "$(ipcs -m | grep -ci "^$K1 ")" = 1 ]
+	[ "$(sysvctl shm read "$K1" -o 1 -n 20)" = "xxxxxxxxxxxxxxxxxxxx" ]
+}
