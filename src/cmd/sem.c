@@ -1,12 +1,771 @@
-/* sysvctl sem: not built yet (see the issues). */
+/* sysvctl sem: semaphore sets and locks.  create, acquire, release, z,
+ * get, set, stat, rm, and run (acquire with SEM_UNDO, then become COMMAND). */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "columns.h"
+#include "ipc/parse.h"
+#include "ipc/ref.h"
+#include "ipc/sem.h"
+
+/* Everything a verb's options can say; each verb accepts its own subset. */
+struct sem_opts {
+	int delta;
+	unsigned index;
+	struct sv_sem_wait wait;
+	bool create;
+	bool has_value;
+	struct sv_sem_new new;
+	bool has_nsems;
+	bool has_mode;
+	bool exist_ok;
+	bool up;
+	bool has_conflict_exit;
+	int conflict_exit;
+	struct out_opts table;
+};
+
+enum { OPT_NOWAIT = OPT_CMD_FIRST };
+
+#define LONGOPT_DELTA { "delta", required_argument, NULL, 'd' }
+#define LONGOPT_TIMEOUT { "timeout", required_argument, NULL, 't' }, \
+	{ "nowait", no_argument, NULL, OPT_NOWAIT }
+#define LONGOPT_INDEX { "index", required_argument, NULL, 'i' }
+#define LONGOPT_CREATE { "create", no_argument, NULL, 'c' }, \
+	{ "value", required_argument, NULL, 'v' }, \
+	{ "mode", required_argument, NULL, 'm' }
+#define LONGOPT_END CMD_COMMON_LONGOPTS, { NULL, 0, NULL, 0 }
+
+static void sem_opts_init(struct sem_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->delta = 1;
+	opts->new.nsems = 1;
+	opts->new.value = 1;
+	opts->new.mode = 0600;
+}
+
+/* Parse one option of any verb into OPTS; false when OPT is none of them. */
+static bool sem_opt(int opt, struct sem_opts *opts, struct sv_err *err, int *rc)
+{
+	long long number;
+
+	*rc = 0;
+	switch (opt) {
+	case 'd':
+		*rc = parse_int(optarg, "-d", 1, SV_SEMVMX, &number, err);
+		opts->delta = (int)number;
+		return true;
+	case 't':
+		*rc = parse_duration(optarg, "-t", &opts->wait.timeout, err);
+		opts->wait.timed = true;
+		if (opts->wait.timeout.tv_sec == 0 && opts->wait.timeout.tv_nsec == 0)
+			opts->wait.nowait = true;       /* -t 0: do not wait */
+		return true;
+	case OPT_NOWAIT:
+		opts->wait.nowait = true;
+		return true;
+	case 'i':
+		*rc = parse_int(optarg, "-i", 0, 65535, &number, err);
+		opts->index = (unsigned)number;
+		return true;
+	case 'c':
+		opts->create = true;
+		return true;
+	case 'v':
+		*rc = parse_int(optarg, "-v", 0, SV_SEMVMX, &number, err);
+		opts->new.value = (int)number;
+		opts->has_value = true;
+		return true;
+	case 'n':
+		*rc = parse_int(optarg, "-n", 1, 1 << 20, &number, err);
+		opts->new.nsems = (unsigned)number;
+		opts->has_nsems = true;
+		return true;
+	case 'm':
+		*rc = parse_mode(optarg, "-m", &opts->new.mode, err);
+		opts->has_mode = true;
+		return true;
+	case 'p':
+		opts->exist_ok = true;
+		return true;
+	case 'u':
+		opts->up = true;
+		return true;
+	case 'E':
+		*rc = parse_int(optarg, "-E", 0, 255, &number, err);
+		opts->conflict_exit = (int)number;
+		opts->has_conflict_exit = true;
+		return true;
+	default:
+		return cmd_table_opt(opt, &opts->table);
+	}
+}
+
+/* Parse the options of a verb; true when it must return *code now.  The
+ * positional arguments are left at argv[optind...]. */
+static bool parse_opts(int argc, char **argv, const char *optstring,
+		       const struct option *longopts, const char *cmdpath,
+		       const char *usage, struct sem_opts *opts, int *code)
+{
+	struct sv_err err;
+	int opt, rc;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		if (sem_opt(opt, opts, &err, &rc)) {
+			if (rc != 0) {
+				*code = cmd_fail(&err);
+				return true;
+			}
+		} else if (cmd_common_opt(opt, argv, cmdpath, usage, code)) {
+			return true;
+		}
+	}
+	opts->table.json = sv_globals.json;
+	return false;
+}
+
+/* -v and -m only say what a set made by --create gets. */
+static bool create_opts_ok(const struct sem_opts *opts, const char *cmdpath,
+			   int *code)
+{
+	if (opts->create || (!opts->has_value && !opts->has_mode))
+		return true;
+	*code = cmd_usage_error(cmdpath, "-v and -m need --create");
+	return false;
+}
+
+/* Print {"NAME": VALUE} for --json. */
+static int print_json_number(const char *name, long long value)
+{
+	const struct out_col col = { name, OUT_NUM, 0, "" };
+	struct out_opts opts = { .json = true };
+	struct out_table *table;
+	struct out_line *line;
+	struct sv_err err;
+	int rc;
+
+	table = out_table_new("sem", &col, 1, name, &opts, &err);
+	if (table == NULL)
+		return cmd_fail(&err);
+	line = out_line_new(table);
+	if (line != NULL)
+		out_set_num(line, 0, value);
+	rc = line != NULL && out_print_object(table, NULL) == 0 ? EXIT_OK : EXIT_OSERR;
+	out_table_free(table);
+	return rc;
+}
+
+static int print_number(const char *json_name, long long value)
+{
+	if (sv_globals.json)
+		return print_json_number(json_name, value);
+	printf("%lld\n", value);
+	return EXIT_OK;
+}
+
+/* A signal that would end a wait ends the process at once: the semop it
+ * interrupts changed nothing, and units taken with SEM_UNDO go back on
+ * exit.  Exiting here, not after semop returns EINTR, leaves no window in
+ * which the signal arrives just before the wait starts and is lost. */
+static void exit_on_signal(int signo)
+{
+	_exit(128 + signo);
+}
+
+/* Catch the signals that ask us to stop, unless they are ignored (nohup,
+ * a background job of a script). */
+static void catch_stop_signals(void)
+{
+	static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction action = { .sa_handler = exit_on_signal };
+	struct sigaction old;
+
+	sigemptyset(&action.sa_mask);
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (sigaction(signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(signals[i], &action, NULL);
+}
+
+/* An operation that may wait: first without waiting, which is all the
+ * uncontended case needs; the signal handlers only when we must wait. */
+static int wait_op(const struct sv_obj *obj, const struct sem_opts *opts,
+		   int delta, bool undo, struct sv_err *err)
+{
+	static const struct sv_sem_wait no_wait = { .nowait = true };
+
+	if (opts->wait.nowait || delta > 0)
+		return sv_sem_op(obj, opts->index, delta, undo, &opts->wait, err);
+	if (sv_sem_op(obj, opts->index, delta, undo, &no_wait, err) == 0)
+		return 0;
+	if (err->errnum != SV_EBUSY)
+		return -1;
+	catch_stop_signals();
+	return sv_sem_op(obj, opts->index, delta, undo, &opts->wait, err);
+}
+
+/* Parse REF and open its set (creating it with --create). */
+static int open_set(const char *text, struct sem_opts *opts,
+		    struct sv_obj *obj, struct sv_err *err)
+{
+	struct sv_ref ref;
+
+	if (sv_ref_parse(text, 0, &ref, err) != 0)
+		return -1;
+	if (!opts->create)
+		return sv_sem_open(&ref, NULL, obj, err);
+	if (opts->index >= opts->new.nsems)
+		opts->new.nsems = opts->index + 1;
+	return sv_sem_open(&ref, &opts->new, obj, err);
+}
+
+static const char create_usage[] =
+	"Usage: sysvctl sem create REF [-v VALUE] [-n NSEMS] [-m MODE] [-p|--exist-ok]\n"
+	"\n"
+	"Create a semaphore set and print its id.  Every semaphore starts at\n"
+	"VALUE (default 1: a free lock).  REF may be 'private'.\n"
+	"\n"
+	"Options:\n"
+	"  -v, --value VALUE   first value of every semaphore, 0 to 32767 (default 1)\n"
+	"  -n, --nsems NSEMS   semaphores in the set (default 1)\n"
+	"  -m, --mode MODE     permissions, octal (default 0600)\n"
+	"  -p, --exist-ok      open the set if the key is taken (its values stay)\n"
+	"  -j, --json          print {\"id\": N}\n"
+	"  -h, --help          this help\n";
+
+static int sem_create(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "value", required_argument, NULL, 'v' },
+		{ "nsems", required_argument, NULL, 'n' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "exist-ok", no_argument, NULL, 'p' },
+		LONGOPT_END,
+	};
+	struct sem_opts opts;
+	struct sv_ref ref;
+	struct sv_obj obj;
+	struct sv_err err;
+	struct sv_sem_info info;
+	struct sv_semaphore *sems;
+	bool created;
+	int code;
+
+	sem_opts_init(&opts);
+	if (parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "v:n:m:p", longopts,
+		       "sem create", create_usage, &opts, &code))
+		return code;
+	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem create", &code))
+		return code;
+	if (sv_ref_parse(argv[optind], SV_REF_ALLOW_PRIVATE, &ref, &err) != 0 ||
+	    sv_sem_create(&ref, &opts.new, opts.exist_ok, &obj, &created, &err) != 0)
+		return cmd_fail(&err);
+	if (!created && opts.has_nsems &&
+	    sv_sem_stat(&obj, &info, &sems, &err) == 0) {
+		if (info.nsems != opts.new.nsems)
+			cmd_warn("sem 0x%08x (id %d) exists with %u semaphore%s, not %u",
+				 (unsigned)obj.key, obj.id, info.nsems,
+				 info.nsems == 1 ? "" : "s", opts.new.nsems);
+		free(sems);
+	}
+	return print_number("id", obj.id);
+}
+
+static const char acquire_usage[] =
+	"Usage: sysvctl sem acquire REF [-d DELTA] [-t TIMEOUT|--nowait] [-i INDEX]\n"
+	"                           [-c|--create [-v VALUE] [-m MODE]]\n"
+	"\n"
+	"Subtract DELTA from the semaphore, waiting while its value is lower.\n"
+	"The units stay taken after sysvctl exits: 'sem release' gives them back.\n"
+	"\n"
+	"Options:\n"
+	"  -d, --delta DELTA     units to take, 1 to 32767 (default 1)\n"
+	"  -t, --timeout T       wait at most T (0.5, 250ms, 2m); 0: do not wait\n"
+	"      --nowait          do not wait (exit 6 when busy)\n"
+	"  -i, --index INDEX     the semaphore in the set (default 0)\n"
+	"  -c, --create          create the set if missing (race-free)\n"
+	"  -v, --value VALUE     first value of a set made by --create (default 1)\n"
+	"  -m, --mode MODE       permissions of a set made by --create (default 0600)\n"
+	"  -h, --help            this help\n";
+
+static int sem_acquire(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		LONGOPT_DELTA, LONGOPT_TIMEOUT, LONGOPT_INDEX, LONGOPT_CREATE,
+		LONGOPT_END,
+	};
+	struct sem_opts opts;
+	struct sv_obj obj;
+	struct sv_err err;
+	int code;
+
+	sem_opts_init(&opts);
+	if (parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "d:t:i:cv:m:", longopts,
+		       "sem acquire", acquire_usage, &opts, &code))
+		return code;
+	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem acquire", &code) ||
+	    !create_opts_ok(&opts, "sem acquire", &code))
+		return code;
+	if (open_set(argv[optind], &opts, &obj, &err) != 0 ||
+	    wait_op(&obj, &opts, -opts.delta, false, &err) != 0)
+		return cmd_fail(&err);
+	return EXIT_OK;
+}
+
+static const char release_usage[] =
+	"Usage: sysvctl sem release REF [-d DELTA] [-i INDEX]\n"
+	"\n"
+	"Add DELTA to the semaphore (never waits), waking those waiting for it.\n"
+	"\n"
+	"Options:\n"
+	"  -d, --delta DELTA     units to give, 1 to 32767 (default 1)\n"
+	"  -i, --index INDEX     the semaphore in the set (default 0)\n"
+	"  -h, --help            this help\n";
+
+static int sem_release(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		LONGOPT_DELTA, LONGOPT_INDEX, LONGOPT_END,
+	};
+	struct sem_opts opts;
+	struct sv_obj obj;
+	struct sv_err err;
+	int code;
+
+	sem_opts_init(&opts);
+	if (parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "d:i:", longopts,
+		       "sem release", release_usage, &opts, &code))
+		return code;
+	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem release", &code))
+		return code;
+	if (open_set(argv[optind], &opts, &obj, &err) != 0 ||
+	    sv_sem_op(&obj, opts.index, opts.delta, false, &opts.wait, &err) != 0)
+		return cmd_fail(&err);
+	return EXIT_OK;
+}
+
+static const char z_usage[] =
+	"Usage: sysvctl sem z REF [-t TIMEOUT|--nowait] [-i INDEX]\n"
+	"\n"
+	"Wait until the semaphore's value is zero.\n"
+	"\n"
+	"Options:\n"
+	"  -t, --timeout T       wait at most T (0.5, 250ms, 2m); 0: do not wait\n"
+	"      --nowait          do not wait (exit 6 when not zero)\n"
+	"  -i, --index INDEX     the semaphore in the set (default 0)\n"
+	"  -h, --help            this help\n";
+
+static int sem_z(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		LONGOPT_TIMEOUT, LONGOPT_INDEX, LONGOPT_END,
+	};
+	struct sem_opts opts;
+	struct sv_obj obj;
+	struct sv_err err;
+	int code;
+
+	sem_opts_init(&opts);
+	if (parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "t:i:", longopts,
+		       "sem z", z_usage, &opts, &code))
+		return code;
+	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem z", &code))
+		return code;
+	if (open_set(argv[optind], &opts, &obj, &err) != 0 ||
+	    wait_op(&obj, &opts, 0, false, &err) != 0)
+		return cmd_fail(&err);
+	return EXIT_OK;
+}
+
+static const char get_usage[] =
+	"Usage: sysvctl sem get REF [-i INDEX]\n"
+	"\n"
+	"Print the semaphore's value.\n"
+	"\n"
+	"Options:\n"
+	"  -i, --index INDEX     the semaphore in the set (default 0)\n"
+	"  -j, --json            print {\"value\": N}\n"
+	"  -h, --help            this help\n";
+
+static int sem_get(int argc, char **argv)
+{
+	static const struct option longopts[] = { LONGOPT_INDEX, LONGOPT_END };
+	struct sem_opts opts;
+	struct sv_obj obj;
+	struct sv_err err;
+	int code, value;
+
+	sem_opts_init(&opts);
+	if (parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "i:", longopts,
+		       "sem get", get_usage, &opts, &code))
+		return code;
+	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem get", &code))
+		return code;
+	if (open_set(argv[optind], &opts, &obj, &err) != 0 ||
+	    sv_sem_get(&obj, opts.index, &value, &err) != 0)
+		return cmd_fail(&err);
+	return print_number("value", value);
+}
+
+static const char set_usage[] =
+	"Usage: sysvctl sem set REF VALUE [-i INDEX]\n"
+	"\n"
+	"Set the semaphore to VALUE (0 to 32767), waking those it lets through.\n"
+	"\n"
+	"Options:\n"
+	"  -i, --index INDEX     the semaphore in the set (default 0)\n"
+	"  -h, --help            this help\n";
+
+static int sem_set(int argc, char **argv)
+{
+	static const struct option longopts[] = { LONGOPT_INDEX, LONGOPT_END };
+	struct sem_opts opts;
+	struct sv_obj obj;
+	struct sv_err err;
+	long long value;
+	int code;
+
+	sem_opts_init(&opts);
+	if (parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "i:", longopts,
+		       "sem set", set_usage, &opts, &code))
+		return code;
+	if (!cmd_nargs_ok(argc - optind, 2, 2, "sem set", &code))
+		return code;
+	if (parse_int(argv[optind + 1], "VALUE", 0, SV_SEMVMX, &value, &err) != 0 ||
+	    open_set(argv[optind], &opts, &obj, &err) != 0 ||
+	    sv_sem_set(&obj, opts.index, (int)value, &err) != 0)
+		return cmd_fail(&err);
+	return EXIT_OK;
+}
+
+static bool is_semaphore_column(const char *name, size_t len)
+{
+	for (size_t i = 0; i < SEMAPHORE_NCOLS; i++)
+		if (strlen(semaphore_columns[i].name) == len &&
+		    strncasecmp(semaphore_columns[i].name, name, len) == 0)
+			return true;
+	return false;
+}
+
+/* Split a -o list between the set's table and the semaphores' table: a
+ * name of a semaphore column goes to NESTED, any other to SET.  A "+"
+ * list adds to both defaults; otherwise a table that gets no name is not
+ * shown (its list is left empty). */
+static void split_columns(const char *list, char *set, char *nested, size_t size)
+{
+	bool add = list[0] == '+';
+	const char *p = list + add;
+
+	strcpy(set, add ? "+" : "");
+	strcpy(nested, add ? "+" : "");
+	while (*p != '\0') {
+		size_t len = strcspn(p, ",");
+		char *to = is_semaphore_column(p, len) ? nested : set;
+		size_t used = strlen(to);
+
+		if (used + len + 2 < size)
+			snprintf(to + used, size - used, "%s%.*s",
+				 used > (size_t)add ? "," : "", (int)len, p);
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+}
+
+static const char stat_usage[] =
+	"Usage: sysvctl sem stat REF [-o COLUMNS] [--raw] [--noheadings]\n"
+	"\n"
+	"Show the set (key, id, nsems, mode, owner, creator, otime, ctime) and a\n"
+	"table of its semaphores (index, value, ncnt, zcnt, pid).  --json prints\n"
+	"one object with the semaphores as a list \"semaphores\".\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output COLUMNS  columns of either table ('-o help' lists them;\n"
+	"                        '+A,B' adds to the defaults)\n"
+	"      --raw             no alignment\n"
+	"      --noheadings      no header line\n"
+	"  -j, --json            one JSON object\n"
+	"  -h, --help            this help\n";
+
+/* The two tables stat prints; either may stay NULL when -o leaves it out. */
+static int stat_tables(const struct sem_opts *opts, struct out_table **set,
+		       struct out_table **nested, struct sv_err *err)
+{
+	struct out_opts set_opts = opts->table, nested_opts = opts->table;
+	char set_cols[512] = "", nested_cols[512] = "";
+
+	*set = *nested = NULL;
+	if (opts->table.columns != NULL) {
+		split_columns(opts->table.columns, set_cols, nested_cols,
+			      sizeof(set_cols));
+		set_opts.columns = strcmp(set_cols, "+") == 0 ? NULL : set_cols;
+		nested_opts.columns = strcmp(nested_cols, "+") == 0 ? NULL : nested_cols;
+	}
+	if (set_opts.columns == NULL || set_opts.columns[0] != '\0') {
+		*set = out_table_new("sem", sem_columns, SEM_NCOLS,
+				     SEM_STAT_COLUMNS, &set_opts, err);
+		if (*set == NULL)
+			return -1;
+	}
+	if (nested_opts.columns == NULL || nested_opts.columns[0] != '\0') {
+		*nested = out_table_new("semaphores", semaphore_columns,
+					SEMAPHORE_NCOLS, SEMAPHORE_COLUMNS,
+					&nested_opts, err);
+		if (*nested == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static int print_stat(const struct sem_opts *opts, const struct sv_sem_info *info,
+		      const struct sv_semaphore *sems)
+{
+	struct out_table *set, *nested;
+	struct out_line *line;
+	struct sv_err err;
+	int rc = EXIT_OSERR;
+
+	if (stat_tables(opts, &set, &nested, &err) != 0) {
+		rc = cmd_fail(&err);
+		goto out;
+	}
+	if (set != NULL) {
+		if ((line = out_line_new(set)) == NULL)
+			goto out;
+		columns_fill_sem(line, info);
+	}
+	for (unsigned i = 0; nested != NULL && i < info->nsems; i++) {
+		if ((line = out_line_new(nested)) == NULL)
+			goto out;
+		columns_fill_semaphore(line, &sems[i]);
+	}
+	if (set != NULL)
+		rc = out_print_object(set, nested) == 0 ? EXIT_OK : EXIT_OSERR;
+	else
+		rc = out_print_tables(&nested, 1) == 0 ? EXIT_OK : EXIT_OSERR;
+out:
+	out_table_free(set);
+	out_table_free(nested);
+	return rc;
+}
+
+static int sem_stat(int argc, char **argv)
+{
+	static const struct option longopts[] = { CMD_TABLE_LONGOPTS, LONGOPT_END };
+	struct sem_opts opts;
+	struct sv_sem_info info;
+	struct sv_semaphore *sems;
+	struct sv_obj obj;
+	struct sv_err err;
+	int code;
+
+	sem_opts_init(&opts);
+	if (parse_opts(argc, argv, CMD_COMMON_SHORTOPTS CMD_TABLE_SHORTOPTS,
+		       longopts, "sem stat", stat_usage, &opts, &code))
+		return code;
+	if (opts.table.columns != NULL && strcmp(opts.table.columns, "help") == 0) {
+		out_print_columns(stdout, sem_columns, SEM_NCOLS);
+		out_print_columns(stdout, semaphore_columns, SEMAPHORE_NCOLS);
+		return EXIT_OK;
+	}
+	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem stat", &code))
+		return code;
+	if (open_set(argv[optind], &opts, &obj, &err) != 0 ||
+	    sv_sem_stat(&obj, &info, &sems, &err) != 0)
+		return cmd_fail(&err);
+	code = print_stat(&opts, &info, sems);
+	free(sems);
+	return code;
+}
+
+static const char rm_usage[] =
+	"Usage: sysvctl sem rm REF...\n"
+	"\n"
+	"Remove semaphore sets.  Processes waiting on them wake with an error.\n"
+	"A REF that names no set is reported and the others are still removed\n"
+	"(exit 3).\n"
+	"\n"
+	"Options:\n"
+	"  -h, --help            this help\n";
+
+static int sem_rm(int argc, char **argv)
+{
+	static const struct option longopts[] = { LONGOPT_END };
+	struct sem_opts opts;
+	struct sv_ref ref;
+	struct sv_obj obj;
+	struct sv_err err;
+	int code, first_failure = EXIT_OK;
+
+	sem_opts_init(&opts);
+	if (parse_opts(argc, argv, CMD_COMMON_SHORTOPTS, longopts, "sem rm",
+		       rm_usage, &opts, &code))
+		return code;
+	if (!cmd_nargs_ok(argc - optind, 1, -1, "sem rm", &code))
+		return code;
+	/* Every REF is checked before anything is removed. */
+	for (int i = optind; i < argc; i++)
+		if (sv_ref_parse(argv[i], 0, &ref, &err) != 0)
+			return cmd_fail(&err);
+	for (int i = optind; i < argc; i++) {
+		sv_ref_parse(argv[i], 0, &ref, &err);
+		if (sv_obj_open(SV_SEM, &ref, &obj, &err) != 0 ||
+		    sv_obj_remove(&obj, NULL, &err) != 0) {
+			code = cmd_fail(&err);
+			if (first_failure == EXIT_OK)
+				first_failure = code;
+		}
+	}
+	return first_failure;
+}
+
+static const char run_usage[] =
+	"Usage: sysvctl sem run REF [-d DELTA] [-t TIMEOUT|--nowait] [-u|--up]\n"
+	"                       [-c|--create [-v VALUE] [-m MODE]] [-i INDEX]\n"
+	"                       [-E|--conflict-exit-code N] [--] COMMAND [ARG...]\n"
+	"\n"
+	"Take DELTA units with SEM_UNDO, then execute COMMAND in this process:\n"
+	"the kernel gives the units back when COMMAND ends, however it ends.\n"
+	"The exit status is COMMAND's (126: not executable, 127: not found).\n"
+	"\n"
+	"Options:\n"
+	"  -d, --delta DELTA     units to take, 1 to 32767 (default 1)\n"
+	"  -t, --timeout T       wait at most T (0.5, 250ms, 2m); 0: do not wait\n"
+	"      --nowait          do not wait (exit 6 when busy)\n"
+	"  -u, --up              add DELTA instead (never waits): a count of\n"
+	"                        running holders for 'sem z'\n"
+	"  -c, --create          create the set if missing (race-free); it starts\n"
+	"                        at 1, or at 0 with --up\n"
+	"  -v, --value VALUE     first value of a set made by --create\n"
+	"  -m, --mode MODE       permissions of a set made by --create (default 0600)\n"
+	"  -i, --index INDEX     the semaphore in the set (default 0)\n"
+	"  -E, --conflict-exit-code N\n"
+	"                        exit N instead of 6 when busy or timed out\n"
+	"  -h, --help            this help\n";
+
+/* Parse run's options: those before REF, REF, those after it up to "--"
+ * or the first other word, which is COMMAND.  *command_at is its index. */
+static bool parse_run_opts(int argc, char **argv, struct sem_opts *opts,
+			   int *ref_at, int *command_at, int *code)
+{
+	static const struct option longopts[] = {
+		LONGOPT_DELTA, LONGOPT_TIMEOUT, LONGOPT_INDEX, LONGOPT_CREATE,
+		{ "up", no_argument, NULL, 'u' },
+		{ "conflict-exit-code", required_argument, NULL, 'E' },
+		LONGOPT_END,
+	};
+	/* "+": stop at the first word that is not an option, so that the
+	 * options of COMMAND stay COMMAND's. */
+	static const char optstring[] = "+" CMD_COMMON_SHORTOPTS "d:t:i:cv:m:uE:";
+	bool after_dashes;
+
+	if (parse_opts(argc, argv, optstring, longopts, "sem run", run_usage,
+		       opts, code))
+		return true;
+	after_dashes = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
+	*ref_at = optind;
+	if (*ref_at < argc && !after_dashes) {
+		/* Parse again from REF on, REF standing as argv[0]. */
+		int start = *ref_at;
+
+		if (parse_opts(argc - start, argv + start, optstring, longopts,
+			       "sem run", run_usage, opts, code))
+			return true;
+		*command_at = start + optind;
+	} else {
+		*command_at = *ref_at + 1;
+	}
+	if (*ref_at >= argc) {
+		*code = cmd_usage_error("sem run", "missing REF");
+		return true;
+	}
+	if (*command_at >= argc) {
+		*code = cmd_usage_error("sem run", "missing COMMAND");
+		return true;
+	}
+	return false;
+}
+
+/* Become COMMAND; only returns when it could not be executed, and then
+ * exiting gives the units back (SEM_UNDO). */
+static int exec_command(char **command)
+{
+	struct sv_err err;
+	int errnum;
+
+	fflush(stdout);
+	execvp(command[0], command);
+	errnum = errno;
+	sv_fail(&err, errnum, "%s", command[0]);
+	if (errnum == ENOENT) {
+		sv_msg(&err, "command not found");
+		cmd_fail(&err);
+		return 127;
+	}
+	cmd_fail(&err);
+	return 126;
+}
+
+static int sem_run(int argc, char **argv)
+{
+	struct sem_opts opts;
+	struct sv_obj obj;
+	struct sv_err err;
+	int ref_at, command_at, code;
+
+	sem_opts_init(&opts);
+	if (parse_run_opts(argc, argv, &opts, &ref_at, &command_at, &code))
+		return code;
+	if (!create_opts_ok(&opts, "sem run", &code))
+		return code;
+	if (opts.up && !opts.has_value)
+		opts.new.value = 0;
+	if (open_set(argv[ref_at], &opts, &obj, &err) != 0 ||
+	    wait_op(&obj, &opts, opts.up ? opts.delta : -opts.delta, true, &err) != 0) {
+		code = cmd_fail(&err);
+		if (code == EXIT_BUSY && opts.has_conflict_exit)
+			code = opts.conflict_exit;
+		return code;
+	}
+	return exec_command(argv + command_at);
+}
+
+static const char sem_usage[] =
+	"Usage: sysvctl sem create  REF [-v VALUE] [-n NSEMS] [-m MODE] [-p|--exist-ok]\n"
+	"       sysvctl sem acquire REF [-d DELTA] [-t TIMEOUT|--nowait] [-i INDEX]\n"
+	"                               [-c|--create [-v VALUE]]\n"
+	"       sysvctl sem release REF [-d DELTA] [-i INDEX]\n"
+	"       sysvctl sem z       REF [-t TIMEOUT|--nowait] [-i INDEX]\n"
+	"       sysvctl sem get     REF [-i INDEX]\n"
+	"       sysvctl sem set     REF VALUE [-i INDEX]\n"
+	"       sysvctl sem stat    REF [-o COLUMNS] [--raw] [--noheadings]\n"
+	"       sysvctl sem rm      REF...\n"
+	"       sysvctl sem run     REF [-d DELTA] [-t TIMEOUT|--nowait] [-u|--up]\n"
+	"                               [-c|--create [-v VALUE]] [-E N] -- COMMAND [ARG...]\n"
+	"\n"
+	"Semaphore sets and locks.  'sysvctl sem VERB --help' for a verb;\n"
+	"see sysvctl-sem(1).\n";
 
 int cmd_sem(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("sysvctl: sem: not built yet\n", stderr);
-	return EXIT_OSERR;
+	static const struct cmd verbs[] = {
+		{ "create", sem_create, "create a set" },
+		{ "acquire", sem_acquire, "take units, waiting" },
+		{ "release", sem_release, "give units back" },
+		{ "z", sem_z, "wait for zero" },
+		{ "get", sem_get, "print a value" },
+		{ "set", sem_set, "set a value" },
+		{ "stat", sem_stat, "show a set" },
+		{ "rm", sem_rm, "remove sets" },
+		{ "run", sem_run, "run a command holding units" },
+	};
+
+	return cmd_dispatch("sem", verbs, sizeof(verbs) / sizeof(verbs[0]),
+			    argc, argv, sem_usage);
 }

@@ -1,0 +1,67 @@
+/* Semaphore sets: race-free creation, operations that may wait (with
+ * IPC_NOWAIT, a timeout or SEM_UNDO), values, and stat.  No printing, no
+ * signals: the command layer decides what an interrupted wait means. */
+#ifndef SYSVCTL_SEM_H
+#define SYSVCTL_SEM_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "err.h"
+#include "info.h"
+#include "ref.h"
+
+/* The largest value a semaphore holds (the kernel's SEMVMX). */
+#define SV_SEMVMX 32767
+
+/* What a set gets when this process creates it. */
+struct sv_sem_new {
+	unsigned nsems;     /* 1 or more */
+	int value;          /* every semaphore's first value, 0..SV_SEMVMX */
+	mode_t mode;
+};
+
+/* How long an operation may wait. */
+struct sv_sem_wait {
+	bool nowait;                /* fail at once instead of waiting */
+	bool timed;                 /* wait at most timeout */
+	struct timespec timeout;
+};
+
+/* Create the set REF names (a key, or private) race-free: IPC_EXCL, then a
+ * semop sets the values so sem_otime becomes non-zero.  When the key is in
+ * use: EEXIST, unless exist_ok, which opens it and waits (at most 1 s)
+ * until its creator has initialised it.  *created says which happened. */
+int sv_sem_create(const struct sv_ref *ref, const struct sv_sem_new *new,
+		  bool exist_ok, struct sv_obj *obj, bool *created,
+		  struct sv_err *err);
+
+/* Open the existing set REF names; when create is not NULL, a missing set
+ * is created (race-free, as sv_sem_create with exist_ok). */
+int sv_sem_open(const struct sv_ref *ref, const struct sv_sem_new *create,
+		struct sv_obj *obj, struct sv_err *err);
+
+/* Add DELTA to semaphore INDEX (a negative DELTA waits until the value can
+ * drop that far; 0 waits until the value is zero), with SEM_UNDO when undo.
+ * A stop and continue (Ctrl-Z, fg) does not end the wait.  Errors: SV_EBUSY
+ * (it would wait, or the timeout ran out), EIDRM (removed while waiting),
+ * ENOENT (no longer there), SV_EUSAGE (INDEX out of range), SV_ELIMIT (the
+ * value would pass SV_SEMVMX), EACCES. */
+int sv_sem_op(const struct sv_obj *obj, unsigned index, int delta, bool undo,
+	      const struct sv_sem_wait *wait, struct sv_err *err);
+
+/* The value of semaphore INDEX. */
+int sv_sem_get(const struct sv_obj *obj, unsigned index, int *value,
+	       struct sv_err *err);
+
+/* Set semaphore INDEX to VALUE (SETVAL: no waiting, undo values reset). */
+int sv_sem_set(const struct sv_obj *obj, unsigned index, int value,
+	       struct sv_err *err);
+
+/* The set's facts and, in *sems (malloc'ed, info->nsems of them; free it),
+ * each semaphore's. */
+int sv_sem_stat(const struct sv_obj *obj, struct sv_sem_info *info,
+		struct sv_semaphore **sems, struct sv_err *err);
+
+#endif
