@@ -1,12 +1,335 @@
-/* sysvctl mq: not built yet (see the issues). */
+/* sysvctl mq: create, stat, set and rm, and the verbs table (send and recv
+ * live in mq_send.c and mq_recv.c). */
+#include <limits.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
+#include "columns.h"
+#include "ipc/parse.h"
+#include "ipc/ref.h"
+#include "mq_cmd.h"
+
+int mq_parse_wait(const char *timeout, bool nowait, const char *cmdpath,
+		  struct sv_mq_wait *wait)
+{
+	struct sv_err err;
+
+	wait->how = nowait ? SV_MQ_WAIT_NEVER : SV_MQ_WAIT_FOREVER;
+	if (timeout == NULL)
+		return EXIT_OK;
+	if (nowait)
+		return cmd_usage_error(cmdpath, "-t and --nowait exclude each other");
+	if (parse_duration(timeout, "-t", &wait->timeout, &err) != 0)
+		return cmd_fail(&err);
+	wait->how = wait->timeout.tv_sec == 0 && wait->timeout.tv_nsec == 0
+		? SV_MQ_WAIT_NEVER : SV_MQ_WAIT_TIMEOUT;
+	return EXIT_OK;
+}
+
+int mq_parse_type(const char *text, long long min, long *type)
+{
+	struct sv_err err;
+	long long value;
+
+	if (parse_int(text, "-T", min, LONG_MAX, &value, &err) != 0)
+		return cmd_fail(&err);
+	*type = (long)value;
+	return EXIT_OK;
+}
+
+static int open_ref(const char *text, struct sv_obj *obj)
+{
+	struct sv_ref ref;
+	struct sv_err err;
+
+	if (sv_ref_parse(text, 0, &ref, &err) != 0 ||
+	    sv_mq_open(&ref, false, obj, &err) != 0)
+		return cmd_fail(&err);
+	return EXIT_OK;
+}
+
+/* --max-bytes N: 1 up to what msg_qbytes holds. */
+static int parse_max_bytes(const char *text, uint64_t *max_bytes)
+{
+	struct sv_err err;
+
+	if (parse_bytes(text, "--max-bytes", 1, LONG_MAX, max_bytes, &err) != 0)
+		return cmd_fail(&err);
+	return EXIT_OK;
+}
+
+static const struct out_col id_cols[] = {
+	{ "KEY", OUT_NUM, 0, "the key" },
+	{ "ID", OUT_NUM, 0, "the id" },
+};
+
+static int print_id(const struct sv_obj *obj)
+{
+	struct out_opts opts = { .json = true };
+	struct out_table *table;
+	struct out_line *line;
+	struct sv_err err;
+	int rc;
+
+	if (!sv_globals.json) {
+		printf("%d\n", obj->id);
+		return EXIT_OK;
+	}
+	table = out_table_new("mq", id_cols, 2, "KEY,ID", &opts, &err);
+	if (table == NULL)
+		return cmd_fail(&err);
+	line = out_line_new(table);
+	if (line != NULL) {
+		out_set_u64(line, 0, (uint32_t)obj->key);
+		out_set_num(line, 1, obj->id);
+	}
+	rc = line != NULL && out_print_object(table, NULL) == 0 ? EXIT_OK : EXIT_OSERR;
+	out_table_free(table);
+	return rc;
+}
+
+/* create --exist-ok found a queue: say so when its max bytes differ. */
+static void warn_other_max_bytes(const struct sv_obj *obj, uint64_t max_bytes)
+{
+	struct sv_mq_info info;
+	struct sv_err err;
+	char what[64];
+
+	if (max_bytes == 0 || sv_mq_stat(obj, &info, &err) != 0 ||
+	    info.max_bytes == max_bytes)
+		return;
+	cmd_warn("%s exists with max bytes %llu, not %llu (left as it is)",
+		 sv_obj_describe(obj, what, sizeof(what)),
+		 (unsigned long long)info.max_bytes, (unsigned long long)max_bytes);
+}
+
+static const char create_usage[] =
+	"Usage: sysvctl mq create REF [-m MODE] [-p|--exist-ok] [--max-bytes N]\n"
+	"\n"
+	"Create a message queue and print its id.  REF is a KEY, path:PATH[:PROJ],\n"
+	"name:TEXT or private.  An existing key is exit 5 unless --exist-ok.\n"
+	"\n"
+	"Options:\n"
+	"  -m, --mode MODE      permissions, octal (default 0600)\n"
+	"  -p, --exist-ok       open the queue when the key exists already\n"
+	"      --max-bytes N    the most bytes the queue holds (msg_qbytes;\n"
+	"                       above kernel.msgmnb needs CAP_SYS_RESOURCE)\n"
+	"  -j, --json           print {\"key\": K, \"id\": N}\n"
+	"  -h, --help           this help\n";
+
+static int mq_create(int argc, char **argv)
+{
+	enum { OPT_MAX_BYTES = OPT_CMD_FIRST };
+	static const struct option longopts[] = {
+		{ "mode", required_argument, NULL, 'm' },
+		{ "exist-ok", no_argument, NULL, 'p' },
+		{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
+		CMD_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	mode_t mode = 0600;
+	uint64_t max_bytes = 0;
+	bool exist_ok = false, created;
+	struct sv_ref ref;
+	struct sv_obj obj;
+	struct sv_err err;
+	int opt, code;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS "m:p", longopts, NULL)) != -1) {
+		if (opt == 'm') {
+			if (parse_mode(optarg, "-m", &mode, &err) != 0)
+				return cmd_fail(&err);
+		} else if (opt == 'p') {
+			exist_ok = true;
+		} else if (opt == OPT_MAX_BYTES) {
+			if ((code = parse_max_bytes(optarg, &max_bytes)) != EXIT_OK)
+				return code;
+		} else if (cmd_common_opt(opt, argv, "mq create", create_usage, &code)) {
+			return code;
+		}
+	}
+	if (!cmd_nargs_ok(argc - optind, 1, 1, "mq create", &code))
+		return code;
+	if (sv_ref_parse(argv[optind], SV_REF_ALLOW_PRIVATE, &ref, &err) != 0 ||
+	    sv_mq_create(&ref, mode, exist_ok, max_bytes, &obj, &created, &err) != 0)
+		return cmd_fail(&err);
+	if (!created)
+		warn_other_max_bytes(&obj, max_bytes);
+	return print_id(&obj);
+}
+
+static const char stat_usage[] =
+	"Usage: sysvctl mq stat REF [-o COLUMNS] [--raw] [--noheadings] [--bytes]\n"
+	"\n"
+	"Show what the kernel records of a message queue: key, id, mode, owner,\n"
+	"messages, used and max bytes, last sender and receiver, times.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output LIST   columns to show ('-o help' lists them; +LIST adds)\n"
+	"      --raw           no alignment\n"
+	"      --noheadings    no header line\n"
+	"      --bytes         sizes in bytes\n"
+	"  -j, --json          one flat JSON object\n"
+	"  -h, --help          this help\n";
+
+static int mq_stat(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CMD_TABLE_LONGOPTS,
+		CMD_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct out_opts opts = { 0 };
+	struct out_table *table;
+	struct out_line *line;
+	struct sv_mq_info info;
+	struct sv_obj obj;
+	struct sv_err err;
+	int opt, code;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS CMD_TABLE_SHORTOPTS,
+				  longopts, NULL)) != -1)
+		if (!cmd_table_opt(opt, &opts) &&
+		    cmd_common_opt(opt, argv, "mq stat", stat_usage, &code))
+			return code;
+	if (opts.columns != NULL && strcmp(opts.columns, "help") == 0) {
+		out_print_columns(stdout, mq_columns, MQ_NCOLS);
+		return EXIT_OK;
+	}
+	if (!cmd_nargs_ok(argc - optind, 1, 1, "mq stat", &code))
+		return code;
+	if ((code = open_ref(argv[optind], &obj)) != EXIT_OK)
+		return code;
+	if (sv_mq_stat(&obj, &info, &err) != 0)
+		return cmd_fail(&err);
+	opts.json = sv_globals.json;
+	table = out_table_new("mq", mq_columns, MQ_NCOLS, MQ_STAT_COLUMNS, &opts, &err);
+	if (table == NULL)
+		return cmd_fail(&err);
+	line = out_line_new(table);
+	if (line != NULL)
+		columns_fill_mq(line, &info);
+	code = line != NULL && out_print_object(table, NULL) == 0 ? EXIT_OK : EXIT_OSERR;
+	out_table_free(table);
+	return code;
+}
+
+static const char set_usage[] =
+	"Usage: sysvctl mq set REF --max-bytes N\n"
+	"\n"
+	"Change the most bytes a message queue holds (msg_qbytes).  Only the\n"
+	"owner, the creator or root may; above kernel.msgmnb it takes\n"
+	"CAP_SYS_RESOURCE.\n"
+	"\n"
+	"Options:\n"
+	"      --max-bytes N   the new limit, 1 or more (K, M, G suffixes)\n"
+	"  -h, --help          this help\n";
+
+static int mq_set(int argc, char **argv)
+{
+	enum { OPT_MAX_BYTES = OPT_CMD_FIRST };
+	static const struct option longopts[] = {
+		{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
+		CMD_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t max_bytes = 0;
+	struct sv_obj obj;
+	struct sv_err err;
+	int opt, code;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (opt == OPT_MAX_BYTES) {
+			if ((code = parse_max_bytes(optarg, &max_bytes)) != EXIT_OK)
+				return code;
+		} else if (cmd_common_opt(opt, argv, "mq set", set_usage, &code)) {
+			return code;
+		}
+	}
+	if (!cmd_nargs_ok(argc - optind, 1, 1, "mq set", &code))
+		return code;
+	if (max_bytes == 0)
+		return cmd_usage_error("mq set", "--max-bytes N is needed");
+	if ((code = open_ref(argv[optind], &obj)) != EXIT_OK)
+		return code;
+	if (sv_mq_set_max_bytes(&obj, max_bytes, &err) != 0)
+		return cmd_fail(&err);
+	return EXIT_OK;
+}
+
+static const char rm_usage[] =
+	"Usage: sysvctl mq rm REF...\n"
+	"\n"
+	"Remove message queues and the messages in them.  Every REF is checked\n"
+	"first; a queue that does not exist is reported and the others are\n"
+	"still removed (exit 3 at the end).\n"
+	"\n"
+	"Options:\n"
+	"  -h, --help     this help\n";
+
+static int mq_rm(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CMD_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sv_ref ref;
+	struct sv_obj obj;
+	struct sv_err err;
+	int opt, code, result = EXIT_OK;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts, NULL)) != -1)
+		if (cmd_common_opt(opt, argv, "mq rm", rm_usage, &code))
+			return code;
+	if (!cmd_nargs_ok(argc - optind, 1, -1, "mq rm", &code))
+		return code;
+	for (int i = optind; i < argc; i++)     /* a typo removes nothing */
+		if (sv_ref_parse(argv[i], 0, &ref, &err) != 0)
+			return cmd_fail(&err);
+	for (int i = optind; i < argc; i++) {
+		if (sv_ref_parse(argv[i], 0, &ref, &err) != 0 ||
+		    sv_mq_open(&ref, false, &obj, &err) != 0 ||
+		    sv_obj_remove(&obj, NULL, &err) != 0) {
+			code = cmd_fail(&err);
+			if (result == EXIT_OK)
+				result = code;
+		}
+	}
+	return result;
+}
+
+static const char mq_usage[] =
+	"Usage: sysvctl mq VERB REF [OPTIONS]\n"
+	"\n"
+	"System V message queues.\n"
+	"\n"
+	"Verbs:\n"
+	"  create REF [-m MODE] [-p|--exist-ok] [--max-bytes N]\n"
+	"  send   REF [-T TYPE] [-t TIMEOUT|--nowait] [-l|--lines] [-c|--create] [MESSAGE]\n"
+	"  recv   REF [-T TYPE] [--except] [-t TIMEOUT|--nowait] [-k COUNT|-a|--all]\n"
+	"             [-l|--lines|-0|--null] [-p|--print-type]\n"
+	"  stat   REF\n"
+	"  set    REF --max-bytes N\n"
+	"  rm     REF...\n"
+	"\n"
+	"'sysvctl mq VERB --help' shows a verb's options; see sysvctl-mq(1).\n";
 
 int cmd_mq(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("sysvctl: mq: not built yet\n", stderr);
-	return EXIT_OSERR;
+	static const struct cmd verbs[] = {
+		{ "create", mq_create, "create a queue" },
+		{ "send", mq_send, "send a message, or one per line" },
+		{ "recv", mq_recv, "receive messages" },
+		{ "stat", mq_stat, "show a queue" },
+		{ "set", mq_set, "change a queue's max bytes" },
+		{ "rm", mq_rm, "remove queues" },
+	};
+
+	return cmd_dispatch("mq", verbs, sizeof(verbs) / sizeof(verbs[0]),
+			    argc, argv, mq_usage);
 }

@@ -1,0 +1,21 @@
+/* What the files of `sysvctl mq` share: the verbs that live in their own
+ * files and the parsing of options more than one verb takes. */
+#ifndef SYSVCTL_MQ_CMD_H
+#define SYSVCTL_MQ_CMD_H
+
+#include <stdbool.h>
+
+#include "ipc/mq.h"
+
+int mq_send(int argc, char **argv);
+int mq_recv(int argc, char **argv);
+
+/* -t TIMEOUT or --nowait into WAIT (-t 0 is --nowait); both at once is a
+ * usage error.  Returns an exit code, EXIT_OK when fine. */
+int mq_parse_wait(const char *timeout, bool nowait, const char *cmdpath,
+		  struct sv_mq_wait *wait);
+
+/* -T TYPE between MIN and LONG_MAX. */
+int mq_parse_type(const char *text, long long min, long *type);
+
+#endif

@@ -1,0 +1,291 @@
+/* sysvctl mq send: one message from MESSAGE or all of stdin, or one
+ * message per line of stdin, streamed with constant memory. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "ipc/ref.h"
+#include "mq_cmd.h"
+
+/* Room for the type before a body. */
+#define HEADER sizeof(long)
+
+/* How much --lines asks read() for at least. */
+#define READ_CHUNK 65536
+
+struct send_opts {
+	long type;
+	bool lines;
+	bool create;
+	struct sv_mq_wait wait;
+	const char *message;    /* NULL: stdin */
+};
+
+static const char send_usage[] =
+	"Usage: sysvctl mq send REF [-T TYPE] [-t TIMEOUT|--nowait] [-l|--lines]\n"
+	"                           [-c|--create] [MESSAGE]\n"
+	"\n"
+	"Send MESSAGE, or all of stdin, as one message, byte for byte.  With\n"
+	"--lines every line of stdin is one message, without its newline.  A\n"
+	"full queue is waited on.  A message above kernel.msgmax is exit 7 and\n"
+	"is not sent.\n"
+	"\n"
+	"Options:\n"
+	"  -T, --type TYPE      the message type, 1 or more (default 1)\n"
+	"  -t, --timeout T      wait at most T for room for each message (exit 6)\n"
+	"      --nowait         do not wait: a full queue is exit 6\n"
+	"  -l, --lines          one message per line of stdin\n"
+	"  -c, --create         create the queue (mode 0600) when it is missing\n"
+	"  -h, --help           this help\n";
+
+static int read_all(int fd, char *buf, size_t size, size_t *got)
+{
+	ssize_t n;
+
+	*got = 0;
+	while (*got < size) {
+		n = read(fd, buf + *got, size - *got);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		*got += (size_t)n;
+	}
+	return 0;
+}
+
+static int stdin_error(int errnum)
+{
+	struct sv_err err;
+
+	sv_fail(&err, errnum, "reading stdin");
+	return cmd_fail(&err);
+}
+
+/* One message: MESSAGE, or stdin up to msgmax + 1 bytes (one more says it
+ * is too large, without reading an endless stdin to its end). */
+static int send_one(struct sv_mq *mq, const struct send_opts *opts)
+{
+	size_t size = 0, msgmax = 0, room;
+	struct sv_err err;
+	char *msg;
+	int rc = EXIT_OK;
+
+	if (opts->message != NULL) {
+		size = strlen(opts->message);
+		room = size;
+	} else {
+		if (sv_mq_msgmax(&msgmax, &err) != 0)
+			return cmd_fail(&err);
+		room = msgmax + 1;
+	}
+	msg = malloc(HEADER + room);
+	if (msg == NULL) {
+		sv_fail(&err, ENOMEM, "mq send");
+		return cmd_fail(&err);
+	}
+	memcpy(msg, &opts->type, HEADER);
+	if (opts->message != NULL)
+		memcpy(msg + HEADER, opts->message, size);
+	else if (read_all(STDIN_FILENO, msg + HEADER, room, &size) != 0)
+		rc = stdin_error(errno);
+	if (rc == EXIT_OK && opts->message == NULL && size > msgmax) {
+		sv_mq_too_big(&mq->obj, size, msgmax, &err);
+		sv_msg(&err, "the message on stdin is above msgmax (%zu bytes); "
+		       "nothing was sent", msgmax);
+		rc = cmd_fail(&err);
+	}
+	if (rc == EXIT_OK && sv_mq_send(mq, msg, size, &err) != 0)
+		rc = cmd_fail(&err);
+	free(msg);
+	return rc;
+}
+
+/* Say which line failed: the lines before it were sent. */
+static int line_fail(struct sv_err *err, unsigned long long line)
+{
+	char text[sizeof(err->msg)];
+
+	snprintf(text, sizeof(text), "%s", sv_err_text(err));
+	if (line == 1) {
+		sv_msg(err, "line 1: %s", text);
+		return cmd_fail(err);
+	}
+	sv_msg(err, "line %llu: %s; the %llu line%s before it %s sent", line, text,
+	       line - 1, line == 2 ? "" : "s", line == 2 ? "was" : "were");
+	return cmd_fail(err);
+}
+
+static int line_too_long(struct sv_mq *mq, unsigned long long line,
+			 size_t msgmax)
+{
+	struct sv_err err;
+
+	sv_mq_too_big(&mq->obj, msgmax + 1, msgmax, &err);
+	sv_msg(&err, "longer than msgmax (%zu bytes), not sent", msgmax);
+	return line_fail(&err, line);
+}
+
+/* A buffer of stdin with HEADER bytes of room before its data: each line
+ * is sent in place, its type written over the bytes just before it (the
+ * end of the line before, already sent), so nothing is copied. */
+struct line_reader {
+	char *base;             /* HEADER bytes, then the data */
+	size_t size;            /* data capacity */
+	size_t start, end;      /* the bytes not used yet */
+	bool eof;
+};
+
+static char *data(struct line_reader *in)
+{
+	return in->base + HEADER;
+}
+
+/* Keep the unused bytes and read more after them. */
+static int refill(struct line_reader *in)
+{
+	size_t left = in->end - in->start;
+	ssize_t n;
+
+	memmove(data(in), data(in) + in->start, left);
+	in->start = 0;
+	in->end = left;
+	do
+		n = read(STDIN_FILENO, data(in) + in->end, in->size - in->end);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		in->eof = true;
+	in->end += (size_t)n;
+	return 0;
+}
+
+static int send_line(struct sv_mq *mq, struct line_reader *in, long type,
+		     size_t len, unsigned long long line)
+{
+	char *msg = data(in) + in->start - HEADER;
+	struct sv_err err;
+
+	memcpy(msg, &type, HEADER);
+	if (sv_mq_send(mq, msg, len, &err) != 0)
+		return line_fail(&err, line);
+	return EXIT_OK;
+}
+
+static int send_lines(struct sv_mq *mq, const struct send_opts *opts)
+{
+	struct line_reader in = { 0 };
+	unsigned long long line = 1;
+	size_t msgmax, len;
+	struct sv_err err;
+	const char *newline;
+	int rc = EXIT_OK;
+
+	if (sv_mq_msgmax(&msgmax, &err) != 0)
+		return cmd_fail(&err);
+	/* A whole line of msgmax bytes and its newline, and a full chunk. */
+	in.size = msgmax + 1 + READ_CHUNK;
+	in.base = malloc(HEADER + in.size);
+	if (in.base == NULL) {
+		sv_fail(&err, ENOMEM, "mq send");
+		return cmd_fail(&err);
+	}
+	while (rc == EXIT_OK) {
+		newline = memchr(data(&in) + in.start, '\n', in.end - in.start);
+		len = newline ? (size_t)(newline - (data(&in) + in.start)) : in.end - in.start;
+		if (len > msgmax) {
+			rc = line_too_long(mq, line, msgmax);
+		} else if (newline != NULL || (in.eof && len > 0)) {
+			rc = send_line(mq, &in, opts->type, len, line++);
+			in.start += len + (newline != NULL);
+		} else if (in.eof) {
+			break;
+		} else if (refill(&in) != 0) {
+			rc = stdin_error(errno);
+		}
+	}
+	free(in.base);
+	return rc;
+}
+
+static int parse_send(int argc, char **argv, struct send_opts *opts, int *code)
+{
+	enum { OPT_NOWAIT = OPT_CMD_FIRST };
+	static const struct option longopts[] = {
+		{ "type", required_argument, NULL, 'T' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "nowait", no_argument, NULL, OPT_NOWAIT },
+		{ "lines", no_argument, NULL, 'l' },
+		{ "create", no_argument, NULL, 'c' },
+		CMD_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *timeout = NULL;
+	bool nowait = false;
+	int opt;
+
+	*opts = (struct send_opts){ .type = 1 };
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS "T:t:lc", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'T':
+			if ((*code = mq_parse_type(optarg, 1, &opts->type)) != EXIT_OK)
+				return -1;
+			break;
+		case 't':
+			timeout = optarg;
+			break;
+		case OPT_NOWAIT:
+			nowait = true;
+			break;
+		case 'l':
+			opts->lines = true;
+			break;
+		case 'c':
+			opts->create = true;
+			break;
+		default:
+			if (cmd_common_opt(opt, argv, "mq send", send_usage, code))
+				return -1;
+		}
+	}
+	if (!cmd_nargs_ok(argc - optind, 1, 2, "mq send", code))
+		return -1;
+	if (argc - optind == 2) {
+		if (opts->lines) {
+			*code = cmd_usage_error("mq send", "--lines reads stdin: "
+						"give no MESSAGE");
+			return -1;
+		}
+		opts->message = argv[optind + 1];
+	}
+	*code = mq_parse_wait(timeout, nowait, "mq send", &opts->wait);
+	return *code == EXIT_OK ? 0 : -1;
+}
+
+int mq_send(int argc, char **argv)
+{
+	struct send_opts opts;
+	struct sv_ref ref;
+	struct sv_obj obj;
+	struct sv_err err;
+	struct sv_mq mq;
+	int code;
+
+	if (parse_send(argc, argv, &opts, &code) != 0)
+		return code;
+	if (sv_ref_parse(argv[optind], 0, &ref, &err) != 0 ||
+	    sv_mq_open(&ref, opts.create, &obj, &err) != 0)
+		return cmd_fail(&err);
+	sv_mq_begin(&mq, &obj, &opts.wait);
+	code = opts.lines ? send_lines(&mq, &opts) : send_one(&mq, &opts);
+	sv_mq_end(&mq);
+	return code;
+}

@@ -1,0 +1,102 @@
+/* Message queues: create and open them race-free, send and receive with
+ * the kernel's type selection, waits that end after a timeout without ever
+ * losing or duplicating a message, and IPC_STAT / IPC_SET. */
+#ifndef SYSVCTL_MQ_H
+#define SYSVCTL_MQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "err.h"
+#include "info.h"
+#include "ref.h"
+
+/* The kernel's message layout (struct msgbuf): a type, then the body. */
+struct sv_mq_msg {
+	long type;
+	char body[];
+};
+
+/* How long a send or a receive may wait for room or for a message. */
+enum sv_mq_wait_how {
+	SV_MQ_WAIT_FOREVER,
+	SV_MQ_WAIT_NEVER,       /* --nowait, -t 0 */
+	SV_MQ_WAIT_TIMEOUT,     /* -t: at most timeout, for each message */
+};
+
+struct sv_mq_wait {
+	enum sv_mq_wait_how how;
+	struct timespec timeout;
+};
+
+/* Which message a receive takes (msgrcv's msgtyp and MSG_EXCEPT). */
+struct sv_mq_select {
+	long type;      /* 0 first; > 0 first of TYPE; < 0 lowest type <= |TYPE| */
+	bool except;    /* with type > 0: the first of any other type */
+};
+
+/* A queue being sent to or received from, and what is kept between
+ * messages: the receive buffer, the queue's max bytes as last seen, and
+ * the timer of -t. */
+struct sv_mq {
+	struct sv_obj obj;
+	struct sv_mq_wait wait;
+	uint64_t max_bytes;         /* msg_qbytes when known, else 0 */
+	struct sv_mq_msg *buf;      /* receive buffer, buf_size bytes of body */
+	size_t buf_size;
+	bool have_timer;
+	timer_t timer;
+};
+
+/* Create a queue for REF (a key or private) with IPC_CREAT|IPC_EXCL.  An
+ * existing key is EEXIST unless EXIST_OK, which opens it instead.  When a
+ * queue is created and MAX_BYTES is not 0, its msg_qbytes is set to it
+ * (and the new queue removed again if that fails).  *CREATED says which. */
+int sv_mq_create(const struct sv_ref *ref, mode_t mode, bool exist_ok,
+		 uint64_t max_bytes, struct sv_obj *obj, bool *created,
+		 struct sv_err *err);
+
+/* Open the queue REF names; with CREATE, a key with no queue gets a new
+ * one (mode 0600). */
+int sv_mq_open(const struct sv_ref *ref, bool create, struct sv_obj *obj,
+	       struct sv_err *err);
+
+int sv_mq_stat(const struct sv_obj *obj, struct sv_mq_info *info,
+	       struct sv_err *err);
+
+/* Set msg_qbytes.  Above kernel.msgmnb it needs CAP_SYS_RESOURCE: EPERM
+ * with a hint. */
+int sv_mq_set_max_bytes(const struct sv_obj *obj, uint64_t max_bytes,
+			struct sv_err *err);
+
+/* kernel.msgmax: the largest message the kernel accepts. */
+int sv_mq_msgmax(size_t *msgmax, struct sv_err *err);
+
+/* The SV_ELIMIT error for a message of SIZE bytes above MSGMAX. */
+int sv_mq_too_big(const struct sv_obj *obj, size_t size, size_t msgmax,
+		  struct sv_err *err);
+
+/* Start and end a run of sends or receives on OBJ. */
+void sv_mq_begin(struct sv_mq *mq, const struct sv_obj *obj,
+		 const struct sv_mq_wait *wait);
+void sv_mq_end(struct sv_mq *mq);
+
+/* Send MSG, laid out as struct sv_mq_msg (a long type, then SIZE bytes of
+ * body; it need not be aligned), waiting as mq->wait says.
+ * Errors: SV_EBUSY (full queue under --nowait, or the timeout ran out),
+ * SV_ELIMIT (above msgmax or the queue's max bytes), ENOENT (the queue was
+ * removed), EACCES.  On any error nothing was sent. */
+int sv_mq_send(struct sv_mq *mq, const void *msg, size_t size,
+	       struct sv_err *err);
+
+/* Receive the message SEL chooses into mq->buf, waiting as WAIT says (NULL:
+ * as mq->wait says); *SIZE is its body's size.  Errors: SV_EBUSY (none
+ * there under --nowait, or the timeout ran out), ENOENT (the queue was
+ * removed), EACCES.  On any error no message was taken. */
+int sv_mq_recv(struct sv_mq *mq, const struct sv_mq_select *sel,
+	       const struct sv_mq_wait *wait, size_t *size, struct sv_err *err);
+
+#endif
