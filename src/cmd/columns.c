@@ -1,4 +1,5 @@
 #include "columns.h"
+#include "cmd.h"
 
 #include <pwd.h>
 #include <stdio.h>
@@ -88,9 +89,15 @@ static void perms_text(mode_t mode, char text[10])
 /* The first nine columns, the same for every kind. */
 static void fill_perm(struct out_line *line, const struct sv_perm *perm)
 {
-	char perms[10];
+	char perms[10], key[16];
 
-	out_set_u64(line, 0, (uint32_t)perm->key);
+	/* Keys are numbers in JSON and 0x%08x in tables (the contract). */
+	if (sv_globals.json) {
+		out_set_u64(line, 0, (uint32_t)perm->key);
+	} else {
+		snprintf(key, sizeof(key), "0x%08x", (unsigned)perm->key);
+		out_set_str(line, 0, key);
+	}
 	out_set_num(line, 1, perm->id);
 	if (out_wants_line(line, 2))
 		out_set_str(line, 2, user_name(perm->uid));

@@ -1,12 +1,92 @@
-/* sysvctl limits: not built yet (see the issues). */
+/* sysvctl limits: the kernel's System V IPC limits and their current use. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
+#include "ipc/limits.h"
+
+static const char limits_usage[] =
+	"Usage: sysvctl limits [OPTIONS]\n"
+	"\n"
+	"Show the kernel's System V IPC limits (of the IPC namespace, see -N) and\n"
+	"their current use where the kernel counts it.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output LIST    columns: NAME,VALUE,USED,DESCRIPTION; '-o help'\n"
+	"      --raw            no alignment\n"
+	"      --noheadings     no header line\n"
+	"  -j, --json           {\"limits\": [{\"name\": ..., \"value\": N, \"used\": N|null}]}\n"
+	"  -h, --help           this help\n";
+
+enum { LIMIT_COL_NAME, LIMIT_COL_VALUE, LIMIT_COL_USED, LIMIT_COL_DESCRIPTION,
+       LIMIT_NCOLS };
+
+static const struct out_col limit_columns[LIMIT_NCOLS] = {
+	{ "NAME", OUT_STR, 6, "the sysctl (/proc/sys/kernel/NAME, or of kernel.sem)" },
+	{ "VALUE", OUT_NUM, 10, "the limit" },
+	{ "USED", OUT_NUM, 6, "current use where the kernel counts it" },
+	{ "DESCRIPTION", OUT_STR, 0.4, "what it limits, and its unit" },
+};
+
+static int print_limits(const struct sv_limit *limits, const struct out_opts *opts)
+{
+	/* JSON carries name, value and used: the description is for people. */
+	const char *defaults = opts->json ? "NAME,VALUE,USED" :
+					    "NAME,VALUE,USED,DESCRIPTION";
+	struct sv_err err;
+	struct out_table *table = out_table_new("limits", limit_columns, LIMIT_NCOLS,
+						defaults, opts, &err);
+	int code = EXIT_OK;
+
+	if (table == NULL)
+		return cmd_fail(&err);
+	for (int i = 0; i < SV_NLIMITS && code == EXIT_OK; i++) {
+		struct out_line *line = out_line_new(table);
+
+		if (line == NULL) {
+			code = EXIT_LIMIT;
+			break;
+		}
+		out_set_str(line, LIMIT_COL_NAME, limits[i].name);
+		out_set_u64(line, LIMIT_COL_VALUE, limits[i].value);
+		if (limits[i].has_used)
+			out_set_u64(line, LIMIT_COL_USED, limits[i].used);
+		else if (!opts->json)
+			out_set_str(line, LIMIT_COL_USED, "-");
+		out_set_str(line, LIMIT_COL_DESCRIPTION, limits[i].description);
+	}
+	if (code == EXIT_OK && out_print_tables(&table, 1) != 0)
+		code = EXIT_OSERR;
+	out_table_free(table);
+	return code;
+}
 
 int cmd_limits(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("sysvctl: limits: not built yet\n", stderr);
-	return EXIT_OSERR;
+	static const struct option longopts[] = {
+		CMD_TABLE_LONGOPTS,
+		CMD_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sv_limit limits[SV_NLIMITS];
+	struct out_opts opts = { 0 };
+	struct sv_err err;
+	int opt, code;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS CMD_TABLE_SHORTOPTS,
+				  longopts, NULL)) != -1)
+		if (!cmd_table_opt(opt, &opts) &&
+		    cmd_common_opt(opt, argv, "limits", limits_usage, &code))
+			return code;
+	if (!cmd_nargs_ok(argc - optind, 0, 0, "limits", &code))
+		return code;
+	if (opts.columns != NULL && strcmp(opts.columns, "help") == 0) {
+		out_print_columns(stdout, limit_columns, LIMIT_NCOLS);
+		return EXIT_OK;
+	}
+	opts.json = sv_globals.json;
+	if (sv_limits_read(limits, &err) != 0)
+		return cmd_fail(&err);
+	return print_limits(limits, &opts);
 }

@@ -1,12 +1,340 @@
-/* sysvctl rm: not built yet (see the issues). */
+/* sysvctl rm: remove objects named by REF and every object matching the
+ * filters, in the kinds named; print one line per object removed. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
+#include "ipc/list.h"
+#include "ipc/proc.h"
+#include "ipc/ref.h"
+
+static const char rm_usage[] =
+	"Usage: sysvctl rm [shm|sem|mq]... [REF...] [OPTIONS]\n"
+	"\n"
+	"Remove the objects REF names, in the kinds named (all kinds when none:\n"
+	"a key may name one object of each kind), and every object of those\n"
+	"kinds that passes all the filters given.  Prints 'KIND KEY ID' for each\n"
+	"object removed.  Every argument is checked before anything is removed.\n"
+	"\n"
+	"Options:\n"
+	"      --all            every object of the kinds named (needs a kind)\n"
+	"      --orphans        no process recorded for it is alive\n"
+	"      --older-than D   last activity longer ago than D (30s, 5m, 2h, 1d)\n"
+	"      --owner USER     owned by USER (a name or a uid)\n"
+	"  -n, --dry-run        print what would be removed; remove nothing\n"
+	"  -f, --force          a REF that names nothing is not an error\n"
+	"  -j, --json           {\"removed\": [{\"kind\": ..., \"key\": ..., \"id\": ...}]}\n"
+	"  -q, --quiet          no warnings\n"
+	"  -h, --help           this help\n";
+
+/* Why an object is to be removed. */
+enum { NOT_CHOSEN, BY_FILTER, BY_REF };
+
+struct rm_opts {
+	unsigned kinds;             /* named; 0: none named */
+	bool all, dry_run, force, filtered;
+	struct sv_filter filter;
+	struct sv_ref *refs;
+	size_t nrefs;
+	size_t nnamed;              /* REFs given, those naming nothing too */
+	int code;                   /* the first error's exit code */
+};
+
+static const struct out_col removed_cols[] = {
+	{ "KIND", OUT_STR, 3, "shm, sem or mq" },
+	{ "KEY", OUT_NUM, 10, "the key; 0 for a private object" },
+	{ "ID", OUT_NUM, 5, "the kernel's identifier" },
+};
+
+static void note_error(struct rm_opts *opts, int code)
+{
+	if (opts->code == EXIT_OK)
+		opts->code = code;
+}
+
+static bool has_id_ref(const struct rm_opts *opts)
+{
+	for (size_t i = 0; i < opts->nrefs; i++)
+		if (opts->refs[i].form == SV_REF_ID)
+			return true;
+	return false;
+}
+
+/* A positional argument: a kind word or a REF.  A path: REF whose path
+ * does not exist names nothing: exit 3 (unless -f), the rest goes on. */
+static int add_word(struct rm_opts *opts, const char *word)
+{
+	struct sv_err err;
+	enum sv_kind kind;
+
+	if (sv_kind_parse(word, &kind) == 0) {
+		opts->kinds |= 1u << kind;
+		return -1;
+	}
+	opts->nnamed++;
+	if (sv_ref_parse(word, 0, &opts->refs[opts->nrefs], &err) == 0) {
+		opts->nrefs++;
+		return -1;
+	}
+	if (err.errnum == SV_EUSAGE)
+		return cmd_fail(&err);
+	if (!opts->force)
+		note_error(opts, cmd_fail(&err));
+	return -1;
+}
+
+static int check_args(const struct rm_opts *opts)
+{
+	int nkinds = __builtin_popcount(opts->kinds);
+
+	if (opts->all && nkinds == 0)
+		return cmd_usage_error("rm", "--all needs a kind: rm shm --all, "
+				       "rm shm sem mq --all");
+	if (has_id_ref(opts) && nkinds != 1)
+		return cmd_usage_error("rm", "id:ID names an object of one kind: "
+				       "name exactly one kind (rm shm id:ID)");
+	if (opts->nnamed == 0 && !opts->all && !opts->filtered)
+		return cmd_usage_error("rm", "nothing to remove: name REFs, a filter "
+				       "or --all");
+	return -1;
+}
+
+static int parse_args(int argc, char **argv, struct rm_opts *opts)
+{
+	enum { OPT_ALL = OPT_CMD_FIRST, OPT_ORPHANS, OPT_OLDER, OPT_OWNER };
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "orphans", no_argument, NULL, OPT_ORPHANS },
+		{ "older-than", required_argument, NULL, OPT_OLDER },
+		{ "owner", required_argument, NULL, OPT_OWNER },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "force", no_argument, NULL, 'f' },
+		CMD_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sv_err err;
+	int opt, code;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS "nf", longopts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case OPT_ALL:
+			opts->all = true;
+			break;
+		case OPT_ORPHANS:
+			opts->filter.orphans = opts->filtered = true;
+			break;
+		case OPT_OLDER:
+			if (sv_filter_set_age(&opts->filter, optarg, &err) != 0)
+				return cmd_fail(&err);
+			opts->filtered = true;
+			break;
+		case OPT_OWNER:
+			if (sv_filter_set_owner(&opts->filter, optarg, &err) != 0)
+				return cmd_fail(&err);
+			opts->filtered = true;
+			break;
+		case 'n':
+			opts->dry_run = true;
+			break;
+		case 'f':
+			opts->force = true;
+			break;
+		default:
+			if (cmd_common_opt(opt, argv, "rm", rm_usage, &code))
+				return code;
+		}
+	}
+	/* -f changes how a missing path: is taken: words after the options. */
+	for (int i = optind; i < argc; i++)
+		if ((code = add_word(opts, argv[i])) >= 0)
+			return code;
+	return check_args(opts);
+}
+
+/* The kinds to search: those named, else all. */
+static unsigned search_kinds(const struct rm_opts *opts)
+{
+	return opts->kinds ? opts->kinds : (1u << SV_NKINDS) - 1;
+}
+
+static void report_missing(struct rm_opts *opts, const struct sv_ref *ref)
+{
+	unsigned kinds = search_kinds(opts);
+	struct sv_err err;
+	char what[64];
+
+	if (opts->force)
+		return;
+	if (__builtin_popcount(kinds) == 1) {
+		enum sv_kind kind = (enum sv_kind)__builtin_ctz(kinds);
+
+		sv_fail(&err, ENOENT, "%s", sv_ref_describe(kind, ref, what, sizeof(what)));
+		sv_msg(&err, "no such %s", kind == SV_SHM ? "shared memory segment" :
+		       kind == SV_SEM ? "semaphore set" : "message queue");
+	} else {
+		sv_fail(&err, ENOENT, "0x%08x", (unsigned)ref->key);
+		sv_msg(&err, "no %s has this key",
+		       kinds == 7 ? "shm, sem or mq" : kinds == 3 ? "shm or sem" :
+		       kinds == 5 ? "shm or mq" : "sem or mq");
+	}
+	note_error(opts, cmd_fail(&err));
+}
+
+/* Mark what the REFs name; report those that name nothing. */
+static void choose_named(struct rm_opts *opts, const struct sv_list *list,
+			 unsigned char *chosen[SV_NKINDS])
+{
+	unsigned kinds = search_kinds(opts);
+
+	for (size_t r = 0; r < opts->nrefs; r++) {
+		bool found = false;
+
+		for (int k = 0; k < SV_NKINDS; k++) {
+			size_t count = sv_list_count(list, (enum sv_kind)k);
+
+			if (!(kinds & (1u << k)))
+				continue;
+			for (size_t i = 0; i < count; i++) {
+				if (sv_ref_matches(&opts->refs[r],
+						   sv_list_perm(list, (enum sv_kind)k, i))) {
+					chosen[k][i] = BY_REF;
+					found = true;
+				}
+			}
+		}
+		if (!found)
+			report_missing(opts, &opts->refs[r]);
+	}
+}
+
+/* Mark what passes the filters (or --all).  A segment already marked for
+ * removal has nothing left to remove. */
+static void choose_filtered(struct rm_opts *opts, const struct sv_list *list,
+			    unsigned char *chosen[SV_NKINDS], struct sv_procs *procs)
+{
+	if (!opts->all && !opts->filtered)
+		return;
+	for (int k = 0; k < SV_NKINDS; k++) {
+		size_t count = sv_list_count(list, (enum sv_kind)k);
+
+		if (!(opts->kinds & (1u << k)) && opts->kinds != 0)
+			continue;
+		for (size_t i = 0; i < count; i++) {
+			if (chosen[k][i] != NOT_CHOSEN ||
+			    (k == SV_SHM && list->shm[i].marked_for_removal))
+				continue;
+			if (sv_filter_match(&opts->filter, list, (enum sv_kind)k, i, procs))
+				chosen[k][i] = BY_FILTER;
+		}
+	}
+}
+
+static void print_removed(const struct sv_obj *obj, struct out_table *json)
+{
+	struct out_line *line;
+
+	if (json == NULL) {
+		printf("%s 0x%08x %d\n", sv_kind_name(obj->kind), (unsigned)obj->key,
+		       obj->id);
+		return;
+	}
+	line = out_line_new(json);
+	if (line == NULL)
+		return;
+	out_set_str(line, 0, sv_kind_name(obj->kind));
+	out_set_u64(line, 1, (uint32_t)obj->key);
+	out_set_num(line, 2, obj->id);
+}
+
+/* Remove one object.  Gone meanwhile is success for a filter's match (it
+ * is what was wanted) and "no such object" for a REF's. */
+static void remove_one(struct rm_opts *opts, const struct sv_obj *obj,
+		       int reason, struct out_table *json)
+{
+	unsigned long attached = 0;
+	struct sv_err err;
+	char what[64];
+
+	if (!opts->dry_run && sv_obj_remove(obj, &attached, &err) != 0) {
+		if (err.errnum != ENOENT || (reason == BY_REF && !opts->force))
+			note_error(opts, cmd_fail(&err));
+		return;
+	}
+	print_removed(obj, json);
+	if (attached > 0)
+		cmd_warn("%s: still attached by %lu process%s; removed when the "
+			 "last one detaches", sv_obj_describe(obj, what, sizeof(what)),
+			 attached, attached == 1 ? "" : "es");
+}
+
+static void remove_chosen(struct rm_opts *opts, const struct sv_list *list,
+			  unsigned char *chosen[SV_NKINDS], struct out_table *json)
+{
+	for (int k = 0; k < SV_NKINDS; k++) {
+		size_t count = sv_list_count(list, (enum sv_kind)k);
+
+		for (size_t i = 0; i < count; i++) {
+			const struct sv_perm *perm = sv_list_perm(list, (enum sv_kind)k, i);
+			struct sv_obj obj = { (enum sv_kind)k, perm->key, perm->id };
+
+			if (chosen[k][i] != NOT_CHOSEN)
+				remove_one(opts, &obj, chosen[k][i], json);
+		}
+	}
+}
+
+static int remove_objects(struct rm_opts *opts)
+{
+	struct out_opts out = { .json = true };
+	unsigned char *chosen[SV_NKINDS] = { NULL };
+	struct out_table *json = NULL;
+	struct sv_procs *procs = sv_procs_new();
+	struct sv_list list;
+	struct sv_err err;
+	bool ok = procs != NULL;
+
+	if (sv_list_read(search_kinds(opts), &list, &err) != 0) {
+		note_error(opts, cmd_fail(&err));
+		ok = false;
+	}
+	for (int k = 0; k < SV_NKINDS && ok; k++)
+		ok = (chosen[k] = calloc(sv_list_count(&list, (enum sv_kind)k) + 1, 1)) != NULL;
+	if (ok && sv_globals.json)
+		ok = (json = out_table_new("removed", removed_cols, 3, "KIND,KEY,ID",
+					   &out, &err)) != NULL;
+	if (ok) {
+		choose_named(opts, &list, chosen);
+		choose_filtered(opts, &list, chosen, procs);
+		remove_chosen(opts, &list, chosen, json);
+		if (json != NULL && out_print_tables(&json, 1) != 0)
+			note_error(opts, EXIT_OSERR);
+	} else if (opts->code == EXIT_OK) {
+		note_error(opts, EXIT_LIMIT);   /* out of memory */
+	}
+	out_table_free(json);
+	for (int k = 0; k < SV_NKINDS; k++)
+		free(chosen[k]);
+	sv_list_free(&list);
+	sv_procs_free(procs);
+	return opts->code;
+}
 
 int cmd_rm(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("sysvctl: rm: not built yet\n", stderr);
-	return EXIT_OSERR;
+	struct rm_opts opts;
+	int code;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.refs = calloc((size_t)argc, sizeof(*opts.refs));
+	if (opts.refs == NULL)
+		return EXIT_LIMIT;
+	code = parse_args(argc, argv, &opts);
+	if (code < 0)
+		code = remove_objects(&opts);
+	free(opts.refs);
+	return code;
 }

@@ -1,0 +1,395 @@
+#define _GNU_SOURCE     /* MSG_STAT_ANY */
+#include "list.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include "parse.h"
+
+/* SHM_DEST and SHM_LOCKED, as the perms column of /proc/sysvipc/shm
+ * shows them above the nine permission bits. */
+#define PERMS_SHM_DEST 01000
+#define PERMS_SHM_LOCKED 02000
+
+/* Read a whole /proc/sysvipc file.  Its lines are made as they are read,
+ * so the buffer is large and grows: one pass, few read() calls. */
+static char *read_whole(const char *path, size_t *length, struct sv_err *err)
+{
+	size_t size = 1 << 18, len = 0;
+	char *buf = malloc(size), *bigger;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t got;
+
+	if (fd < 0 || buf == NULL) {
+		sv_fail(err, fd < 0 ? errno : ENOMEM, "%s", path);
+		goto fail;
+	}
+	while ((got = read(fd, buf + len, size - 1 - len)) > 0) {
+		len += (size_t)got;
+		if (size - 1 - len < 8192) {
+			if ((bigger = realloc(buf, size * 2)) == NULL) {
+				sv_fail(err, ENOMEM, "%s", path);
+				goto fail;
+			}
+			buf = bigger;
+			size *= 2;
+		}
+	}
+	if (got < 0) {
+		sv_fail(err, errno, "%s", path);
+		goto fail;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*length = len;
+	return buf;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return NULL;
+}
+
+/* A cursor over the numbers of one line. */
+struct fields {
+	char *p;
+	bool bad;
+};
+
+static long long next_signed(struct fields *f, int base)
+{
+	char *end;
+	long long value = strtoll(f->p, &end, base);
+
+	if (end == f->p)
+		f->bad = true;
+	f->p = end;
+	return value;
+}
+
+static unsigned long long next_unsigned(struct fields *f)
+{
+	char *end;
+	unsigned long long value = strtoull(f->p, &end, 10);
+
+	if (end == f->p)
+		f->bad = true;
+	f->p = end;
+	return value;
+}
+
+static void read_perm(struct fields *f, struct sv_perm *perm, mode_t *flags)
+{
+	perm->key = (key_t)next_signed(f, 10);
+	perm->id = (int)next_signed(f, 10);
+	*flags = (mode_t)next_signed(f, 8);
+	perm->mode = *flags & 0777;
+}
+
+static void read_owners(struct fields *f, struct sv_perm *perm)
+{
+	perm->uid = (uid_t)next_unsigned(f);
+	perm->gid = (gid_t)next_unsigned(f);
+	perm->cuid = (uid_t)next_unsigned(f);
+	perm->cgid = (gid_t)next_unsigned(f);
+}
+
+/* key shmid perms size cpid lpid nattch uid gid cuid cgid atime dtime ctime ... */
+static bool parse_shm(char *line, struct sv_shm_info *info)
+{
+	struct fields f = { line, false };
+	mode_t flags;
+
+	read_perm(&f, &info->perm, &flags);
+	info->size = next_unsigned(&f);
+	info->cpid = (pid_t)next_signed(&f, 10);
+	info->lpid = (pid_t)next_signed(&f, 10);
+	info->nattch = next_unsigned(&f);
+	read_owners(&f, &info->perm);
+	info->atime = (time_t)next_signed(&f, 10);
+	info->dtime = (time_t)next_signed(&f, 10);
+	info->ctime = (time_t)next_signed(&f, 10);
+	info->marked_for_removal = flags & PERMS_SHM_DEST;
+	info->locked = flags & PERMS_SHM_LOCKED;
+	return !f.bad;
+}
+
+/* key semid perms nsems uid gid cuid cgid otime ctime */
+static bool parse_sem(char *line, struct sv_sem_info *info)
+{
+	struct fields f = { line, false };
+	mode_t flags;
+
+	read_perm(&f, &info->perm, &flags);
+	info->nsems = (unsigned)next_unsigned(&f);
+	read_owners(&f, &info->perm);
+	info->otime = (time_t)next_signed(&f, 10);
+	info->ctime = (time_t)next_signed(&f, 10);
+	return !f.bad;
+}
+
+/* key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid stime rtime ctime */
+static bool parse_mq(char *line, struct sv_mq_info *info)
+{
+	struct fields f = { line, false };
+	mode_t flags;
+
+	read_perm(&f, &info->perm, &flags);
+	info->used_bytes = next_unsigned(&f);
+	info->messages = next_unsigned(&f);
+	info->lspid = (pid_t)next_signed(&f, 10);
+	info->lrpid = (pid_t)next_signed(&f, 10);
+	read_owners(&f, &info->perm);
+	info->stime = (time_t)next_signed(&f, 10);
+	info->rtime = (time_t)next_signed(&f, 10);
+	info->ctime = (time_t)next_signed(&f, 10);
+	return !f.bad;
+}
+
+static size_t count_lines(const char *text, size_t len)
+{
+	size_t lines = 0;
+
+	for (const char *p = text; (p = memchr(p, '\n', len - (size_t)(p - text))) != NULL; p++)
+		lines++;
+	return lines;
+}
+
+/* Parse every line but the header of the file of KIND into an array of
+ * its info structs (item bytes each). */
+static int read_kind(enum sv_kind kind, void **items, size_t *count,
+		     struct sv_err *err)
+{
+	static const char *const paths[SV_NKINDS] = {
+		"/proc/sysvipc/shm", "/proc/sysvipc/sem", "/proc/sysvipc/msg",
+	};
+	static const size_t item_size[SV_NKINDS] = {
+		sizeof(struct sv_shm_info), sizeof(struct sv_sem_info),
+		sizeof(struct sv_mq_info),
+	};
+	size_t len, n = 0;
+	char *text = read_whole(paths[kind], &len, err), *line, *next;
+	char *array;
+
+	if (text == NULL)
+		return -1;
+	array = calloc(count_lines(text, len) + 1, item_size[kind]);
+	if (array == NULL) {
+		free(text);
+		return sv_fail(err, ENOMEM, "%s", paths[kind]);
+	}
+	line = strchr(text, '\n');      /* the header line */
+	for (line = line ? line + 1 : text + len; *line != '\0'; line = next) {
+		void *item = array + n * item_size[kind];
+		bool ok;
+
+		next = strchr(line, '\n');
+		next = next ? next + 1 : line + strlen(line);
+		ok = kind == SV_SHM ? parse_shm(line, item) :
+		     kind == SV_SEM ? parse_sem(line, item) : parse_mq(line, item);
+		if (ok)
+			n++;
+	}
+	free(text);
+	*items = array;
+	*count = n;
+	return 0;
+}
+
+int sv_list_read(unsigned kind_mask, struct sv_list *list, struct sv_err *err)
+{
+	memset(list, 0, sizeof(*list));
+	if ((kind_mask & (1u << SV_SHM)) &&
+	    read_kind(SV_SHM, (void **)&list->shm, &list->nshm, err) != 0)
+		return -1;
+	if ((kind_mask & (1u << SV_SEM)) &&
+	    read_kind(SV_SEM, (void **)&list->sem, &list->nsem, err) != 0)
+		return -1;
+	if ((kind_mask & (1u << SV_MQ)) &&
+	    read_kind(SV_MQ, (void **)&list->mq, &list->nmq, err) != 0)
+		return -1;
+	return 0;
+}
+
+void sv_list_free(struct sv_list *list)
+{
+	free(list->shm);
+	free(list->sem);
+	free(list->mq);
+	memset(list, 0, sizeof(*list));
+}
+
+int sv_list_mq_max_bytes(struct sv_mq_info *info)
+{
+	struct msqid_ds ds;
+
+	/* MSG_STAT_ANY takes the index the id starts with; the kernel masks
+	 * the id down to it, and answers with the id of what it found. */
+	if (msgctl(info->perm.id, MSG_STAT_ANY, &ds) != info->perm.id &&
+	    msgctl(info->perm.id, IPC_STAT, &ds) != 0)
+		return -1;
+	info->max_bytes = ds.msg_qbytes;
+	return 0;
+}
+
+size_t sv_list_count(const struct sv_list *list, enum sv_kind kind)
+{
+	return kind == SV_SHM ? list->nshm : kind == SV_SEM ? list->nsem : list->nmq;
+}
+
+const struct sv_perm *sv_list_perm(const struct sv_list *list,
+				   enum sv_kind kind, size_t index)
+{
+	return kind == SV_SHM ? &list->shm[index].perm :
+	       kind == SV_SEM ? &list->sem[index].perm : &list->mq[index].perm;
+}
+
+static time_t latest(time_t a, time_t b, time_t c)
+{
+	time_t most = a > b ? a : b;
+
+	return most > c ? most : c;
+}
+
+time_t sv_list_activity(const struct sv_list *list, enum sv_kind kind,
+			size_t index)
+{
+	switch (kind) {
+	case SV_SHM:
+		return latest(list->shm[index].atime, list->shm[index].dtime,
+			      list->shm[index].ctime);
+	case SV_SEM:
+		return latest(list->sem[index].otime, list->sem[index].ctime, 0);
+	case SV_MQ:
+		return latest(list->mq[index].stime, list->mq[index].rtime,
+			      list->mq[index].ctime);
+	}
+	return 0;
+}
+
+/* The semaphores' last-operation pids and waiters are not in /proc: ask
+ * for them (GETPID needs read permission; without it, not an orphan). */
+static bool sem_orphan(const struct sv_sem_info *info, time_t activity,
+		       struct sv_procs *procs)
+{
+	for (unsigned i = 0; i < info->nsems; i++) {
+		int pid = semctl(info->perm.id, (int)i, GETPID);
+
+		if (pid < 0 || sv_pid_alive_since(procs, pid, activity) ||
+		    semctl(info->perm.id, (int)i, GETNCNT) != 0 ||
+		    semctl(info->perm.id, (int)i, GETZCNT) != 0)
+			return false;
+	}
+	return true;
+}
+
+bool sv_list_orphan(const struct sv_list *list, enum sv_kind kind,
+		    size_t index, struct sv_procs *procs)
+{
+	time_t activity = sv_list_activity(list, kind, index);
+	const struct sv_shm_info *shm;
+	const struct sv_mq_info *mq;
+
+	switch (kind) {
+	case SV_SHM:
+		shm = &list->shm[index];
+		/* Every segment has a creator: a cpid of 0 is one in a pid
+		 * namespace this process cannot see, perhaps alive. */
+		return shm->nattch == 0 && shm->cpid != 0 &&
+		       !sv_pid_alive_since(procs, shm->cpid, activity) &&
+		       !sv_pid_alive_since(procs, shm->lpid, activity);
+	case SV_SEM:
+		return sem_orphan(&list->sem[index], activity, procs);
+	case SV_MQ:
+		mq = &list->mq[index];
+		return !sv_pid_alive_since(procs, mq->lspid, activity) &&
+		       !sv_pid_alive_since(procs, mq->lrpid, activity);
+	}
+	return false;
+}
+
+bool sv_ref_matches(const struct sv_ref *ref, const struct sv_perm *perm)
+{
+	if (ref->form == SV_REF_ID)
+		return ref->id == perm->id;
+	return ref->form == SV_REF_KEY && ref->key == perm->key;
+}
+
+/* Whether ACTIVITY (a whole second) lies before now - older_than. */
+static bool older(const struct sv_filter *filter, time_t activity)
+{
+	int64_t now_ns = (int64_t)filter->now.tv_sec * 1000000000 + filter->now.tv_nsec;
+	int64_t age_ns = (int64_t)filter->older_than.tv_sec * 1000000000 +
+			 filter->older_than.tv_nsec;
+
+	return (int64_t)activity * 1000000000 < now_ns - age_ns;
+}
+
+bool sv_filter_match(const struct sv_filter *filter, const struct sv_list *list,
+		     enum sv_kind kind, size_t index, struct sv_procs *procs)
+{
+	const struct sv_perm *perm = sv_list_perm(list, kind, index);
+
+	if (filter->by_owner && perm->uid != filter->owner)
+		return false;
+	if (filter->nrefs > 0) {
+		bool named = false;
+
+		for (size_t i = 0; i < filter->nrefs && !named; i++)
+			named = sv_ref_matches(&filter->refs[i], perm);
+		if (!named)
+			return false;
+	}
+	if (filter->by_age && !older(filter, sv_list_activity(list, kind, index)))
+		return false;
+	return !filter->orphans || sv_list_orphan(list, kind, index, procs);
+}
+
+int sv_kind_parse(const char *word, enum sv_kind *kind)
+{
+	for (int k = 0; k < SV_NKINDS; k++) {
+		if (strcmp(word, sv_kind_name((enum sv_kind)k)) == 0) {
+			*kind = (enum sv_kind)k;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int sv_filter_set_owner(struct sv_filter *filter, const char *text,
+			struct sv_err *err)
+{
+	struct passwd *pw = text[0] != '\0' ? getpwnam(text) : NULL;
+	long long uid;
+
+	if (pw != NULL) {
+		filter->owner = pw->pw_uid;
+	} else if (strspn(text, "0123456789") == strlen(text) && text[0] != '\0') {
+		if (parse_int(text, "--owner", 0, (uid_t)-2, &uid, err) != 0)
+			return -1;
+		filter->owner = (uid_t)uid;
+	} else {
+		sv_fail(err, SV_EUSAGE, "--owner");
+		return sv_msg(err, "no such user '%s'", text);
+	}
+	filter->by_owner = true;
+	return 0;
+}
+
+int sv_filter_set_age(struct sv_filter *filter, const char *text,
+		      struct sv_err *err)
+{
+	if (parse_duration(text, "--older-than", &filter->older_than, err) != 0)
+		return -1;
+	clock_gettime(CLOCK_REALTIME, &filter->now);
+	filter->by_age = true;
+	return 0;
+}

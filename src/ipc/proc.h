@@ -1,0 +1,31 @@
+/* Processes, as /proc shows them: whether a pid the kernel recorded for an
+ * object still stands for the process that did the recording, and the
+ * command line of a live one.  Answers are cached per pid: a listing asks
+ * about the same few creators thousands of times. */
+#ifndef SYSVCTL_PROC_H
+#define SYSVCTL_PROC_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <time.h>
+
+struct sv_procs;
+
+/* A new, empty cache; NULL only when out of memory. */
+struct sv_procs *sv_procs_new(void);
+void sv_procs_free(struct sv_procs *procs);
+
+/* Whether PID is a live (not zombie) process that started no later than
+ * the second ACTIVITY: a process started after an object's last recorded
+ * activity got a reused pid and did not do that activity.  A start in the
+ * same second as the activity counts as before (a removal tool keeps what
+ * it cannot tell apart).  Pid 0 is never alive. */
+bool sv_pid_alive_since(struct sv_procs *procs, pid_t pid, time_t activity);
+
+/* The command line of PID with its arguments joined by spaces and control
+ * characters made spaces ("[comm]"
+ * when it has none), or NULL when the process is gone.  The string lives
+ * as long as PROCS. */
+const char *sv_proc_cmdline(struct sv_procs *procs, pid_t pid);
+
+#endif

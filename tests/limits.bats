@@ -1,0 +1,93 @@
+#!/usr/bin/env bats
+# sysvctl limits: the kernel's values and their use.
+
+load helpers
+
+# The ten limits as "name value" lines, straight from /proc/sys/kernel.
+proc_limits() {
+	local name
+	for name in shmmax shmall shmmni msgmax msgmnb msgmni; do
+		echo "$name $(cat /proc/sys/kernel/$name)"
+	done
+	read -r semmsl semmns semopm semmni < /proc/sys/kernel/sem
+	printf 'semmsl %s\nsemmns %s\nsemopm %s\nsemmni %s\n' \
+		"$semmsl" "$semmns" "$semopm" "$semmni"
+}
+
+@test "limits equal the values in /proc/sys/kernel" {
+	run sysvctl limits -o NAME,VALUE --raw --noheadings
+	assert_success
+	assert_output "$(proc_limits)"
+}
+
+@test "limits prints a table with use and descriptions" {
+	run sysvctl limits
+	assert_success
+	assert_line --index 0 --regexp '^NAME +VALUE +USED DESCRIPTION$'
+	assert_line --regexp '^msgmax +[0-9]+ +- largest message, bytes$'
+	assert_line --regexp '^shmmni +[0-9]+ +[0-9]+ most shared memory segments$'
+	[ "${#lines[@]}" -eq 11 ]
+}
+
+@test "limits --json is a typed list, with null where no use is counted" {
+	run sysvctl limits --json
+	assert_success
+	# Python keeps the 64-bit values exact (jq 1.6 rounds them).
+	run /usr/bin/python3 -c '
+import json, sys
+doc = json.load(sys.stdin)
+assert list(doc) == ["limits"], doc
+for item in doc["limits"]:
+    assert list(item) == ["name", "value", "used"], item
+    assert type(item["value"]) is int
+    assert item["used"] is None or type(item["used"]) is int
+    print(item["name"], item["value"], "null" if item["used"] is None else "n")
+' <<<"$output"
+	assert_success
+	expected=$(proc_limits | awk '{ print $1, $2, ($1 ~ /^(shmall|shmmni|msgmni|semmns|semmni)$/ ? "n" : "null") }')
+	assert_output "$expected"
+}
+
+@test "use counts the objects of the namespace" {
+	run unshare --ipc bash -c '
+		ipcmk -M 8193 >/dev/null
+		ipcmk -M 100 >/dev/null
+		ipcmk -S 3 >/dev/null
+		ipcmk -Q >/dev/null
+		ipcmk -Q >/dev/null
+		"$1" limits -o NAME,USED --raw --noheadings' _ "$SYSVCTL"
+	assert_success
+	pages=$(( (8193 + $(getconf PAGESIZE) - 1) / $(getconf PAGESIZE) + 1 ))
+	assert_output "shmmax -
+shmall $pages
+shmmni 2
+msgmax -
+msgmnb -
+msgmni 2
+semmsl -
+semmns 3
+semopm -
+semmni 1"
+}
+
+@test "limits --ns shows another namespace's limits and use" {
+	unshare --ipc sleep 60 &
+	track_pid $!
+	sleep 0.2
+	pid=$(pgrep -P $! sleep || echo $!)
+	nsenter -t "$pid" --ipc sh -c 'echo 1234 > /proc/sys/kernel/msgmax; ipcmk -Q >/dev/null'
+	run sysvctl -N "$pid" limits --json
+	assert_success
+	[ "$(jq -c '.limits[] | select(.name == "msgmax" or .name == "msgmni") | [.name, .value, .used]' <<<"$output" | tr -d '\n')" = "[\"msgmax\",1234,null][\"msgmni\",32000,1]" ]
+}
+
+@test "limits takes no arguments; -o help lists the columns" {
+	run sysvctl limits shm
+	assert_failure 2
+	assert_output "sysvctl: limits: too many arguments (see 'sysvctl limits --help')"
+	run sysvctl limits -o help
+	assert_success
+	assert_line --regexp '^ +USED  current use where the kernel counts it$'
+	run sysvctl limits -o NOPE
+	assert_failure 2
+}

@@ -1,0 +1,365 @@
+#!/usr/bin/env bats
+# sysvctl ls: kinds, columns, JSON, filters, orphans, namespaces.  Other
+# suites run at the same time, so every check looks at this test's own
+# keys and ids only.
+
+load helpers
+
+# Run Python with sysv_ipc: py 'CODE' ARGS...
+py() {
+	/usr/bin/python3 -c "import sysv_ipc, sys, os, time
+$1" "${@:2}"
+}
+
+# Make an object with KEY that nothing holds; print its id.
+mkshm() { py 'm = sysv_ipc.SharedMemory(int(sys.argv[1], 0), sysv_ipc.IPC_CREX, size=int(sys.argv[2])); m.detach(); print(m.id)' "$1" "${2:-4096}"; }
+mksem() { py 's = sysv_ipc.Semaphore(int(sys.argv[1], 0), sysv_ipc.IPC_CREX, initial_value=1); print(s.id)' "$1"; }
+mkmq() { py 'q = sysv_ipc.MessageQueue(int(sys.argv[1], 0), sysv_ipc.IPC_CREX); print(q.id)' "$1"; }
+
+# A background Python that makes an object of KIND with KEY, uses it (shm:
+# stays attached; sem: acquires; mq: sends) and lives on.  Sets HOLDER and
+# HOLDER_ID.
+hold() {
+	local out="$BATS_TEST_TMPDIR/hold.$2"
+	/usr/bin/python3 -c 'import sysv_ipc, sys, time
+kind, key = sys.argv[1], int(sys.argv[2], 0)
+if kind == "shm":
+    o = sysv_ipc.SharedMemory(key, sysv_ipc.IPC_CREX, size=4096)
+elif kind == "sem":
+    o = sysv_ipc.Semaphore(key, sysv_ipc.IPC_CREX, initial_value=1)
+    o.acquire()
+else:
+    o = sysv_ipc.MessageQueue(key, sysv_ipc.IPC_CREX)
+    o.send(b"x")
+print(o.id, flush=True)
+time.sleep(120)' "$1" "$2" > "$out" &
+	HOLDER=$!
+	track_pid "$HOLDER"
+	for _ in $(seq 100); do [ -s "$out" ] && break; sleep 0.05; done
+	HOLDER_ID=$(cat "$out")
+	[ -n "$HOLDER_ID" ]
+}
+
+# The ids this test's listing shows for KIND (one a line), filtered by KEYS.
+ids_of() {
+	local kind=$1
+	shift
+	sysvctl ls "$kind" -o KEY,ID --raw --noheadings "${@:2}" |
+		awk -v keys="$1" 'BEGIN { n = split(keys, k, " "); for (i = 1; i <= n; i++) want[k[i]] = 1 } $1 in want { print $2 }'
+}
+
+@test "ls lists every kind with the default columns" {
+	shm=$(mkshm "$K1")
+	sem=$(mksem "$K2")
+	mq=$(mkmq "$K3")
+	run sysvctl ls
+	assert_success
+	assert_line --regexp '^ +KEY +ID OWNER +MODE +SIZE NATTCH STATUS +CPID +LPID COMMAND$'
+	assert_line --regexp '^ +KEY +ID OWNER +MODE NSEMS OTIME +CTIME$'
+	assert_line --regexp '^ +KEY +ID OWNER +MODE MESSAGES USED-BYTES MAX-BYTES LSPID LRPID STIME RTIME$'
+	assert_line --regexp "^$K1 +$shm root +0600 +4096 +0 +[0-9]+ +[0-9]+ *$"
+	assert_line --regexp "^$K2 +$sem root +0600 +1 +- +[0-9-]+T[0-9:]+$"
+	assert_line --regexp "^$K3 +$mq root +0600 +0 +0 +[0-9.]+[KM]? +0 +0 +- +-$"
+}
+
+@test "ls with kinds lists only those kinds" {
+	mkshm "$K1" >/dev/null
+	mksem "$K1" >/dev/null
+	mkmq "$K1" >/dev/null
+	run sysvctl ls sem
+	assert_success
+	assert_line --index 0 --regexp '^ +KEY +ID OWNER +MODE NSEMS OTIME +CTIME$'
+	refute_line --partial SIZE
+	refute_line --partial MESSAGES
+	run sysvctl ls mq shm --key "$K1" -o KEY --noheadings
+	assert_success
+	# shm first, then mq, whatever the order named.
+	assert_output "$K1
+
+$K1"
+	run sysvctl ls disk
+	assert_failure 2
+	assert_output "sysvctl: ls: 'disk' is not a kind (shm, sem or mq) (see 'sysvctl ls --help')"
+}
+
+@test "ls --json has one typed list per kind" {
+	shm=$(mkshm "$K1" 8192)
+	sem=$(mksem "$K2")
+	mq=$(mkmq "$K3")
+	run sysvctl ls --json
+	assert_success
+	[ "$(jq -c 'keys' <<<"$output")" = '["mq","sem","shm"]' ]
+	run jq -c --argjson k $((K1)) '.shm[] | select(.key == $k)' <<<"$output"
+	[[ "$output" =~ ^\{\"key\":$((K1)),\"id\":$shm,\"owner\":\"root\",\"mode\":\"0600\",\"size\":8192,\"nattch\":0,\"status\":(null|\"\"),\"cpid\":[1-9][0-9]*,\"lpid\":[0-9]+,\"command\":null\}$ ]]
+	json=$(sysvctl ls --json)
+	run jq -c --argjson k $((K2)) '.sem[] | select(.key == $k) | [.id, .nsems, .mode, (.otime|type), (.ctime|type)]' <<<"$json"
+	assert_output "[$sem,1,\"0600\",\"null\",\"number\"]"
+	run jq -c --argjson k $((K3)) '.mq[] | select(.key == $k) | [.id, .messages, .used_bytes, .max_bytes, .lspid, .stime]' <<<"$json"
+	assert_output "[$mq,0,0,$(cat /proc/sys/kernel/msgmnb),0,null]"
+}
+
+@test "ls KIND --json has only that kind, also when empty" {
+	run sysvctl ls shm --json --key "$K1"
+	assert_success
+	[ "$(jq -c . <<<"$output")" = '{"shm":[]}' ]
+	run sysvctl ls sem mq -j --key "$K1"
+	[ "$(jq -c . <<<"$output")" = '{"sem":[],"mq":[]}' ]
+}
+
+@test "-o picks and orders columns, +LIST adds, --raw and --noheadings" {
+	shm=$(mkshm "$K1")
+	run sysvctl ls shm --key "$K1" -o ID,KEY,PERMS --raw --noheadings
+	assert_success
+	assert_output "$shm $K1 rw-------"
+	run sysvctl ls shm --key "$K1" -o +UID --raw
+	assert_line --index 0 "KEY ID OWNER MODE SIZE NATTCH STATUS CPID LPID COMMAND UID"
+	run sysvctl ls shm --key "$K1" -o size,nattch
+	assert_output "  SIZE NATTCH
+  4096      0"
+	run sysvctl ls shm -o NOPE
+	assert_failure 2
+	assert_line --index 0 "sysvctl: -o: unknown column 'NOPE'"
+	assert_line --index 1 "hint: '-o help' lists the columns"
+}
+
+@test "-o applies to every kind listed; a column one lacks is exit 2" {
+	mkshm "$K1" >/dev/null
+	mq=$(mkmq "$K1")
+	run sysvctl ls --key "$K1" -o KEY,ID --raw --noheadings
+	assert_success
+	assert_line "$K1 $mq"
+	run sysvctl ls -o KEY,SIZE
+	assert_failure 2
+	assert_line --index 0 "sysvctl: -o: unknown column 'SIZE' (not a sem column)"
+}
+
+@test "-o help lists the columns of the kinds named" {
+	run sysvctl ls shm -o help
+	assert_success
+	assert_line --regexp '^ +COMMAND  the creator.s command line, while it runs$'
+	assert_line --regexp '^ +KEY  the key; 0 for a private object$'
+	refute_line --partial NSEMS
+	run sysvctl ls -o help
+	assert_line "shm:"
+	assert_line "sem:"
+	assert_line "mq:"
+	assert_line --regexp '^ +NSEMS  semaphores in the set$'
+}
+
+@test "sizes are human-readable unless --bytes" {
+	mkshm "$K1" 1048576 >/dev/null
+	run sysvctl ls shm --key "$K1" -o SIZE --noheadings
+	assert_output " 1024K"
+	run sysvctl ls shm --key "$K1" -o SIZE --noheadings --bytes
+	assert_output "1048576"
+	run sysvctl ls shm --key "$K1" -o SIZE --json
+	[ "$(jq -c . <<<"$output")" = '{"shm":[{"size":1048576}]}' ]
+}
+
+@test "--key takes every REF form and may repeat" {
+	shm=$(mkshm "$K1")
+	other=$(mkshm "$K2")
+	run sysvctl ls shm --key "$((K1))" -o ID --noheadings
+	assert_output "$shm"
+	run sysvctl ls shm --key "id:$shm" -o KEY --noheadings
+	assert_output "$K1"
+	run sysvctl ls shm --key "$K1" --key "id:$other" -o ID --noheadings --raw
+	assert_output "$(printf '%s\n' "$shm" "$other" | sort -n)"
+	run sysvctl ls shm --key name:sysvctl-test-nothing-here -o ID --noheadings
+	assert_success
+	assert_output ""
+	run sysvctl ls --key path:/no/such/file
+	assert_failure 3
+	run sysvctl ls --key 0
+	assert_failure 2
+	run sysvctl ls --key
+	assert_failure 2
+	assert_output "sysvctl: ls: option '--key' needs a value (see 'sysvctl ls --help')"
+}
+
+@test "--owner takes a user name or a uid" {
+	mine=$(mkshm "$K1")
+	theirs=$(as_nobody /usr/bin/python3 -c 'import sysv_ipc, sys; m = sysv_ipc.SharedMemory(int(sys.argv[1], 0), sysv_ipc.IPC_CREX, size=4096); m.detach(); print(m.id)' "$K2")
+	track_id shm "$theirs"
+	run ids_of shm "$K1 $K2" --owner nobody
+	assert_output "$theirs"
+	run ids_of shm "$K1 $K2" --owner "$(id -u nobody)"
+	assert_output "$theirs"
+	run ids_of shm "$K1 $K2" --owner root
+	assert_output "$mine"
+	run sysvctl ls shm --key "$K2" -o OWNER,UID,CUID --raw --noheadings
+	assert_output "nobody $(id -u nobody) $(id -u nobody)"
+	run sysvctl ls --owner no-such-user-here
+	assert_failure 2
+	assert_output "sysvctl: --owner: no such user 'no-such-user-here'"
+}
+
+@test "--older-than compares the last activity" {
+	mq=$(mkmq "$K1")
+	run ids_of mq "$K1" --older-than 1h
+	assert_output ""
+	sleep 2.1
+	run ids_of mq "$K1" --older-than 1
+	assert_output "$mq"
+	run ids_of mq "$K1" --older-than 1500ms
+	assert_output "$mq"
+	# Activity renews the age (times are whole seconds: 2 s of margin).
+	py 'sysv_ipc.MessageQueue(int(sys.argv[1], 0)).send(b"x")' "$K1"
+	run ids_of mq "$K1" --older-than 2
+	assert_output ""
+	run sysvctl ls --older-than 5x
+	assert_failure 2
+	run sysvctl ls --older-than -1
+	assert_failure 2
+}
+
+@test "filters combine: an object must pass all of them" {
+	mq=$(mkmq "$K1")
+	run ids_of mq "$K1" --orphans --owner root
+	assert_output "$mq"
+	run ids_of mq "$K1" --orphans --owner nobody
+	assert_output ""
+	run ids_of mq "$K1" --orphans --older-than 1h
+	assert_output ""
+}
+
+@test "an attached segment is no orphan; once its holder dies it is" {
+	hold shm "$K1"
+	run ids_of shm "$K1" --orphans
+	assert_output ""
+	kill -9 "$HOLDER"
+	wait "$HOLDER" 2>/dev/null || true
+	run ids_of shm "$K1" --orphans
+	assert_output "$HOLDER_ID"
+}
+
+@test "a queue or a set whose last user lives is no orphan" {
+	hold mq "$K1"
+	mq_holder=$HOLDER mq=$HOLDER_ID
+	hold sem "$K2"
+	sem_holder=$HOLDER sem=$HOLDER_ID
+	run ids_of mq "$K1" --orphans
+	assert_output ""
+	run ids_of sem "$K2" --orphans
+	assert_output ""
+	kill -9 "$mq_holder" "$sem_holder"
+	wait "$mq_holder" "$sem_holder" 2>/dev/null || true
+	run ids_of mq "$K1" --orphans
+	assert_output "$mq"
+	run ids_of sem "$K2" --orphans
+	assert_output "$sem"
+}
+
+@test "objects never used by a live process are orphans" {
+	shm=$(mkshm "$K1")
+	sem=$(ipcmk -S 2 | grep -o '[0-9]*$')
+	track_id sem "$sem"
+	key=$(ipcs -s | awk -v id="$sem" '$2 == id { print $1 }')
+	run ids_of shm "$K1" --orphans
+	assert_output "$shm"
+	run ids_of sem "$key" --orphans
+	assert_output "$sem"
+}
+
+@test "a set with a waiter is no orphan" {
+	sem=$(py 's = sysv_ipc.Semaphore(int(sys.argv[1], 0), sysv_ipc.IPC_CREX, initial_value=0); print(s.id)' "$K1")
+	run ids_of sem "$K1" --orphans
+	assert_output "$sem"
+	py 'sysv_ipc.Semaphore(int(sys.argv[1], 0)).acquire()' "$K1" &
+	track_pid $!
+	for _ in $(seq 50); do
+		[ "$(py 'print(sysv_ipc.Semaphore(int(sys.argv[1], 0)).waiting_for_nonzero)' "$K1")" = 1 ] && break
+		sleep 0.05
+	done
+	run ids_of sem "$K1" --orphans
+	assert_output ""
+}
+
+@test "a reused pid does not keep an orphan alive" {
+	# In fresh IPC and pid namespaces (the queue goes with them): the
+	# queue's sender exits; a process started a later second gets its pid.
+	run unshare --ipc --pid --fork --mount-proc bash -c '
+		S=$1
+		read -r id pid < <(/usr/bin/python3 -c "import sysv_ipc, os
+q = sysv_ipc.MessageQueue(0x5e000001, sysv_ipc.IPC_CREX)
+q.send(b\"x\")
+print(q.id, os.getpid())")
+		sleep 1.2
+		echo "before: $("$S" ls mq --orphans -o ID --noheadings --raw)"
+		echo $((pid - 1)) > /proc/sys/kernel/ns_last_pid
+		sleep 30 &
+		echo "reused: $([ $! -eq "$pid" ] && echo yes || echo "no ($! for $pid)")"
+		echo "lspid alive: $([ -d /proc/$pid ] && echo yes)"
+		echo "after: $("$S" ls mq --orphans -o ID --noheadings --raw)"
+		kill $!
+	' _ "$SYSVCTL"
+	assert_success
+	assert_output "before: 0
+reused: yes
+lspid alive: yes
+after: 0"
+}
+
+@test "COMMAND shows the creator's command line while it runs" {
+	hold shm "$K1"
+	run sysvctl ls shm --key "$K1" -o CPID,COMMAND --noheadings
+	assert_output --regexp "^ *$HOLDER /usr/bin/python3 -c import sysv_ipc, sys, time kind, key = "
+	run sysvctl ls shm --key "$K1" -o COMMAND --json
+	[ "$(jq -r '.shm[0].command' <<<"$output" | cut -c1-24)" = "/usr/bin/python3 -c impo" ]
+	kill -9 "$HOLDER"
+	wait "$HOLDER" 2>/dev/null || true
+	run sysvctl ls shm --key "$K1" -o COMMAND --json
+	[ "$(jq -c . <<<"$output")" = '{"shm":[{"command":null}]}' ]
+}
+
+@test "a segment marked for removal shows as dest with key 0" {
+	hold shm "$K1"
+	ipcrm -m "$HOLDER_ID"
+	run sysvctl ls shm --key "id:$HOLDER_ID" -o KEY,STATUS,MARKED-FOR-REMOVAL --raw --noheadings
+	assert_output "0x00000000 dest yes"
+	run sysvctl ls shm --key "id:$HOLDER_ID" -o MARKED-FOR-REMOVAL -j
+	[ "$(jq -c . <<<"$output")" = '{"shm":[{"marked_for_removal":true}]}' ]
+}
+
+@test "--ns lists the objects of another IPC namespace" {
+	unshare --ipc sleep 60 &
+	track_pid $!
+	sleep 0.2
+	pid=$(pgrep -P $! sleep || echo $!)
+	nsenter -t "$pid" --ipc ipcmk -M 12288 >/dev/null
+	id=$(nsenter -t "$pid" --ipc ipcmk -Q | grep -o '[0-9]*$')
+	run sysvctl -N "$pid" ls --json
+	assert_success
+	[ "$(jq -c '[(.shm | length), .shm[0].size, (.sem | length), (.mq | length), .mq[0].id]' <<<"$output")" = "[1,12288,0,1,$id]" ]
+}
+
+@test "ls takes no stray options" {
+	run sysvctl ls --frob
+	assert_failure 2
+	assert_output "sysvctl: ls: unknown option '--frob' (see 'sysvctl ls --help')"
+	run sysvctl ls --help
+	assert_success
+	assert_line --index 0 "Usage: sysvctl ls [shm|sem|mq]... [OPTIONS]"
+}
+
+@test "a segment whose creator is in an unseen pid namespace is no orphan" {
+	# ipcmk runs in this pid namespace; a child pid namespace sees its
+	# pid as 0 and cannot tell whether it lives.
+	run unshare --ipc bash -c '
+		ipcmk -M 100 >/dev/null
+		echo "outside: $("$1" ls shm --orphans -o NATTCH --raw --noheadings)"
+		echo "inside: $(unshare --pid --fork --mount-proc "$1" ls shm -o CPID --raw --noheadings)"
+		echo "inside orphans: $(unshare --pid --fork --mount-proc "$1" ls shm --orphans -o CPID --raw --noheadings)"
+	' _ "$SYSVCTL"
+	assert_success
+	assert_output "outside: 0
+inside: 0
+inside orphans: "
+}
+
+@test "a user who may not read a queue still sees all its columns" {
+	mq=$(mkmq "$K1")
+	run as_nobody "$SYSVCTL" ls mq --key "$K1" -o ID,MAX-BYTES,OWNER --bytes --raw --noheadings
+	assert_success
+	assert_output "$mq $(cat /proc/sys/kernel/msgmnb) root"
+}

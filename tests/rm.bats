@@ -1,0 +1,277 @@
+#!/usr/bin/env bats
+# sysvctl rm: by REF and by filter, its lines, messages and exit codes.
+# Other suites run at the same time: removals by filter are either dry
+# runs or limited with --owner to a uid only this test uses.
+
+load helpers
+
+py() {
+	/usr/bin/python3 -c "import sysv_ipc, sys, os, time
+$1" "${@:2}"
+}
+
+# Make an object of KIND with KEY that nothing holds, owned by uid OWNER
+# (default root); print its id.
+mk() {
+	py '
+kind, key, owner = sys.argv[1], int(sys.argv[2], 0), int(sys.argv[3])
+if kind == "shm":
+    o = sysv_ipc.SharedMemory(key, sysv_ipc.IPC_CREX, size=4096)
+    o.detach()
+elif kind == "sem":
+    o = sysv_ipc.Semaphore(key, sysv_ipc.IPC_CREX, initial_value=1)
+else:
+    o = sysv_ipc.MessageQueue(key, sysv_ipc.IPC_CREX)
+if owner:
+    o.uid = owner
+print(o.id)' "$1" "$2" "${3:-0}"
+}
+
+# Whether an object of KIND with KEY exists.
+exists() {
+	[ -n "$(ipcs_id "$1" "$2")" ]
+}
+
+setup() {
+	common_setup
+	# A uid no other test uses: filters limited to it touch only ours.
+	OWNER=$((70000 + RANDOM))
+}
+
+@test "rm KEY removes the object of every kind with that key" {
+	shm=$(mk shm "$K1")
+	sem=$(mk sem "$K1")
+	mq=$(mk mq "$K1")
+	run --separate-stderr sysvctl rm "$K1"
+	assert_success
+	assert_output "shm $K1 $shm
+sem $K1 $sem
+mq $K1 $mq"
+	[ -z "$stderr" ]
+	! exists shm "$K1"
+	! exists sem "$K1"
+	! exists mq "$K1"
+}
+
+@test "rm KIND KEY removes only that kind" {
+	mk shm "$K1" >/dev/null
+	sem=$(mk sem "$K1")
+	run sysvctl rm sem "$K1"
+	assert_success
+	assert_output "sem $K1 $sem"
+	exists shm "$K1"
+	! exists sem "$K1"
+}
+
+@test "rm takes every REF form" {
+	a=$(mk mq "$K1")
+	b=$(mk mq "$K2")
+	track_key "$(sysvctl key name:sysvctl-rm-test-$$)"
+	c=$(mk mq "$(sysvctl key name:sysvctl-rm-test-$$)")
+	run sysvctl rm mq "id:$a" "$((K2))" "name:sysvctl-rm-test-$$"
+	assert_success
+	assert_output "mq $K1 $a
+mq $K2 $b
+mq $(sysvctl key name:sysvctl-rm-test-$$) $c"
+}
+
+@test "a REF that names nothing is exit 3; the others are still removed" {
+	shm=$(mk shm "$K1")
+	run --separate-stderr sysvctl rm "$K1" "$K2"
+	assert_failure 3
+	assert_output "shm $K1 $shm"
+	[ "$stderr" = "sysvctl: $K2: no shm, sem or mq has this key" ]
+	! exists shm "$K1"
+	run --separate-stderr sysvctl rm sem "$K2"
+	assert_failure 3
+	[ "$stderr" = "sysvctl: sem $K2: no such semaphore set" ]
+	run --separate-stderr sysvctl rm shm mq "$K2"
+	[ "$stderr" = "sysvctl: $K2: no shm or mq has this key" ]
+	run --separate-stderr sysvctl rm path:/no/such/file
+	assert_failure 3
+	[ "$stderr" = "sysvctl: /no/such/file: No such file or directory
+hint: ftok needs an existing file or directory; every process must name the same one" ]
+}
+
+@test "-f makes a REF that names nothing no error" {
+	mq=$(mk mq "$K1")
+	run --separate-stderr sysvctl rm -f "$K2" "$K1" path:/no/such/file
+	assert_success
+	assert_output "mq $K1 $mq"
+	[ -z "$stderr" ]
+	run --separate-stderr sysvctl rm --force "$K2"
+	assert_success
+	[ -z "$output" ] && [ -z "$stderr" ]
+}
+
+@test "every argument is checked before anything is removed" {
+	mk shm "$K1" >/dev/null
+	run sysvctl rm "$K1" bogus
+	assert_failure 2
+	assert_output "sysvctl: bogus: not a REF (KEY from 1 to 0xffffffff, id:ID, path:PATH[:PROJ], name:TEXT)"
+	exists shm "$K1"
+	run sysvctl rm "$K1" --older-than soon
+	assert_failure 2
+	run sysvctl rm "$K1" --owner no-such-user-here
+	assert_failure 2
+	run sysvctl rm "$K1" --frob
+	assert_failure 2
+	run sysvctl rm "$K1" 0
+	assert_failure 2
+	exists shm "$K1"
+}
+
+@test "--all needs a kind named" {
+	mk shm "$K1" >/dev/null
+	run sysvctl rm --all
+	assert_failure 2
+	assert_output "sysvctl: rm: --all needs a kind: rm shm --all, rm shm sem mq --all (see 'sysvctl rm --help')"
+	run sysvctl rm --all --dry-run "$K1"
+	assert_failure 2
+	exists shm "$K1"
+}
+
+@test "rm with nothing to remove is exit 2" {
+	run sysvctl rm
+	assert_failure 2
+	assert_output "sysvctl: rm: nothing to remove: name REFs, a filter or --all (see 'sysvctl rm --help')"
+	run sysvctl rm shm sem
+	assert_failure 2
+}
+
+@test "id:ID needs exactly one kind" {
+	id=$(mk sem "$K1")
+	run sysvctl rm "id:$id"
+	assert_failure 2
+	assert_output "sysvctl: rm: id:ID names an object of one kind: name exactly one kind (rm shm id:ID) (see 'sysvctl rm --help')"
+	run sysvctl rm shm sem "id:$id"
+	assert_failure 2
+	exists sem "$K1"
+	run sysvctl rm sem "id:$id"
+	assert_success
+	assert_output "sem $K1 $id"
+}
+
+@test "--dry-run prints the same lines and removes nothing" {
+	shm=$(mk shm "$K1" "$OWNER")
+	mq=$(mk mq "$K2" "$OWNER")
+	run sysvctl rm -n "$K1"
+	assert_success
+	assert_output "shm $K1 $shm"
+	run sysvctl rm shm mq --all --owner "$OWNER" --dry-run
+	assert_success
+	assert_output "shm $K1 $shm
+mq $K2 $mq"
+	exists shm "$K1"
+	exists mq "$K2"
+	run sysvctl rm shm mq --all --owner "$OWNER"
+	assert_output "shm $K1 $shm
+mq $K2 $mq"
+	! exists shm "$K1"
+	! exists mq "$K2"
+}
+
+@test "--all with --owner removes that owner's objects of the kinds named" {
+	shm=$(mk shm "$K1" "$OWNER")
+	sem=$(mk sem "$K2" "$OWNER")
+	mk sem "$K3" >/dev/null
+	run sysvctl rm sem --all --owner "$OWNER"
+	assert_success
+	assert_output "sem $K2 $sem"
+	exists shm "$K1"
+	exists sem "$K3"
+}
+
+@test "--orphans removes orphans only" {
+	dead=$(mk mq "$K1" "$OWNER")
+	/usr/bin/python3 -c 'import sysv_ipc, sys, time
+q = sysv_ipc.MessageQueue(int(sys.argv[1], 0), sysv_ipc.IPC_CREX)
+q.uid = int(sys.argv[2])
+q.send(b"x")
+print(q.id, flush=True)
+time.sleep(120)' "$K2" "$OWNER" > "$BATS_TEST_TMPDIR/live" &
+	track_pid $!
+	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/live" ] && break; sleep 0.05; done
+	run sysvctl rm --orphans --owner "$OWNER"
+	assert_success
+	assert_output "mq $K1 $dead"
+	exists mq "$K2"
+	# Without a kind named every kind is searched; --orphans alone is
+	# allowed (only --all needs a kind): a dry run over all of them.
+	run sysvctl rm --orphans -n
+	assert_success
+	refute_line --partial "$K2"
+}
+
+@test "--older-than removes what has been idle long enough" {
+	mq=$(mk mq "$K1" "$OWNER")
+	run sysvctl rm mq --older-than 1h --owner "$OWNER"
+	assert_success
+	assert_output ""
+	sleep 2.1
+	run sysvctl rm mq --older-than 2s --owner "$OWNER"
+	assert_success
+	assert_output "mq $K1 $mq"
+}
+
+@test "a REF and a filter both naming an object remove it once" {
+	mq=$(mk mq "$K1" "$OWNER")
+	run sysvctl rm "$K1" mq --owner "$OWNER"
+	assert_success
+	assert_output "mq $K1 $mq"
+}
+
+@test "what may not be removed is reported, the rest removed, exit 4" {
+	mine=$(mk shm "$K1")
+	theirs=$(as_nobody /usr/bin/python3 -c 'import sysv_ipc, sys; m = sysv_ipc.SharedMemory(int(sys.argv[1], 0), sysv_ipc.IPC_CREX, size=4096, mode=0o666); m.detach(); print(m.id)' "$K2")
+	track_id shm "$theirs"
+	run --separate-stderr as_nobody "$SYSVCTL" rm "$K1" "$K2"
+	assert_failure 4
+	assert_output "shm $K2 $theirs"
+	[ "$stderr" = "sysvctl: shm $K1 (id $mine): Operation not permitted
+hint: only the owner, the creator or root may remove it" ]
+	exists shm "$K1"
+	! exists shm "$K2"
+}
+
+@test "an attached segment is marked for removal, with a warning" {
+	/usr/bin/python3 -c 'import sysv_ipc, sys, time
+m = sysv_ipc.SharedMemory(int(sys.argv[1], 0), sysv_ipc.IPC_CREX, size=4096)
+print(m.id, flush=True)
+time.sleep(120)' "$K1" > "$BATS_TEST_TMPDIR/held" &
+	track_pid $!
+	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/held" ] && break; sleep 0.05; done
+	id=$(cat "$BATS_TEST_TMPDIR/held")
+	track_id shm "$id"
+	run --separate-stderr sysvctl rm "$K1"
+	assert_success
+	assert_output "shm $K1 $id"
+	[ "$stderr" = "sysvctl: warning: shm $K1 (id $id): still attached by 1 process; removed when the last one detaches" ]
+	run --separate-stderr sysvctl -q rm shm "id:$id"
+	assert_success
+	[ -z "$stderr" ]
+	run sysvctl ls shm --key "id:$id" -o STATUS --noheadings
+	assert_output "dest"
+}
+
+@test "--json lists what was removed" {
+	sem=$(mk sem "$K1")
+	run sysvctl rm "$K1" --json -n
+	assert_success
+	[ "$(jq -c . <<<"$output")" = "{\"removed\":[{\"kind\":\"sem\",\"key\":$((K1)),\"id\":$sem}]}" ]
+	run sysvctl rm "$K2" -f -j
+	[ "$(jq -c . <<<"$output")" = '{"removed":[]}' ]
+}
+
+@test "--ns removes in another IPC namespace" {
+	unshare --ipc sleep 60 &
+	track_pid $!
+	sleep 0.2
+	pid=$(pgrep -P $! sleep || echo $!)
+	id=$(nsenter -t "$pid" --ipc ipcmk -Q | grep -o '[0-9]*$')
+	key=$(nsenter -t "$pid" --ipc ipcs -q | awk -v id="$id" '$2 == id { print $1 }')
+	run sysvctl -N "$pid" rm mq --all
+	assert_success
+	assert_output "mq $key $id"
+	[ -z "$(nsenter -t "$pid" --ipc ipcs -q | awk '/^0x/')" ]
+}
