@@ -7,16 +7,7 @@ load helpers
 
 PY=/usr/bin/python3
 
-built() {
-	! "$SYSVCTL" "$1" --help 2>&1 | grep -q 'not built yet'
-}
 
-needs() {
-	local cmd
-	for cmd in "$@"; do
-		built "$cmd" || skip "needs sysvctl $cmd"
-	done
-}
 
 # py CODE ARGS...: Python with sysv_ipc, struct and sys imported; the
 # arguments are in sys.argv[1:], keys given as 0x... text.
@@ -40,7 +31,6 @@ use IPC::SharedMem; use IPC::Msg; use IPC::Semaphore;
 # ------------------------------------------------------------ shm bytes
 
 @test "bytes written by sysv_ipc are read exactly by shm read" {
-	needs shm
 	py 'shm = sysv_ipc.SharedMemory(int(sys.argv[1], 16), sysv_ipc.IPC_CREX, 0o600, size=512)
 shm.write(bytes(range(256)) * 2)
 shm.detach()' "$K1"
@@ -52,7 +42,6 @@ shm.detach()' "$K1"
 }
 
 @test "bytes written by shm write are read exactly by sysv_ipc" {
-	needs shm
 	"$SYSVCTL" shm create "$K1" -s 300 >/dev/null
 	py 'sys.stdout.buffer.write(bytes(range(256)))' | "$SYSVCTL" shm write "$K1" -o 7
 	run py 'shm = sysv_ipc.SharedMemory(int(sys.argv[1], 16))
@@ -64,7 +53,6 @@ print(len(data), data[:7] == bytes(7), data[7:263] == bytes(range(256)), data[26
 }
 
 @test "a new sysv_ipc segment is space-filled and shm read shows the spaces" {
-	needs shm
 	py 'sysv_ipc.SharedMemory(int(sys.argv[1], 16), sysv_ipc.IPC_CREX, 0o600, size=24).detach()' "$K1"
 	run "$SYSVCTL" shm read "$K1"
 	assert_success
@@ -73,7 +61,6 @@ print(len(data), data[:7] == bytes(7), data[7:263] == bytes(range(256)), data[26
 }
 
 @test "a new sysvctl segment is zero-filled for sysv_ipc" {
-	needs shm
 	"$SYSVCTL" shm create "$K1" -s 40 >/dev/null
 	run py 'shm = sysv_ipc.SharedMemory(int(sys.argv[1], 16))
 print(shm.size, shm.read() == bytes(40))
@@ -83,7 +70,6 @@ shm.detach()' "$K1"
 }
 
 @test "a sysv_ipc segment of another size opened with create --exist-ok keeps its size" {
-	needs shm
 	py 'sysv_ipc.SharedMemory(int(sys.argv[1], 16), sysv_ipc.IPC_CREX, 0o600, size=100).detach()' "$K1"
 	run --separate-stderr "$SYSVCTL" shm create "$K1" -s 200 --exist-ok
 	assert_success
@@ -93,7 +79,6 @@ shm.detach()' "$K1"
 }
 
 @test "Perl IPC::SharedMem and shm read/write see the same bytes" {
-	needs shm
 	pl 'my $shm = IPC::SharedMem->new(hex($ARGV[0]), 64, 0600 | IPC_CREAT | IPC_EXCL) or die "shmget: $!";
 $shm->write("from perl\0with a NUL", 0, 20) or die "write: $!";' "$K1"
 	"$SYSVCTL" shm read "$K1" -n 20 > "$BATS_TEST_TMPDIR/got"
@@ -109,7 +94,6 @@ print unpack("H*", $data), "\n";' "$K1"
 # ------------------------------------------------------------ frames
 
 @test "a frame written by Python (=I length + payload) is read by shm read --framed" {
-	needs shm
 	py 'shm = sysv_ipc.SharedMemory(int(sys.argv[1], 16), sysv_ipc.IPC_CREX, 0o600, size=128)
 payload = b"frame \x00 from python\n"
 shm.write(struct.pack("=I", len(payload)) + payload)
@@ -123,7 +107,6 @@ shm.detach()' "$K1"
 }
 
 @test "a frame written by shm write --framed is read by Python as =I length + payload" {
-	needs shm
 	"$SYSVCTL" shm create "$K1" -s 128 >/dev/null
 	printf 'to python\0!' | "$SYSVCTL" shm write "$K1" --framed
 	"$SYSVCTL" shm write "$K1" -o 100 --framed "tail"
@@ -139,7 +122,6 @@ shm.detach()' "$K1"
 }
 
 @test "an empty frame round-trips with Python" {
-	needs shm
 	"$SYSVCTL" shm create "$K1" -s 16 >/dev/null
 	"$SYSVCTL" shm write "$K1" "XXXXXXXX"
 	"$SYSVCTL" shm write "$K1" --framed ""
@@ -155,7 +137,6 @@ shm.detach()' "$K1"
 # ------------------------------------------------------------ semaphores
 
 @test "semaphore values agree with sysv_ipc both ways" {
-	needs sem
 	py 'sysv_ipc.Semaphore(int(sys.argv[1], 16), sysv_ipc.IPC_CREX, 0o600, initial_value=5)' "$K1"
 	run "$SYSVCTL" sem get "$K1"
 	assert_output 5
@@ -177,7 +158,6 @@ print(s.value)' "$K2"
 }
 
 @test "a lock held by sem run is busy for sysv_ipc, and one held by sysv_ipc for sem acquire" {
-	needs sem
 	"$SYSVCTL" sem create "$K1" >/dev/null
 	run "$SYSVCTL" sem run "$K1" -- "$PY" -c 'import sys, sysv_ipc
 s = sysv_ipc.Semaphore(int(sys.argv[1], 16))
@@ -197,7 +177,6 @@ except sysv_ipc.BusyError:
 }
 
 @test "a Perl IPC::Semaphore set is addressed with -i both ways" {
-	needs sem
 	pl 'my $sem = IPC::Semaphore->new(hex($ARGV[0]), 3, 0600 | IPC_CREAT | IPC_EXCL) or die "semget: $!";
 $sem->setall(1, 5, 9) or die "setall: $!";' "$K1"
 	run "$SYSVCTL" sem get "$K1" -i 0
@@ -218,7 +197,6 @@ print join(",", $sem->getall), "\n";' "$K1"
 }
 
 @test "a sysvctl set of 3 semaphores reads in Perl as 3 values" {
-	needs sem
 	"$SYSVCTL" sem create "$K1" -n 3 -v 2 >/dev/null
 	"$SYSVCTL" sem set "$K1" 6 -i 1
 	run pl 'my $sem = IPC::Semaphore->new(hex($ARGV[0]), 0, 0) or die "semget: $!";
@@ -231,7 +209,6 @@ print $ds->nsems, ":", join(",", $sem->getall), "\n";' "$K1"
 # ------------------------------------------------------------ messages
 
 @test "message types sent by sysv_ipc are selected by mq recv -T" {
-	needs mq
 	py 'q = sysv_ipc.MessageQueue(int(sys.argv[1], 16), sysv_ipc.IPC_CREX, 0o600)
 q.send(b"one", type=1)
 q.send(b"two\x00bytes", type=2)
@@ -246,7 +223,6 @@ q.send(b"three", type=3)' "$K1"
 }
 
 @test "messages sent by mq send keep type and bytes for sysv_ipc" {
-	needs mq
 	"$SYSVCTL" mq create "$K1" >/dev/null
 	"$SYSVCTL" mq send "$K1" "default type"
 	"$SYSVCTL" mq send "$K1" -T 42 "the answer"
@@ -264,7 +240,6 @@ print(q.current_messages)' "$K1"
 }
 
 @test "Perl IPC::Msg and mq send/recv agree on types and bodies" {
-	needs mq
 	pl 'my $q = IPC::Msg->new(hex($ARGV[0]), 0600 | IPC_CREAT | IPC_EXCL) or die "msgget: $!";
 $q->snd(5, "from perl") or die "snd: $!";
 $q->snd(9, "nine") or die "snd: $!";' "$K1"
@@ -293,7 +268,6 @@ ipcmk_id() {
 }
 
 @test "a segment made by ipcmk is usable by id:ID" {
-	needs shm
 	id=$(ipcmk_id -M 256 -p 0600)
 	track_id shm "$id"
 	"$SYSVCTL" shm write "id:$id" -o 10 "via id"
@@ -311,7 +285,6 @@ ipcmk_id() {
 }
 
 @test "a semaphore set made by ipcmk is usable by id:ID" {
-	needs sem
 	id=$(ipcmk_id -S 3 -p 0600)
 	track_id sem "$id"
 	run "$SYSVCTL" sem get "id:$id" -i 2
@@ -330,7 +303,6 @@ ipcmk_id() {
 }
 
 @test "a queue made by ipcmk is usable by id:ID" {
-	needs mq
 	id=$(ipcmk_id -Q -p 0600)
 	track_id mq "$id"
 	"$SYSVCTL" mq send "id:$id" -T 4 "hello ipcmk"
@@ -341,7 +313,6 @@ ipcmk_id() {
 }
 
 @test "ipcs and lsipc show sysvctl's segment with its key, mode and size" {
-	needs shm
 	"$SYSVCTL" shm create "$K1" -s 12345 -m 0640 >/dev/null
 	id=$(ipcs_id shm "$K1")
 	[ -n "$id" ]
@@ -351,7 +322,6 @@ ipcmk_id() {
 }
 
 @test "ipcs and lsipc show sysvctl's semaphore set with its key, mode and count" {
-	needs sem
 	"$SYSVCTL" sem create "$K1" -n 4 -m 0604 >/dev/null
 	id=$(ipcs_id sem "$K1")
 	[ -n "$id" ]
@@ -361,7 +331,6 @@ ipcmk_id() {
 }
 
 @test "ipcs and lsipc show sysvctl's queue with its key, mode and contents" {
-	needs mq
 	"$SYSVCTL" mq create "$K1" -m 0620 >/dev/null
 	"$SYSVCTL" mq send "$K1" "12345"
 	"$SYSVCTL" mq send "$K1" "678"
@@ -373,7 +342,6 @@ ipcmk_id() {
 }
 
 @test "ls shows objects made by ipcmk and Python like ipcs does" {
-	needs ls
 	id=$(ipcmk_id -M 4096 -p 0640)
 	track_id shm "$id"
 	py 'sysv_ipc.Semaphore(int(sys.argv[1], 16), sysv_ipc.IPC_CREX, 0o644, initial_value=2)' "$K2"

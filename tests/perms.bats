@@ -7,16 +7,7 @@ load helpers
 
 PY=/usr/bin/python3
 
-built() {
-	! "$SYSVCTL" "$1" --help 2>&1 | grep -q 'not built yet'
-}
 
-needs() {
-	local cmd
-	for cmd in "$@"; do
-		built "$cmd" || skip "needs sysvctl $cmd"
-	done
-}
 
 # The permission bits ipcs shows for the object of KIND with KEY.
 perms_of() {
@@ -72,7 +63,6 @@ same_as_before() {
 }
 
 @test "objects are created with mode 0600 by default" {
-	needs shm sem mq
 	"$SYSVCTL" shm create "$K1" >/dev/null
 	"$SYSVCTL" sem create "$K1" >/dev/null
 	"$SYSVCTL" mq create "$K1" >/dev/null
@@ -82,7 +72,6 @@ same_as_before() {
 }
 
 @test "objects made on the fly by --create are 0600 too, whatever the umask" {
-	needs shm sem mq
 	umask 000
 	"$SYSVCTL" shm write "$K1" --create -s 16 data
 	"$SYSVCTL" sem acquire "$K2" --create
@@ -95,7 +84,6 @@ same_as_before() {
 }
 
 @test "-m sets the mode of created objects" {
-	needs shm sem mq
 	"$SYSVCTL" shm create "$K1" -m 0640 >/dev/null
 	"$SYSVCTL" sem create "$K1" -m 644 >/dev/null
 	"$SYSVCTL" mq create "$K1" -m 0604 >/dev/null
@@ -107,7 +95,6 @@ same_as_before() {
 }
 
 @test "nobody can neither read, write nor remove a root 0600 segment" {
-	needs shm
 	"$SYSVCTL" shm create "$K2" -s 32 >/dev/null
 	"$SYSVCTL" shm write "$K2" "root's secret bytes"
 	id=$(ipcs_id shm "$K2")
@@ -123,7 +110,6 @@ same_as_before() {
 }
 
 @test "nobody can neither take, change nor remove a root 0600 semaphore" {
-	needs sem
 	"$SYSVCTL" sem create "$K1" -v 2 >/dev/null
 	id=$(ipcs_id sem "$K1")
 	before=$(snapshot)
@@ -141,7 +127,6 @@ same_as_before() {
 }
 
 @test "a denied sem run does not run its command" {
-	needs sem
 	"$SYSVCTL" sem create "$K1" >/dev/null
 	# A directory nobody may write to, so the check could fail.
 	dir=$(mktemp -d /tmp/sysvctl-perms.XXXXXX)
@@ -155,7 +140,6 @@ same_as_before() {
 }
 
 @test "nobody can neither send to, receive from nor remove a root 0600 queue" {
-	needs mq
 	"$SYSVCTL" mq create "$K3" >/dev/null
 	"$SYSVCTL" mq send "$K3" -T 3 "for root only"
 	id=$(ipcs_id mq "$K3")
@@ -170,7 +154,6 @@ same_as_before() {
 }
 
 @test "nobody cannot remove root 0600 objects with rm" {
-	needs rm shm sem mq
 	"$SYSVCTL" shm create "$K1" >/dev/null
 	"$SYSVCTL" sem create "$K1" >/dev/null
 	"$SYSVCTL" mq create "$K1" >/dev/null
@@ -183,7 +166,6 @@ same_as_before() {
 }
 
 @test "a 0644 segment is readable but not writable by nobody" {
-	needs shm
 	"$SYSVCTL" shm create "$K2" -s 8 -m 0644 >/dev/null
 	"$SYSVCTL" shm write "$K2" "readable"
 	before=$(snapshot)
@@ -195,7 +177,6 @@ same_as_before() {
 }
 
 @test "create --exist-ok -m 0666 never widens an existing 0600 object" {
-	needs shm sem mq
 	"$SYSVCTL" shm create "$K1" -s 64 >/dev/null
 	"$SYSVCTL" sem create "$K1" >/dev/null
 	"$SYSVCTL" mq create "$K1" >/dev/null
@@ -217,7 +198,6 @@ same_as_before() {
 }
 
 @test "a 0666 object made by root is usable by nobody" {
-	needs sem
 	"$SYSVCTL" sem create "$K1" -m 0666 >/dev/null
 	run as_nobody "$SYSVCTL" sem run "$K1" -- true
 	assert_success

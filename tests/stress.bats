@@ -6,16 +6,7 @@
 
 load helpers
 
-built() {
-	! "$SYSVCTL" "$1" --help 2>&1 | grep -q 'not built yet'
-}
 
-needs() {
-	local cmd
-	for cmd in "$@"; do
-		built "$cmd" || skip "needs sysvctl $cmd"
-	done
-}
 
 # The value of semaphore 0 of the set with KEY, and the number of processes
 # waiting on it (ncnt), read with ipcs so that they do not rely on sysvctl.
@@ -88,7 +79,6 @@ run_counter() {
 }
 
 @test "24 processes x 40 increments under sem run lose no update" {
-	needs sem shm
 	"$SYSVCTL" sem create "$K1" >/dev/null
 	SECONDS=0
 	run run_counter 24 40 "$SYSVCTL" sem run "$K1" --
@@ -100,7 +90,6 @@ run_counter() {
 }
 
 @test "without the lock the same counter detects lost updates" {
-	needs sem shm
 	# `sem run --up` never waits: a fake lock, the same processes and
 	# commands as above with no mutual exclusion.
 	# 24 x 10 is enough to see updates lost, in a quarter of the time.
@@ -157,7 +146,6 @@ race() {
 }
 
 @test "40 processes racing sem run --create on a new key never overlap" {
-	needs sem
 	run race "$K1" --create -t 60
 	assert_success
 	overlaps=$(wc -l < "$BATS_TEST_TMPDIR/overlaps")
@@ -171,7 +159,6 @@ race() {
 }
 
 @test "the overlap detector sees overlaps without mutual exclusion" {
-	needs sem
 	# --up never waits: 40 holders at once.
 	run race "$K1" --create --up
 	assert_success
@@ -184,7 +171,6 @@ race() {
 }
 
 @test "kill -9 of the sem run holder gives the lock back, 10 times" {
-	needs sem
 	"$SYSVCTL" sem create "$K1" >/dev/null
 	for ((i = 1; i <= 10; i++)); do
 		"$SYSVCTL" sem run "$K1" -- sleep 1000 &
@@ -199,7 +185,6 @@ race() {
 }
 
 @test "after kill -9 of the holder the next waiter proceeds, 10 times" {
-	needs sem
 	"$SYSVCTL" sem create "$K1" >/dev/null
 	log=$BATS_TEST_TMPDIR/log
 	: > "$log"
@@ -227,7 +212,6 @@ race() {
 }
 
 @test "kill -9 of sem run --up holders brings the counter back to 0" {
-	needs sem
 	"$SYSVCTL" sem create "$K1" -v 0 >/dev/null
 	for ((round = 1; round <= 4; round++)); do
 		pids=()
@@ -253,7 +237,6 @@ race() {
 }
 
 @test "sem run --create --up counter starts at 0 and survives kill -9" {
-	needs sem
 	"$SYSVCTL" sem run "$K1" --create --up -- sleep 1000 &
 	holder=$!
 	track_pid "$holder"
@@ -264,7 +247,6 @@ race() {
 }
 
 @test "a waiter killed while it waits leaves the lock as it was (130, 143)" {
-	needs sem
 	"$SYSVCTL" sem create "$K1" -v 0 >/dev/null
 	for sig in INT TERM KILL INT TERM KILL; do
 		# Background jobs start with SIGINT ignored: perl puts back the
