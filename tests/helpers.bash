@@ -12,18 +12,8 @@ sysvctl() {
 	"$SYSVCTL" "$@"
 }
 
-# A key no object uses now, in 0x5e000000..0x5effffff: the range the suite
-# keeps to, so a leaked object is easy to recognise.
-fresh_key() {
-	local key
-	while :; do
-		key=$(printf '0x%08x' $(( 0x5e000000 + ((RANDOM << 15 | RANDOM) % 0x1000000) )))
-		if ! ipcs -a | awk '{print $1}' | grep -qix "$key"; then
-			echo "$key"
-			return
-		fi
-	done
-}
+# fresh_key, shared with tests/valgrind.sh.
+source "$BATS_TEST_DIRNAME/keys.bash"
 
 # Every test gets K1..K4, distinct and unused; teardown removes whatever
 # uses them, and every id given to track_id.

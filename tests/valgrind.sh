@@ -14,16 +14,7 @@ VALGRIND=(valgrind --error-exitcode=99 --leak-check=full
 log_dir=$(mktemp -d)
 runs=0 failures=0 skipped=0 errors=0 lost=0 suppressed=0
 
-fresh_key() {
-	local key
-	while :; do
-		key=$(printf '0x%08x' $(( 0x5e000000 + ((RANDOM << 15 | RANDOM) % 0x1000000) )))
-		if ! ipcs -a | awk '{print $1}' | grep -qix "$key"; then
-			echo "$key"
-			return
-		fi
-	done
-}
+source "$PWD/tests/keys.bash"
 
 K1=$(fresh_key) K2=$(fresh_key) K3=$(fresh_key)
 cleanup() {

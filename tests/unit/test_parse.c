@@ -7,18 +7,7 @@
 
 #include "ipc/parse.h"
 #include "ipc/ref.h"
-
-static int test_number;
-static int failures;
-
-static void check(int condition, const char *what, const char *text)
-{
-	test_number++;
-	if (!condition)
-		failures++;
-	printf("%sok %d - unit: %s '%s'\n", condition ? "" : "not ", test_number,
-	       what, text);
-}
+#include "tap.h"
 
 static void test_bytes(void)
 {

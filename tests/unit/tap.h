@@ -1,0 +1,21 @@
+/* The TAP lines ("ok N - unit: ...") the C unit tests print, counted by
+ * tests/run together with the bats results.  Each test binary includes it
+ * once. */
+#ifndef SYSVCTL_TAP_H
+#define SYSVCTL_TAP_H
+
+#include <stdio.h>
+
+static int test_number;
+static int failures;
+
+static void check(int condition, const char *what, const char *text)
+{
+	test_number++;
+	if (!condition)
+		failures++;
+	printf("%sok %d - unit: %s '%s'\n", condition ? "" : "not ", test_number,
+	       what, text);
+}
+
+#endif
