@@ -106,6 +106,12 @@ bool cmd_table_opts(int argc, char **argv, const char *cmdpath,
 		    const char *usage, const struct out_col *cols, size_t ncols,
 		    struct out_opts *opts, int *exit_code);
 
+/* Print TEXT and a newline on stdout with one write(2); the exit code.
+ * The one-line answers of the commands scripts call in loops (sem get,
+ * key, create) skip stdio, whose buffer set-up is a measurable part of
+ * such a call. */
+int cmd_put_line(const char *text);
+
 /* Print one JSON object of N numbers, {"NAMES[0]": VALUES[0], ...}. */
 int cmd_print_json_numbers(const char *const *names, const long long *values,
 			   size_t n);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 struct sv_globals sv_globals;
 
@@ -171,6 +172,29 @@ bool cmd_table_opts(int argc, char **argv, const char *cmdpath,
 	return false;
 }
 
+int cmd_put_line(const char *text)
+{
+	char line[256];
+	size_t len = (size_t)snprintf(line, sizeof(line), "%s\n", text);
+	const char *p = line;
+
+	if (len >= sizeof(line))
+		len = sizeof(line) - 1;
+	while (len > 0) {
+		ssize_t put = write(STDOUT_FILENO, p, len);
+
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put < 0) {
+			fprintf(stderr, "sysvctl: stdout: %s\n", strerror(errno));
+			return EXIT_OSERR;
+		}
+		p += put;
+		len -= (size_t)put;
+	}
+	return EXIT_OK;
+}
+
 int cmd_print_json_numbers(const char *const *names, const long long *values,
 			   size_t n)
 {
@@ -205,9 +229,11 @@ int cmd_print_created(const struct sv_obj *obj)
 	static const char *const names[] = { "key", "id" };
 	long long values[] = { (uint32_t)obj->key, obj->id };
 
+	char text[16];
+
 	if (!sv_globals.json) {
-		printf("%d\n", obj->id);
-		return EXIT_OK;
+		snprintf(text, sizeof(text), "%d", obj->id);
+		return cmd_put_line(text);
 	}
 	return cmd_print_json_numbers(names, values, 2);
 }

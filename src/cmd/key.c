@@ -12,10 +12,12 @@ static int print_key(key_t key)
 	static const char *const name = "key";
 	long long number = (uint32_t)key;
 
+	char text[16];
+
 	if (sv_globals.json)
 		return cmd_print_json_numbers(&name, &number, 1);
-	printf("0x%08x\n", (unsigned)key);
-	return EXIT_OK;
+	snprintf(text, sizeof(text), "0x%08x", (unsigned)key);
+	return cmd_put_line(text);
 }
 
 static const char ftok_usage[] =

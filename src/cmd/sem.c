@@ -348,6 +348,7 @@ static int sem_get(int argc, char **argv)
 	struct sem_opts opts;
 	struct sv_obj obj;
 	struct sv_err err;
+	char text[16];
 	int code, value;
 
 	sem_opts_init(&opts);
@@ -365,8 +366,8 @@ static int sem_get(int argc, char **argv)
 
 		return cmd_print_json_numbers(&name, &number, 1);
 	}
-	printf("%d\n", value);
-	return EXIT_OK;
+	snprintf(text, sizeof(text), "%d", value);
+	return cmd_put_line(text);
 }
 
 static const char set_usage[] =
