@@ -18,7 +18,7 @@ mkmq() { py 'q = sysv_ipc.MessageQueue(int(sys.argv[1], 0), sysv_ipc.IPC_CREX); 
 
 # A background Python that makes an object of KIND with KEY, uses it (shm:
 # stays attached; sem: acquires; mq: sends) and lives on.  Sets HOLDER and
-# HOLDER_ID.
+# HOLDER_ID.  Further ARGS end its command line.
 hold() {
 	local out="$BATS_TEST_TMPDIR/hold.$2"
 	/usr/bin/python3 -c 'import sysv_ipc, sys, time
@@ -32,7 +32,7 @@ else:
     o = sysv_ipc.MessageQueue(key, sysv_ipc.IPC_CREX)
     o.send(b"x")
 print(o.id, flush=True)
-time.sleep(120)' "$1" "$2" > "$out" &
+time.sleep(120)' "$@" > "$out" &
 	HOLDER=$!
 	track_pid "$HOLDER"
 	for _ in $(seq 100); do [ -s "$out" ] && break; sleep 0.05; done
@@ -310,6 +310,16 @@ after: 0"
 	wait "$HOLDER" 2>/dev/null || true
 	run sysvctl ls shm --key "$K1" -o COMMAND --json
 	[ "$(jq -c . <<<"$output")" = '{"shm":[{"command":null}]}' ]
+}
+
+@test "COMMAND prints UTF-8 as itself in a UTF-8 locale; control characters as spaces" {
+	hold shm "$K1" café $'\e[31m'
+	LC_ALL=C.UTF-8 run sysvctl ls shm --key "$K1" -o COMMAND --noheadings
+	assert_output --regexp ' shm 0x[0-9a-f]{8} café  \[31m$'
+	LC_ALL=C run sysvctl ls shm --key "$K1" -o COMMAND --noheadings
+	assert_output --regexp ' shm 0x[0-9a-f]{8} caf\\xc3\\xa9  \[31m$'
+	LC_ALL=C run sysvctl ls shm --key "$K1" -o COMMAND --json
+	[ "$(jq -r '.shm[0].command' <<<"$output" | tail -c 12)" = "$(printf 'caf\303\251  [31m')" ]
 }
 
 @test "a segment marked for removal shows as dest with key 0" {
