@@ -658,6 +658,11 @@ int out_print_ndjson(struct out_table *table)
 
 void out_print_columns(FILE *stream, const struct out_col *cols, size_t ncols)
 {
+	int width = 0;
+
 	for (size_t i = 0; i < ncols; i++)
-		fprintf(stream, "%14s  %s\n", cols[i].name, cols[i].help);
+		if ((int)strlen(cols[i].name) > width)
+			width = (int)strlen(cols[i].name);
+	for (size_t i = 0; i < ncols; i++)
+		fprintf(stream, "%*s  %s\n", width, cols[i].name, cols[i].help);
 }

@@ -87,7 +87,7 @@ semmni 1"
 	assert_output "sysvctl: limits: too many arguments (see 'sysvctl limits --help')"
 	run sysvctl limits -o help
 	assert_success
-	assert_line --regexp '^ +USED  current use where the kernel counts it$'
+	assert_line '       USED  current use where the kernel counts it'
 	run sysvctl limits -o NOPE
 	assert_failure 2
 }
