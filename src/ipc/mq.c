@@ -20,11 +20,6 @@
  * call, so it is repeated until it does). */
 #define SV_MQ_REFIRE_NS 5000000L
 
-static const char *describe(const struct sv_obj *obj, char *buf, size_t size)
-{
-	return sv_obj_describe(obj, buf, size);
-}
-
 int sv_mq_msgmax(size_t *msgmax, struct sv_err *err)
 {
 	uint64_t value;
@@ -38,35 +33,12 @@ int sv_mq_msgmax(size_t *msgmax, struct sv_err *err)
 int sv_mq_too_big(const struct sv_obj *obj, size_t size, size_t msgmax,
 		  struct sv_err *err)
 {
-	char what[64];
-
-	sv_fail(err, SV_ELIMIT, "%s", describe(obj, what, sizeof(what)));
+	sv_obj_fail(err, SV_ELIMIT, obj);
 	sv_msg(err, "message of %zu bytes is above msgmax (%zu bytes); nothing "
 	       "was sent", size, msgmax);
 	return sv_hint(err, "the kernel takes messages up to kernel.msgmax "
 		       "bytes; raise it with 'sysctl kernel.msgmax=%zu' (as root)",
 		       size);
-}
-
-static int removed(const struct sv_obj *obj, struct sv_err *err)
-{
-	char what[64];
-
-	sv_fail(err, ENOENT, "%s", describe(obj, what, sizeof(what)));
-	return sv_msg(err, "the queue was removed");
-}
-
-static int obj_error(const struct sv_obj *obj, int errnum, struct sv_err *err)
-{
-	char what[64];
-
-	if (errnum == EIDRM || errnum == EINVAL)
-		return removed(obj, err);
-	sv_fail(err, errnum, "%s", describe(obj, what, sizeof(what)));
-	if (errnum == EACCES)
-		sv_hint(err, "its mode does not let you in; see 'sysvctl mq stat' "
-			"as its owner or root");
-	return -1;
 }
 
 static int create_error(const struct sv_ref *ref, int errnum, struct sv_err *err)
@@ -162,7 +134,7 @@ int sv_mq_stat(const struct sv_obj *obj, struct sv_mq_info *info,
 	struct msqid_ds ds;
 
 	if (msgctl(obj->id, IPC_STAT, &ds) != 0)
-		return obj_error(obj, errno, err);
+		return sv_obj_error(obj, errno, err);
 	memset(info, 0, sizeof(*info));
 	sv_perm_from_ipc(&info->perm, &ds.msg_perm, obj->id);
 	info->messages = ds.msg_qnum;
@@ -182,7 +154,7 @@ static int set_error(const struct sv_obj *obj, uint64_t max_bytes, int errnum,
 	struct sv_err unused;
 	uint64_t msgmnb = 0;
 
-	obj_error(obj, errnum, err);
+	sv_obj_error(obj, errnum, err);
 	if (errnum != EPERM)
 		return -1;
 	if (sv_sysctl_u64("msgmnb", &msgmnb, &unused) == 0 && max_bytes > msgmnb)
@@ -200,7 +172,7 @@ int sv_mq_set_max_bytes(const struct sv_obj *obj, uint64_t max_bytes,
 	struct msqid_ds ds;
 
 	if (msgctl(obj->id, IPC_STAT, &ds) != 0)
-		return obj_error(obj, errno, err);
+		return sv_obj_error(obj, errno, err);
 	ds.msg_qbytes = (msglen_t)max_bytes;
 	if (msgctl(obj->id, IPC_SET, &ds) != 0)
 		return set_error(obj, max_bytes, errno, err);
@@ -244,7 +216,7 @@ static int timer_setup(struct sv_mq *mq, struct sv_err *err)
 	action.sa_flags = 0;    /* no SA_RESTART: the wait must end with EINTR */
 	if (sigaction(SIGALRM, &action, NULL) != 0 ||
 	    timer_create(CLOCK_MONOTONIC, &event, &mq->timer) != 0)
-		return sv_fail(err, errno, "%s: timer", describe(&mq->obj, what, sizeof(what)));
+		return sv_fail(err, errno, "%s: timer", sv_obj_describe(&mq->obj, what, sizeof(what)));
 	mq->have_timer = true;
 	return 0;
 }
@@ -280,7 +252,7 @@ static int timer_arm(struct sv_mq *mq, struct timespec *deadline,
 	timespec_add(deadline, &mq->wait.timeout);
 	spec.it_value = *deadline;
 	if (timer_settime(mq->timer, TIMER_ABSTIME, &spec, NULL) != 0)
-		return sv_fail(err, errno, "%s: timer", describe(&mq->obj, what, sizeof(what)));
+		return sv_fail(err, errno, "%s: timer", sv_obj_describe(&mq->obj, what, sizeof(what)));
 	return 0;
 }
 
@@ -367,9 +339,7 @@ static int wait_and_try(struct attempt *at, const struct sv_mq_wait *wait,
 static int busy(const struct sv_mq *mq, const struct sv_mq_wait *wait,
 		const char *what_happened, struct sv_err *err)
 {
-	char what[64];
-
-	sv_fail(err, SV_EBUSY, "%s", describe(&mq->obj, what, sizeof(what)));
+	sv_obj_fail(err, SV_EBUSY, &mq->obj);
 	return sv_msg(err, "%s%s", what_happened,
 		      wait->how == SV_MQ_WAIT_TIMEOUT ? " (timed out)" : "");
 }
@@ -379,14 +349,13 @@ static int busy(const struct sv_mq *mq, const struct sv_mq_wait *wait,
 static int check_fits(struct sv_mq *mq, size_t size, struct sv_err *err)
 {
 	struct sv_mq_info info;
-	char what[64];
 
 	if (sv_mq_stat(&mq->obj, &info, err) != 0)
 		return err->errnum == EACCES ? 0 : -1;  /* write-only: just wait */
 	mq->max_bytes = info.max_bytes;
 	if (size <= info.max_bytes)
 		return 0;
-	sv_fail(err, SV_ELIMIT, "%s", describe(&mq->obj, what, sizeof(what)));
+	sv_obj_fail(err, SV_ELIMIT, &mq->obj);
 	sv_msg(err, "message of %zu bytes is above the queue's max bytes (%llu); "
 	       "nothing was sent", size, (unsigned long long)info.max_bytes);
 	return sv_hint(err, "raise it with 'sysvctl mq set REF --max-bytes N'");
@@ -401,7 +370,7 @@ static int send_error(struct sv_mq *mq, size_t size, int errnum,
 		return sv_mq_too_big(&mq->obj, size, msgmax, err);
 	if (errnum == ETIMEDOUT || errnum == EAGAIN)
 		return busy(mq, &mq->wait, "the queue is full", err);
-	return obj_error(&mq->obj, errnum, err);
+	return sv_obj_error(&mq->obj, errnum, err);
 }
 
 int sv_mq_send(struct sv_mq *mq, const void *msg, size_t size,
@@ -436,7 +405,6 @@ static int grow_buffer(struct sv_mq *mq, struct sv_err *err)
 	size_t size = mq->buf_size ? mq->buf_size * 2 : SV_MQ_FIRST_BUF;
 	size_t msgmax;
 	struct sv_mq_msg *buf;
-	char what[64];
 
 	if (mq->buf_size != 0) {
 		if (sv_mq_msgmax(&msgmax, err) != 0)
@@ -448,7 +416,7 @@ static int grow_buffer(struct sv_mq *mq, struct sv_err *err)
 	 * with a NUL in place. */
 	buf = realloc(mq->buf, sizeof(*buf) + size + 1);
 	if (buf == NULL)
-		return sv_fail(err, ENOMEM, "%s", describe(&mq->obj, what, sizeof(what)));
+		return sv_obj_fail(err, ENOMEM, &mq->obj);
 	mq->buf = buf;
 	mq->buf_size = size;
 	return 0;
@@ -489,5 +457,5 @@ int sv_mq_recv(struct sv_mq *mq, const struct sv_mq_select *sel,
 	}
 	if (errno == ENOMSG || errno == EAGAIN || errno == ETIMEDOUT)
 		return busy(mq, wait, "no message", err);
-	return obj_error(&mq->obj, errno, err);
+	return sv_obj_error(&mq->obj, errno, err);
 }

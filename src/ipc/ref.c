@@ -188,14 +188,46 @@ static int key_by_id(enum sv_kind kind, int id, key_t *key)
 	return -1;
 }
 
+static const char *kind_noun(enum sv_kind kind)
+{
+	return kind == SV_SHM ? "shared memory segment" :
+	       kind == SV_SEM ? "semaphore set" : "message queue";
+}
+
+static int access_hint(enum sv_kind kind, struct sv_err *err)
+{
+	return sv_hint(err, "its mode does not let you in; see 'sysvctl %s stat' "
+		       "as its owner or root", sv_kind_name(kind));
+}
+
+int sv_obj_fail(struct sv_err *err, int errnum, const struct sv_obj *obj)
+{
+	char what[64];
+
+	return sv_fail(err, errnum, "%s", sv_obj_describe(obj, what, sizeof(what)));
+}
+
+int sv_obj_gone(const struct sv_obj *obj, struct sv_err *err)
+{
+	sv_obj_fail(err, ENOENT, obj);
+	return sv_msg(err, "no such %s (it was removed)", kind_noun(obj->kind));
+}
+
+int sv_obj_error(const struct sv_obj *obj, int errnum, struct sv_err *err)
+{
+	if (errnum == EINVAL || errnum == EIDRM)
+		return sv_obj_gone(obj, err);
+	sv_obj_fail(err, errnum, obj);
+	return errnum == EACCES ? access_hint(obj->kind, err) : -1;
+}
+
 static int missing_object(enum sv_kind kind, const struct sv_ref *ref,
 			  struct sv_err *err)
 {
 	char what[64];
 
 	sv_fail(err, ENOENT, "%s", sv_ref_describe(kind, ref, what, sizeof(what)));
-	sv_msg(err, "no such %s", kind == SV_SHM ? "shared memory segment"
-		: kind == SV_SEM ? "semaphore set" : "message queue");
+	sv_msg(err, "no such %s", kind_noun(kind));
 	return sv_hint(err, "create it with 'sysvctl %s create %s'%s",
 		       sv_kind_name(kind), ref->text,
 		       kind == SV_SHM ? " or pass --create to write" :
@@ -233,10 +265,7 @@ int sv_obj_open(enum sv_kind kind, const struct sv_ref *ref,
 	if (errno == ENOENT)
 		return missing_object(kind, ref, err);
 	sv_fail(err, errno, "%s", sv_ref_describe(kind, ref, what, sizeof(what)));
-	if (errno == EACCES)
-		sv_hint(err, "its mode does not let you in; see 'sysvctl %s stat' "
-			"as its owner or root", sv_kind_name(kind));
-	return -1;
+	return errno == EACCES ? access_hint(kind, err) : -1;
 }
 
 bool sv_key_in_use(enum sv_kind kind, key_t key)
@@ -268,7 +297,6 @@ int sv_obj_remove(const struct sv_obj *obj, unsigned long *still_attached,
 		  struct sv_err *err)
 {
 	struct shmid_ds shm;
-	char what[64];
 	int rc = -1;
 
 	if (still_attached != NULL)
@@ -293,7 +321,7 @@ int sv_obj_remove(const struct sv_obj *obj, unsigned long *still_attached,
 		return 0;
 	if (errno == EINVAL || errno == EIDRM)
 		errno = ENOENT;     /* removed by someone else meanwhile */
-	sv_fail(err, errno, "%s", sv_obj_describe(obj, what, sizeof(what)));
+	sv_obj_fail(err, errno, obj);
 	if (errno == EPERM)
 		sv_hint(err, "only the owner, the creator or root may remove it");
 	return -1;

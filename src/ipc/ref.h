@@ -56,6 +56,17 @@ int sv_obj_open(enum sv_kind kind, const struct sv_ref *ref,
 /* "shm 0x0000162e (id 5)", "sem id 7", "mq 0x0000162e" into buf. */
 const char *sv_obj_describe(const struct sv_obj *obj, char *buf, size_t size);
 
+/* Fail naming OBJ: "shm 0x0000162e (id 5): <strerror(ERRNUM)>"; -1. */
+int sv_obj_fail(struct sv_err *err, int errnum, const struct sv_obj *obj);
+
+/* OBJ is gone (a call on it failed with EINVAL or EIDRM): ENOENT, "no
+ * such shared memory segment (it was removed)"; -1. */
+int sv_obj_gone(const struct sv_obj *obj, struct sv_err *err);
+
+/* ERRNUM from a call on OBJ: gone for EINVAL and EIDRM, else failed
+ * naming OBJ, with a hint for EACCES; -1. */
+int sv_obj_error(const struct sv_obj *obj, int errnum, struct sv_err *err);
+
 /* A REF that names no object yet: "shm 0x0000162e" or "shm id 5". */
 const char *sv_ref_describe(enum sv_kind kind, const struct sv_ref *ref,
 			    char *buf, size_t size);

@@ -52,13 +52,6 @@ static int op_fail(struct sv_err *err, int errnum, const struct sv_obj *obj,
 		       sv_obj_describe(obj, what, sizeof(what)), index);
 }
 
-static int obj_fail(struct sv_err *err, int errnum, const struct sv_obj *obj)
-{
-	char what[64];
-
-	return sv_fail(err, errnum, "%s", sv_obj_describe(obj, what, sizeof(what)));
-}
-
 static int key_fail(struct sv_err *err, int errnum, const struct sv_ref *ref)
 {
 	char what[64];
@@ -164,7 +157,7 @@ static int create_error(const struct sv_ref *ref, const struct sv_sem_new *new,
 static int exists_error(const struct sv_ref *ref, const struct sv_obj *obj,
 			struct sv_err *err)
 {
-	obj_fail(err, EEXIST, obj);
+	sv_obj_fail(err, EEXIST, obj);
 	sv_msg(err, "already exists");
 	return sv_hint(err, "pass --exist-ok to use it, or remove it with "
 		       "'sysvctl sem rm %s'", ref->text);
@@ -244,16 +237,10 @@ static unsigned set_size(const struct sv_obj *obj)
 static int index_error(const struct sv_obj *obj, unsigned index,
 		       unsigned nsems, struct sv_err *err)
 {
-	obj_fail(err, SV_EUSAGE, obj);
+	sv_obj_fail(err, SV_EUSAGE, obj);
 	return sv_msg(err, "index %u is out of range: the set has %u semaphore%s "
 		      "(index 0 to %u)", index, nsems, nsems == 1 ? "" : "s",
 		      nsems - 1);
-}
-
-static int gone_error(const struct sv_obj *obj, struct sv_err *err)
-{
-	obj_fail(err, ENOENT, obj);
-	return sv_msg(err, "no such semaphore set (it was removed)");
 }
 
 /* semctl's EINVAL: an index past the end, or a set that is gone. */
@@ -264,7 +251,7 @@ static int einval_error(const struct sv_obj *obj, unsigned index,
 
 	if (nsems != 0 && index >= nsems)
 		return index_error(obj, index, nsems, err);
-	return gone_error(obj, err);
+	return sv_obj_gone(obj, err);
 }
 
 /* "2.5 s", "0.25 s", "3 s". */
@@ -315,7 +302,7 @@ static int op_error(const struct sv_obj *obj, unsigned index, int delta,
 		op_fail(err, EIDRM, obj, index);
 		return sv_msg(err, "the set was removed while waiting");
 	case EINVAL:
-		return gone_error(obj, err);
+		return sv_obj_gone(obj, err);
 	case EFBIG:
 		return index_error(obj, index, set_size(obj), err);
 	case ERANGE:
@@ -380,7 +367,7 @@ int sv_sem_get(const struct sv_obj *obj, unsigned index, int *value,
 	if (errno == EINVAL)
 		return einval_error(obj, index, err);
 	if (errno == EIDRM)
-		return gone_error(obj, err);
+		return sv_obj_gone(obj, err);
 	return op_fail(err, errno, obj, index);
 }
 
@@ -395,7 +382,7 @@ int sv_sem_set(const struct sv_obj *obj, unsigned index, int value,
 	if (errnum == EINVAL)
 		return einval_error(obj, index, err);
 	if (errnum == EIDRM)
-		return gone_error(obj, err);
+		return sv_obj_gone(obj, err);
 	if (errnum == ERANGE) {
 		op_fail(err, SV_EUSAGE, obj, index);
 		return sv_msg(err, "value %d is above %d (SEMVMX)", value, SV_SEMVMX);
@@ -409,8 +396,8 @@ int sv_sem_set(const struct sv_obj *obj, unsigned index, int value,
 static int stat_error(const struct sv_obj *obj, int errnum, struct sv_err *err)
 {
 	if (errnum == EINVAL || errnum == EIDRM)
-		return gone_error(obj, err);
-	obj_fail(err, errnum, obj);
+		return sv_obj_gone(obj, err);
+	sv_obj_fail(err, errnum, obj);
 	if (errnum == EACCES)
 		sv_hint(err, "reading a set needs read permission; see its mode "
 			"with 'sysvctl ls sem'");
@@ -425,7 +412,7 @@ static int stat_semaphores(const struct sv_obj *obj, unsigned nsems,
 	int rc = -1;
 
 	if (values == NULL)
-		return obj_fail(err, ENOMEM, obj);
+		return sv_obj_fail(err, ENOMEM, obj);
 	if (semctl(obj->id, 0, GETALL, (union semun){ .array = values }) != 0)
 		goto out;
 	for (unsigned i = 0; i < nsems; i++) {
@@ -460,7 +447,7 @@ int sv_sem_stat(const struct sv_obj *obj, struct sv_sem_info *info,
 	info->ctime = ds.sem_ctime;
 	*sems = calloc(info->nsems ? info->nsems : 1, sizeof(**sems));
 	if (*sems == NULL)
-		return obj_fail(err, ENOMEM, obj);
+		return sv_obj_fail(err, ENOMEM, obj);
 	if (stat_semaphores(obj, info->nsems, *sems, err) != 0) {
 		free(*sems);
 		*sems = NULL;

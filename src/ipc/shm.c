@@ -155,30 +155,13 @@ int sv_shm_open_or_create(const struct sv_ref *ref,
 }
 
 /* An error of an operation on an object that exists (or did). */
-static int object_failed(const struct sv_obj *obj, int errnum,
-			 struct sv_err *err)
-{
-	char what[64];
-
-	sv_obj_describe(obj, what, sizeof(what));
-	if (errnum == EINVAL || errnum == EIDRM) {
-		sv_fail(err, ENOENT, "%s", what);
-		return sv_msg(err, "no such shared memory segment (it was removed)");
-	}
-	sv_fail(err, errnum, "%s", what);
-	if (errnum == EACCES)
-		sv_hint(err, "its mode does not let you in; see 'sysvctl shm stat' "
-			"as its owner or root");
-	return -1;
-}
-
 int sv_shm_stat(const struct sv_obj *obj, struct sv_shm_info *info,
 		struct sv_err *err)
 {
 	struct shmid_ds ds;
 
 	if (shmctl(obj->id, IPC_STAT, &ds) != 0)
-		return object_failed(obj, errno, err);
+		return sv_obj_error(obj, errno, err);
 	memset(info, 0, sizeof(*info));
 	sv_perm_from_ipc(&info->perm, &ds.shm_perm, obj->id);
 	info->size = ds.shm_segsz;
@@ -203,7 +186,7 @@ int sv_shm_attach(const struct sv_obj *obj, bool readonly,
 	map->obj = *obj;
 	addr = shmat(obj->id, NULL, readonly ? SHM_RDONLY : 0);
 	if (addr == (void *)-1) {
-		object_failed(obj, errno, err);
+		sv_obj_error(obj, errno, err);
 		if (err->errnum == EACCES)
 			sv_hint(err, "%s needs %s permission; 'sysvctl shm stat' "
 				"shows its mode", readonly ? "reading" : "writing",
@@ -216,7 +199,7 @@ int sv_shm_attach(const struct sv_obj *obj, bool readonly,
 		int saved = errno;
 
 		shmdt(addr);
-		return object_failed(obj, saved, err);
+		return sv_obj_error(obj, saved, err);
 	}
 	map->addr = addr;
 	map->size = ds.shm_segsz;
@@ -240,9 +223,7 @@ int sv_shm_detach(struct sv_shm_map *map, struct sv_err *err)
 static int no_room(const struct sv_shm_map *map, uint64_t offset,
 		   uint64_t need, bool more_than, struct sv_err *err)
 {
-	char what[64];
-
-	sv_fail(err, SV_ELIMIT, "%s", sv_obj_describe(&map->obj, what, sizeof(what)));
+	sv_obj_fail(err, SV_ELIMIT, &map->obj);
 	if (offset > map->size)
 		return sv_msg(err, "offset %llu is beyond the end of the segment "
 			      "(%llu bytes); nothing was written",
@@ -287,9 +268,7 @@ static void put_frame_length(struct sv_shm_map *map, uint64_t offset,
 static int too_long_for_frame(struct sv_shm_map *map, uint64_t len,
 			      struct sv_err *err)
 {
-	char what[64];
-
-	sv_fail(err, SV_ELIMIT, "%s", sv_obj_describe(&map->obj, what, sizeof(what)));
+	sv_obj_fail(err, SV_ELIMIT, &map->obj);
 	return sv_msg(err, "%s%llu bytes do not fit in a frame (at most %u); "
 		      "nothing was written", len > UINT32_MAX + 1ull ? "" : "more than ",
 		      (ull)(len > UINT32_MAX + 1ull ? len : UINT32_MAX), (unsigned)UINT32_MAX);
@@ -318,9 +297,7 @@ int sv_shm_write_bytes(struct sv_shm_map *map, uint64_t offset,
 static int input_failed(const struct sv_shm_map *map, int errnum,
 			struct sv_err *err)
 {
-	char what[64];
-
-	sv_fail(err, errnum, "%s", sv_obj_describe(&map->obj, what, sizeof(what)));
+	sv_obj_fail(err, errnum, &map->obj);
 	return sv_msg(err, "reading the data: %s", strerror(errnum));
 }
 
@@ -446,9 +423,7 @@ int sv_shm_write_fd(struct sv_shm_map *map, uint64_t offset, int fd,
 static int offset_past_end(const struct sv_shm_map *map, uint64_t offset,
 			   struct sv_err *err)
 {
-	char what[64];
-
-	sv_fail(err, SV_EUSAGE, "%s", sv_obj_describe(&map->obj, what, sizeof(what)));
+	sv_obj_fail(err, SV_EUSAGE, &map->obj);
 	return sv_msg(err, "offset %llu is at or beyond the end of the segment "
 		      "(%llu bytes)", (ull)offset, (ull)map->size);
 }
