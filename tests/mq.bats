@@ -514,6 +514,15 @@ hint: create it with 'sysvctl mq create $K2' or pass --create to send" ]
 	[ -z "$(ipcs_id mq "$K3")" ]
 }
 
+@test "rm of a path: whose file is gone counts as missing" {
+	sysvctl mq create "$K1"
+	run --separate-stderr sysvctl mq rm path:/no/such/file "$K1"
+	assert_failure 3
+	[ "$stderr" = "sysvctl: /no/such/file: No such file or directory
+hint: ftok needs an existing file or directory; every process must name the same one" ]
+	[ -z "$(ipcs_id mq "$K1")" ]
+}
+
 @test "rm with a malformed REF removes nothing" {
 	sysvctl mq create "$K1"
 	run sysvctl mq rm "$K1" bogus:ref

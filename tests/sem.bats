@@ -393,6 +393,15 @@ hint: create it with 'sysvctl sem create $K1' or pass --create to acquire or run
 	[ -z "$(ipcs_id sem "$K1")" ] && [ -z "$(ipcs_id sem "$K3")" ]
 }
 
+@test "rm of a path: whose file is gone counts as missing" {
+	sysvctl sem create "$K1"
+	run --separate-stderr sysvctl sem rm path:/no/such/file "$K1"
+	assert_failure 3
+	[ "$stderr" = "sysvctl: /no/such/file: No such file or directory
+hint: ftok needs an existing file or directory; every process must name the same one" ]
+	[ -z "$(ipcs_id sem "$K1")" ]
+}
+
 @test "rm checks every REF before removing anything" {
 	sysvctl sem create "$K1"
 	run sysvctl sem rm "$K1" not-a-ref

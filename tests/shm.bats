@@ -446,6 +446,8 @@ time.sleep(60)' "$1" >"$BATS_TEST_TMPDIR/hold.out" &
 	sysvctl shm create "$K1"
 	run --separate-stderr sysvctl shm rm path:/no/such/file "$K1"
 	assert_failure 3
+	[ "$stderr" = "sysvctl: /no/such/file: No such file or directory
+hint: ftok needs an existing file or directory; every process must name the same one" ]
 	[ -z "$(ipcs_id shm "$K1")" ]
 }
 

@@ -116,6 +116,14 @@ int cmd_put_line(const char *text);
 int cmd_print_json_numbers(const char *const *names, const long long *values,
 			   size_t n);
 
+/* KIND rm REF... (the verb's argv, USAGE its help): every REF is parsed
+ * before anything is removed, and a malformed one removes nothing; one
+ * that names no object (a key nobody uses, a path: whose file is gone) is
+ * reported and the others are still removed.  A segment still attached is
+ * marked for removal, with a warning.  Returns the first failure's exit
+ * code, or EXIT_OK. */
+int cmd_rm_verb(enum sv_kind kind, int argc, char **argv, const char *usage);
+
 /* What create prints: the id, or {"key": K, "id": N} with --json. */
 int cmd_print_created(const struct sv_obj *obj);
 

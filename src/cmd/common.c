@@ -265,3 +265,53 @@ int cmd_dispatch(const char *parent, const struct cmd *cmds, size_t ncmds,
 			return cmds[i].run(argc - 1, argv + 1);
 	return cmd_usage_error(parent, "unknown subcommand '%s'", verb);
 }
+
+static int remove_ref(enum sv_kind kind, const char *text)
+{
+	unsigned long attached;
+	struct sv_ref ref;
+	struct sv_obj obj;
+	struct sv_err err;
+	char what[64];
+
+	if (sv_ref_parse(text, 0, &ref, &err) != 0 ||
+	    sv_obj_open(kind, &ref, &obj, &err) != 0 ||
+	    sv_obj_remove(&obj, &attached, &err) != 0)
+		return cmd_fail(&err);
+	if (attached > 0)
+		cmd_warn("%s: marked for removal; %lu process%s still attached, "
+			 "it goes when the last one detaches",
+			 sv_obj_describe(&obj, what, sizeof(what)), attached,
+			 attached == 1 ? " is" : "es are");
+	return EXIT_OK;
+}
+
+int cmd_rm_verb(enum sv_kind kind, int argc, char **argv, const char *usage)
+{
+	static const struct option longopts[] = {
+		CMD_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	char cmdpath[16];
+	struct sv_ref ref;
+	struct sv_err err;
+	int opt, code, first_failure = EXIT_OK;
+
+	snprintf(cmdpath, sizeof(cmdpath), "%s rm", sv_kind_name(kind));
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts, NULL)) != -1)
+		if (cmd_common_opt(opt, argv, cmdpath, usage, &code))
+			return code;
+	if (!cmd_nargs_ok(argc - optind, 1, -1, cmdpath, &code))
+		return code;
+	for (int i = optind; i < argc; i++)
+		if (sv_ref_parse(argv[i], 0, &ref, &err) != 0 &&
+		    err.errnum == SV_EUSAGE)
+			return cmd_fail(&err);
+	for (int i = optind; i < argc; i++) {
+		code = remove_ref(kind, argv[i]);
+		if (first_failure == EXIT_OK)
+			first_failure = code;
+	}
+	return first_failure;
+}

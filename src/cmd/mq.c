@@ -230,34 +230,7 @@ static const char rm_usage[] =
 
 static int mq_rm(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CMD_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
-	struct sv_ref ref;
-	struct sv_obj obj;
-	struct sv_err err;
-	int opt, code, result = EXIT_OK;
-
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts, NULL)) != -1)
-		if (cmd_common_opt(opt, argv, "mq rm", rm_usage, &code))
-			return code;
-	if (!cmd_nargs_ok(argc - optind, 1, -1, "mq rm", &code))
-		return code;
-	for (int i = optind; i < argc; i++)     /* a typo removes nothing */
-		if (sv_ref_parse(argv[i], 0, &ref, &err) != 0)
-			return cmd_fail(&err);
-	for (int i = optind; i < argc; i++) {
-		if (sv_ref_parse(argv[i], 0, &ref, &err) != 0 ||
-		    sv_mq_open(&ref, false, &obj, &err) != 0 ||
-		    sv_obj_remove(&obj, NULL, &err) != 0) {
-			code = cmd_fail(&err);
-			if (result == EXIT_OK)
-				result = code;
-		}
-	}
-	return result;
+	return cmd_rm_verb(SV_MQ, argc, argv, rm_usage);
 }
 
 static const char mq_usage[] =

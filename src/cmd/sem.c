@@ -553,33 +553,7 @@ static const char rm_usage[] =
 
 static int sem_rm(int argc, char **argv)
 {
-	static const struct option longopts[] = { LONGOPT_END };
-	struct sem_opts opts;
-	struct sv_ref ref;
-	struct sv_obj obj;
-	struct sv_err err;
-	int code, first_failure = EXIT_OK;
-
-	sem_opts_init(&opts);
-	if (sem_parse_opts(argc, argv, CMD_COMMON_SHORTOPTS, longopts, "sem rm",
-		       rm_usage, &opts, &code))
-		return code;
-	if (!cmd_nargs_ok(argc - optind, 1, -1, "sem rm", &code))
-		return code;
-	/* Every REF is checked before anything is removed. */
-	for (int i = optind; i < argc; i++)
-		if (sv_ref_parse(argv[i], 0, &ref, &err) != 0)
-			return cmd_fail(&err);
-	for (int i = optind; i < argc; i++) {
-		sv_ref_parse(argv[i], 0, &ref, &err);
-		if (sv_obj_open(SV_SEM, &ref, &obj, &err) != 0 ||
-		    sv_obj_remove(&obj, NULL, &err) != 0) {
-			code = cmd_fail(&err);
-			if (first_failure == EXIT_OK)
-				first_failure = code;
-		}
-	}
-	return first_failure;
+	return cmd_rm_verb(SV_SEM, argc, argv, rm_usage);
 }
 
 static const char sem_usage[] =

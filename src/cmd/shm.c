@@ -462,54 +462,9 @@ static const char rm_usage[] =
 	"  -q, --quiet    no warnings\n"
 	"  -h, --help     this help\n";
 
-static int remove_one(const char *text)
-{
-	unsigned long attached;
-	struct sv_ref ref;
-	struct sv_obj obj;
-	struct sv_err err;
-	char what[64];
-
-	if (sv_ref_parse(text, 0, &ref, &err) != 0 ||
-	    sv_obj_open(SV_SHM, &ref, &obj, &err) != 0 ||
-	    sv_obj_remove(&obj, &attached, &err) != 0)
-		return cmd_fail(&err);
-	if (attached > 0)
-		cmd_warn("%s: marked for removal; %lu process%s still attached, "
-			 "it goes when the last one detaches",
-			 sv_obj_describe(&obj, what, sizeof(what)), attached,
-			 attached == 1 ? " is" : "es are");
-	return EXIT_OK;
-}
-
 static int shm_rm(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CMD_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
-	struct sv_ref ref;
-	struct sv_err err;
-	int opt, code, first_failure = EXIT_OK;
-
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts, NULL)) != -1)
-		if (cmd_common_opt(opt, argv, "shm rm", rm_usage, &code))
-			return code;
-	if (!cmd_nargs_ok(argc - optind, 1, -1, "shm rm", &code))
-		return code;
-	/* A malformed REF stops everything before anything is removed; a
-	 * path: whose file is gone names no segment, like a missing key. */
-	for (int i = optind; i < argc; i++)
-		if (sv_ref_parse(argv[i], 0, &ref, &err) != 0 &&
-		    err.errnum == SV_EUSAGE)
-			return cmd_fail(&err);
-	for (int i = optind; i < argc; i++) {
-		code = remove_one(argv[i]);
-		if (first_failure == EXIT_OK)
-			first_failure = code;
-	}
-	return first_failure;
+	return cmd_rm_verb(SV_SHM, argc, argv, rm_usage);
 }
 
 int cmd_shm(int argc, char **argv)
