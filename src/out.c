@@ -196,11 +196,17 @@ static int add_column(struct out_table *table, int col, struct sv_err *err)
 	int flags = desc->type == OUT_NUM || desc->type == OUT_SIZE ? SCOLS_FL_RIGHT : 0;
 	struct libscols_column *column;
 
+	/* Without headings neither the header's width nor the width hint
+	 * may pad a cell: "--noheadings" is never padded beyond the widest
+	 * cell of its column (the contract's rule). */
+	bool unpadded = table->opts.noheadings && !table->opts.json;
+
 	if (table->opts.json)
 		json_key(desc->name, header, sizeof(header));
 	else
-		snprintf(header, sizeof(header), "%s", desc->name);
-	column = sc.table_new_column(table->scols, header, desc->width, flags);
+		snprintf(header, sizeof(header), "%s", unpadded ? "" : desc->name);
+	column = sc.table_new_column(table->scols, header,
+				     unpadded ? 1 : desc->width, flags);
 	if (column == NULL)
 		return sv_fail(err, ENOMEM, "output");
 	sc.column_set_json_type(column, scols_json_type(desc->type));

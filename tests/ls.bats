@@ -152,7 +152,7 @@ $K1"
 @test "sizes are human-readable unless --bytes" {
 	mkshm "$K1" 1048576 >/dev/null
 	run sysvctl ls shm --key "$K1" -o SIZE --noheadings
-	assert_output "  1M"
+	assert_output "1M"
 	run sysvctl ls shm --key "$K1" -o SIZE --noheadings --bytes
 	assert_output "1048576"
 	run sysvctl ls shm --key "$K1" -o SIZE --json
