@@ -55,6 +55,12 @@ static const struct cmd *find_command(const char *name)
 	return NULL;
 }
 
+static const char help_usage[] =
+	"Usage: sysvctl help [COMMAND [VERB]]\n"
+	"\n"
+	"Show the usage of COMMAND, or of COMMAND VERB (the same as\n"
+	"'sysvctl COMMAND [VERB] --help'); without COMMAND, the list of commands.\n";
+
 /* "help CMD [VERB]" is "CMD [VERB] --help". */
 static int cmd_help_command(int argc, char **argv)
 {
@@ -66,9 +72,16 @@ static int cmd_help_command(int argc, char **argv)
 		print_usage(stdout);
 		return EXIT_OK;
 	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(help_usage, stdout);
+		return EXIT_OK;
+	}
 	command = find_command(argv[1]);
-	if (command == NULL || command->run == cmd_help_command)
-		return cmd_usage_error("help", "unknown command '%s'", argv[1]);
+	if (command == NULL || command->run == cmd_help_command) {
+		fprintf(stderr, "sysvctl: help: unknown command '%s' (see 'sysvctl help')\n",
+			argv[1]);
+		return EXIT_USAGE;
+	}
 	if (argc > 3)
 		return cmd_usage_error("help", "too many arguments");
 	args[0] = argv[1];

@@ -25,25 +25,25 @@ load helpers
 }
 
 @test "ftok equals Python's sysv_ipc.ftok" {
-	expected=$(/usr/bin/python3 -c 'import sysv_ipc; print("0x%08x" % (sysv_ipc.ftok("/etc/hosts", 7, True) & 0xffffffff))')
-	run sysvctl -q ftok /etc/hosts 7
+	expected=$(/usr/bin/python3 -c 'import sys, sysv_ipc; print("0x%08x" % (sysv_ipc.ftok(sys.argv[1], 7, True) & 0xffffffff))' "$BATS_TEST_FILENAME")
+	run sysvctl -q ftok "$BATS_TEST_FILENAME" 7
 	assert_success
 	assert_output "$expected"
 }
 
 @test "key path: equals ftok" {
-	run sysvctl -q ftok /etc/hosts 7
+	run sysvctl -q ftok "$BATS_TEST_FILENAME" 7
 	ftok_line=$output
-	run sysvctl key path:/etc/hosts:7
+	run sysvctl key "path:$BATS_TEST_FILENAME:7"
 	assert_success
 	assert_output "$ftok_line"
 }
 
 @test "ftok warns about collisions unless -q" {
-	run --separate-stderr sysvctl ftok /etc/hosts
+	run --separate-stderr sysvctl ftok "$BATS_TEST_FILENAME"
 	assert_success
 	[ "$stderr" = "sysvctl: warning: ftok keys can collide (they keep only 16 bits of the inode and 8 of the device); name:TEXT keys do not" ]
-	run --separate-stderr sysvctl ftok -q /etc/hosts
+	run --separate-stderr sysvctl ftok -q "$BATS_TEST_FILENAME"
 	[ -z "$stderr" ]
 }
 
@@ -55,13 +55,13 @@ load helpers
 }
 
 @test "ftok PROJ 0 and 256 are exit 2" {
-	run sysvctl ftok /etc/hosts 0
+	run sysvctl ftok "$BATS_TEST_FILENAME" 0
 	assert_failure 2
-	run sysvctl ftok /etc/hosts 256
+	run sysvctl ftok "$BATS_TEST_FILENAME" 256
 	assert_failure 2
-	run sysvctl key path:/etc/hosts:0
+	run sysvctl key "path:$BATS_TEST_FILENAME:0"
 	assert_failure 2
-	run sysvctl key path:/etc/hosts:256
+	run sysvctl key "path:$BATS_TEST_FILENAME:256"
 	assert_failure 2
 }
 
@@ -153,8 +153,17 @@ load helpers
 	run sysvctl help key
 	assert_success
 	assert_output "$help_key"
-	run sysvctl help nosuch
+	run --separate-stderr sysvctl help nosuch
 	assert_failure 2
+	assert_output ""
+	[ "$stderr" = "sysvctl: help: unknown command 'nosuch' (see 'sysvctl help')" ]
+	run --separate-stderr sysvctl help --help
+	assert_success
+	assert_line --index 0 "Usage: sysvctl help [COMMAND [VERB]]"
+	[ "$stderr" = "" ]
+	run sysvctl help -h
+	assert_success
+	assert_line --index 0 "Usage: sysvctl help [COMMAND [VERB]]"
 }
 
 @test "--ns enters the IPC namespace of a process" {
@@ -177,9 +186,9 @@ load helpers
 	run sysvctl -N 999999999 key name:x
 	assert_failure 3
 	assert_output "sysvctl: --ns /proc/999999999/ns/ipc: no such process or namespace file"
-	run sysvctl -N /etc/hosts key name:x
+	run sysvctl -N "$BATS_TEST_FILENAME" key name:x
 	assert_failure 1
-	assert_output "sysvctl: --ns /etc/hosts: not an IPC namespace"
+	assert_output "sysvctl: --ns $BATS_TEST_FILENAME: not an IPC namespace"
 }
 
 @test "--ns without CAP_SYS_ADMIN is exit 4" {

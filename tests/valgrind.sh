@@ -63,10 +63,10 @@ vg 0 --version
 vg 0 --help
 vg 0 key name:valgrind
 vg 0 key "$K1"
-vg 0 key path:/etc/hosts:7
+vg 0 key path:tests/keys.bash:7
 vg 0 key gen
-vg 0 -q ftok /etc/hosts 3
-vg 0 ftok /etc/hosts
+vg 0 -q ftok tests/keys.bash 3
+vg 0 ftok tests/keys.bash
 vg 3 ftok /no/such/path
 vg 2 key 0x100000000
 vg 2 nosuchcommand

@@ -18,4 +18,13 @@ static void check(int condition, const char *what, const char *text)
 	       what, text);
 }
 
+/* The plan line, printed last ("1..N": TAP allows it at the end), and the
+ * exit status: tests/run counts a unit binary that dies before its plan,
+ * or exits non-zero, as a failure. */
+static int tap_done(void)
+{
+	printf("1..%d\n", test_number);
+	return failures != 0;
+}
+
 #endif

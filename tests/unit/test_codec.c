@@ -55,5 +55,5 @@ int main(void)
 {
 	test_utf8();
 	test_base64();
-	return failures != 0;
+	return tap_done();
 }
