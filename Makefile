@@ -14,7 +14,9 @@ CC        ?= cc
 PKG_CONFIG ?= pkg-config
 BUILD     ?= build
 CFLAGS    ?= -O2 -g
-WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes
+# -Werror is on by default (CI keeps it); a packager may say WERROR= .
+WERROR    ?= -Werror
+WARNINGS  := -Wall -Wextra $(WERROR) -Wshadow -Wformat=2 -Wstrict-prototypes
 DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbsd-overlay smartcols json-c)
 # Scripts call sysvctl in loops, so every shared library loaded at start-up
 # costs on each call (each one about 15% of /bin/true's run time here, see
@@ -22,7 +24,7 @@ DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbsd-overlay smartcols json-c)
 # bodies) and libresolv (b64_ntop) are linked statically, and libsmartcols is dlopen()ed by src/out.c only when a table
 # or JSON is printed.  Only libc is loaded on the hot paths.
 DEPS_LIBS := -Wl,-Bstatic -ljson-c -lbsd -lmd -lresolv -Wl,-Bdynamic
-ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) $(DEPS_CFLAGS) -Isrc \
+ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CPPFLAGS) $(CFLAGS) $(DEPS_CFLAGS) -Isrc \
 	-DSYSVCTL_VERSION='"$(VERSION)"' -MMD -MP
 
 SRCS      := $(wildcard src/*.c src/ipc/*.c src/cmd/*.c)
@@ -37,6 +39,12 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 .PHONY: all check asan install uninstall deps bench fuzz valgrind clean
 
 all: $(BUILD)/sysvctl $(MANS)
+
+# VERSION is compiled into main.c: a stamp that changes only with it makes
+# a new VERSION rebuild main.o (and nothing else).
+VERSION_STAMP := $(BUILD)/version.stamp
+$(shell mkdir -p $(BUILD) && [ "$$(cat $(VERSION_STAMP) 2>/dev/null)" = "$(VERSION)" ] || echo "$(VERSION)" > $(VERSION_STAMP))
+$(BUILD)/obj/src/main.o: $(VERSION_STAMP)
 
 $(BUILD)/sysvctl: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(DEPS_LIBS)
@@ -76,13 +84,10 @@ uninstall:
 		rm -f $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page##*/}; \
 	done
 
-# The Debian 12 packages a fresh machine lacks to build, test and bench.
-DEB_PACKAGES := build-essential pkg-config libbsd-dev libsmartcols-dev libjson-c-dev scdoc \
-	bats bats-assert bats-support jq util-linux python3 python3-sysv-ipc perl hyperfine time \
-	clang libclang-rt-14-dev valgrind procps bash-completion zsh fish
+# The Debian 12 packages a fresh machine lacks to build, test and bench:
+# the list lives in scripts/deps, which a machine without make can run.
 deps:
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEB_PACKAGES)
+	scripts/deps
 
 bench: all
 	bench/run
@@ -95,7 +100,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_BUILD   := $(BUILD)/fuzz
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS  := -std=gnu11 $(WARNINGS) $(DEPS_CFLAGS) -Isrc
+FUZZ_CFLAGS  := -std=gnu11 $(WARNINGS) $(CPPFLAGS) $(DEPS_CFLAGS) -Isrc -MMD -MP
 FUZZ_SRCS    := $(wildcard fuzz/*.c)
 FUZZ_BINS    := $(FUZZ_SRCS:fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_CORE    := $(CORE_SRCS:%.c=$(FUZZ_BUILD)/obj/%.o)
@@ -126,4 +131,4 @@ valgrind: all
 clean:
 	rm -rf build
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(FUZZ_BINS:=.d) $(FUZZ_CORE:.o=.d)
