@@ -85,7 +85,8 @@ uninstall:
 	done
 
 # The Debian 12 packages a fresh machine lacks to build, test and bench:
-# the list lives in scripts/deps, which a machine without make can run.
+# the list (make, libbsd-dev, scdoc, bats, ...) lives in scripts/deps,
+# which a machine without make can run.
 deps:
 	scripts/deps
 

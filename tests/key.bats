@@ -15,6 +15,17 @@ load helpers
 	assert_output "0x4f9f2cab"
 }
 
+@test "an empty name: is exit 2, for every verb (name:\$UNSET would share one key)" {
+	run --separate-stderr sysvctl key name:
+	assert_failure 2
+	assert_output ""
+	[ "$stderr" = "sysvctl: name:: empty name (an unset variable?)" ]
+	run --separate-stderr sysvctl sem create name:
+	assert_failure 2
+	[ "$stderr" = "sysvctl: name:: empty name (an unset variable?)" ]
+	[ -z "$(ipcs_id sem 0x811c9dc5)" ]
+}
+
 @test "key of a decimal and a hex key prints it as 0x%08x" {
 	run sysvctl key 1234
 	assert_output "0x000004d2"

@@ -99,6 +99,12 @@ int sv_ref_parse(const char *text, unsigned flags, struct sv_ref *ref,
 	if (strncmp(text, "path:", 5) == 0)
 		return parse_path_ref(text + 5, text, ref, err);
 	if (strncmp(text, "name:", 5) == 0) {
+		/* "name:$UNSET" would share the key of "" with every other
+		 * script whose variable is unset. */
+		if (text[5] == '\0') {
+			sv_fail(err, SV_EUSAGE, "%s", text);
+			return sv_msg(err, "empty name (an unset variable?)");
+		}
 		ref->form = SV_REF_KEY;
 		ref->key = sv_key_from_name(text + 5);
 		return 0;
