@@ -82,3 +82,29 @@ ipcs_id() {
 as_nobody() {
 	setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
 }
+
+# Run CONDITION (a command and its arguments) every 20 ms until it holds;
+# fail after 20 s.  Tests synchronise on a state, never on a sleep.
+poll_until() {
+	local i
+	for ((i = 0; i < 1000; i++)); do
+		"$@" && return 0
+		sleep 0.02
+	done
+	echo "# timed out waiting for: $*" >&3
+	return 1
+}
+
+# Start a process in an IPC namespace of its own, tracked for teardown;
+# its pid in NS_PID once it is inside that namespace.
+start_ipc_ns() {
+	unshare --ipc sleep 300 &
+	NS_PID=$!
+	track_pid "$NS_PID"
+	poll_until in_other_ipc_ns "$NS_PID"
+}
+
+in_other_ipc_ns() {
+	[ "$(readlink "/proc/$1/ns/ipc" 2>/dev/null)" != "$(readlink /proc/self/ns/ipc)" ] &&
+		[ -n "$(readlink "/proc/$1/ns/ipc" 2>/dev/null)" ]
+}

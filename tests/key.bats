@@ -178,10 +178,8 @@ load helpers
 }
 
 @test "--ns enters the IPC namespace of a process" {
-	unshare --ipc sleep 30 &
-	track_pid $!
-	sleep 0.2
-	pid=$(pgrep -P $! sleep || echo $!)
+	start_ipc_ns
+	pid=$NS_PID
 	# A queue made inside that namespace is seen only through --ns.
 	id=$(nsenter -t "$pid" --ipc ipcmk -Q | grep -o '[0-9]*$')
 	key=$(nsenter -t "$pid" --ipc ipcs -q | awk -v id="$id" '$2 == id { print $1 }')

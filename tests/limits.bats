@@ -71,10 +71,8 @@ semmni 1"
 }
 
 @test "limits --ns shows another namespace's limits and use" {
-	unshare --ipc sleep 60 &
-	track_pid $!
-	sleep 0.2
-	pid=$(pgrep -P $! sleep || echo $!)
+	start_ipc_ns
+	pid=$NS_PID
 	nsenter -t "$pid" --ipc sh -c 'echo 1234 > /proc/sys/kernel/msgmax; ipcmk -Q >/dev/null'
 	run sysvctl -N "$pid" limits --json
 	assert_success
