@@ -22,6 +22,7 @@ enum {
 	EXIT_EXISTS = 5,
 	EXIT_BUSY = 6,
 	EXIT_LIMIT = 7,
+	EXIT_NOSYS = 9,         /* the kernel has no System V IPC (ENOSYS) */
 };
 
 /* The global options.  Filled while options are parsed (before the

@@ -34,6 +34,8 @@ int cmd_exit_code(int errnum)
 	case ENOSPC:
 	case ENOMEM:
 		return EXIT_LIMIT;
+	case ENOSYS:
+		return EXIT_NOSYS;
 	default:
 		return EXIT_OSERR;
 	}
@@ -48,6 +50,9 @@ int cmd_fail(const struct sv_err *err)
 		fprintf(stderr, "sysvctl: %s\n", sv_err_text(err));
 	if (err->hint[0] != '\0')
 		fprintf(stderr, "hint: %s\n", err->hint);
+	else if (err->errnum == ENOSYS)
+		fputs("hint: this kernel has no System V IPC (CONFIG_SYSVIPC is off, as on "
+		      "WSL1 and some minimal kernels)\n", stderr);
 	return cmd_exit_code(err->errnum);
 }
 

@@ -1,5 +1,6 @@
 #include "err.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +35,14 @@ int sv_hint(struct sv_err *err, const char *fmt, ...)
 	vsnprintf(err->hint, sizeof(err->hint), fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+int sv_fail_proc(struct sv_err *err, int errnum, const char *path)
+{
+	if (errnum != ENOENT)
+		return sv_fail(err, errnum, "%s", path);
+	sv_fail(err, ENOSYS, "%s", path);
+	return sv_msg(err, "missing (a kernel without System V IPC, or no /proc)");
 }
 
 const char *sv_err_text(const struct sv_err *err)

@@ -36,6 +36,11 @@ int sv_msg(struct sv_err *err, const char *fmt, ...)
 int sv_hint(struct sv_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A /proc file that exists wherever the kernel has System V IPC
+ * (/proc/sysvipc/..., /proc/sys/kernel/{shm,msg,sem}...) could not be
+ * opened: errnum, or ENOSYS when it is missing.  Returns -1. */
+int sv_fail_proc(struct sv_err *err, int errnum, const char *path);
+
 /* The message to print: msg when set, else strerror(errnum). */
 const char *sv_err_text(const struct sv_err *err);
 

@@ -29,7 +29,7 @@ static char *read_whole(const char *path, size_t *length, struct sv_err *err)
 	ssize_t got;
 
 	if (fd < 0 || buf == NULL) {
-		sv_fail(err, fd < 0 ? errno : ENOMEM, "%s", path);
+		sv_fail_proc(err, fd < 0 ? errno : ENOMEM, path);
 		goto fail;
 	}
 	while ((got = read(fd, buf + len, size - 1 - len)) > 0) {

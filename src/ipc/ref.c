@@ -288,9 +288,14 @@ int sv_key_random_unused(unsigned kind_mask, key_t *key, struct sv_err *err)
 		key_t candidate = (key_t)(arc4random_uniform(0x7fffffffu) + 1);
 		bool used = false;
 
-		for (int kind = 0; kind < SV_NKINDS && !used; kind++)
-			if (kind_mask & (1u << kind))
-				used = sv_key_in_use((enum sv_kind)kind, candidate);
+		for (int kind = 0; kind < SV_NKINDS && !used; kind++) {
+			if (!(kind_mask & (1u << kind)))
+				continue;
+			errno = 0;
+			used = sv_key_in_use((enum sv_kind)kind, candidate);
+			if (used && errno == ENOSYS)    /* no SysV IPC at all */
+				return sv_fail(err, ENOSYS, "key gen");
+		}
 		if (!used) {
 			*key = candidate;
 			return 0;

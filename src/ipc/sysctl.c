@@ -28,7 +28,7 @@ int sv_sysctl_u64(const char *name, uint64_t *value, struct sv_err *err)
 
 	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
 	if (read_small_file(path, text, sizeof(text)) != 0)
-		return sv_fail(err, errno, "%s", path);
+		return sv_fail_proc(err, errno, path);
 	if (sscanf(text, "%" SCNu64, value) != 1) {
 		sv_fail(err, EIO, "%s", path);
 		return sv_msg(err, "unexpected content");
@@ -42,7 +42,7 @@ int sv_sysctl_sem(uint64_t values[4], struct sv_err *err)
 	char text[128];
 
 	if (read_small_file(path, text, sizeof(text)) != 0)
-		return sv_fail(err, errno, "%s", path);
+		return sv_fail_proc(err, errno, path);
 	if (sscanf(text, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64,
 		   &values[0], &values[1], &values[2], &values[3]) != 4) {
 		sv_fail(err, EIO, "%s", path);
