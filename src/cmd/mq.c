@@ -243,7 +243,7 @@ static const char mq_usage[] =
 	"  send   REF [-T TYPE] [-t TIMEOUT|--nowait] [-l|--lines] [-c|--create] [MESSAGE]\n"
 	"  recv   REF [-T TYPE] [--except] [-t TIMEOUT|--nowait] [-k COUNT|-a|--all]\n"
 	"             [-l|--lines|-0|--null] [-p|--print-type]\n"
-	"  stat   REF\n"
+	"  stat   REF [-o COLUMNS] [--raw] [--noheadings] [--bytes]\n"
 	"  set    REF --max-bytes N\n"
 	"  rm     REF...\n"
 	"\n"

@@ -185,7 +185,7 @@ static const char create_usage[] =
 	"  -n, --nsems NSEMS   semaphores in the set (default 1)\n"
 	"  -m, --mode MODE     permissions, octal (default 0600)\n"
 	"  -p, --exist-ok      open the set if the key is taken (its values stay)\n"
-	"  -j, --json          print {\"id\": N}\n"
+	"  -j, --json          print {\"key\": K, \"id\": N}\n"
 	"  -h, --help          this help\n";
 
 static int sem_create(int argc, char **argv)
@@ -559,7 +559,7 @@ static int sem_rm(int argc, char **argv)
 static const char sem_usage[] =
 	"Usage: sysvctl sem create  REF [-v VALUE] [-n NSEMS] [-m MODE] [-p|--exist-ok]\n"
 	"       sysvctl sem acquire REF [-d DELTA] [-t TIMEOUT|--nowait] [-i INDEX]\n"
-	"                               [-c|--create [-v VALUE]]\n"
+	"                               [-c|--create [-v VALUE] [-m MODE]]\n"
 	"       sysvctl sem release REF [-d DELTA] [-i INDEX]\n"
 	"       sysvctl sem z       REF [-t TIMEOUT|--nowait] [-i INDEX]\n"
 	"       sysvctl sem get     REF [-i INDEX]\n"
@@ -567,7 +567,8 @@ static const char sem_usage[] =
 	"       sysvctl sem stat    REF [-o COLUMNS] [--raw] [--noheadings]\n"
 	"       sysvctl sem rm      REF...\n"
 	"       sysvctl sem run     REF [-d DELTA] [-t TIMEOUT|--nowait] [-u|--up]\n"
-	"                               [-c|--create [-v VALUE]] [-E N] -- COMMAND [ARG...]\n"
+	"                               [-c|--create [-v VALUE] [-m MODE]] [-i INDEX]\n"
+	"                               [-E|--conflict-exit-code N] [--] COMMAND [ARG...]\n"
 	"\n"
 	"Semaphore sets and locks.  'sysvctl sem VERB --help' for a verb;\n"
 	"see sysvctl-sem(1).\n";
