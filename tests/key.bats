@@ -178,8 +178,27 @@ load helpers
 	assert_failure 3
 	assert_output "sysvctl: --ns /proc/999999999/ns/ipc: no such process or namespace file"
 	run sysvctl -N /etc/hosts key name:x
-	assert_failure 1
-	assert_output "sysvctl: --ns /etc/hosts: not an IPC namespace"
+	assert_failure 2
+	assert_line --index 0 "sysvctl: --ns /etc/hosts: not an IPC namespace file"
+}
+
+# open() of a FIFO waits for a writer: -N must never get that far.
+@test "--ns of a FIFO, another namespace, a plain file or a directory is exit 2 at once" {
+	local target
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	: > "$BATS_TEST_TMPDIR/plain"
+	for target in "$BATS_TEST_TMPDIR/fifo" /proc/self/ns/net /proc/self/ns/uts \
+		      "$BATS_TEST_TMPDIR/plain" "$BATS_TEST_TMPDIR" /dev/null; do
+		run --separate-stderr timeout 5 "$SYSVCTL" -N "$target" key name:x
+		assert_failure 2
+		[ -z "$output" ]
+		[ "${#stderr_lines[@]}" -eq 2 ]
+		[ "${stderr_lines[0]}" = "sysvctl: --ns $target: not an IPC namespace file" ]
+		[ "${stderr_lines[1]}" = "hint: give a PID, or a file such as /proc/PID/ns/ipc" ]
+	done
+	# An IPC namespace file is still entered.
+	run timeout 5 "$SYSVCTL" -N /proc/self/ns/ipc key name:x
+	assert_success
 }
 
 @test "--ns without CAP_SYS_ADMIN is exit 4" {
