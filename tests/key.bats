@@ -99,6 +99,35 @@ load helpers
 	assert_failure 3
 }
 
+# IPC_STAT needs read permission; /proc/sysvipc does not.
+@test "key id: of an object the user may not read prints its real key" {
+	local shm_id sem_id mq_id private_id
+	shm_id=$(sysvctl shm create "$K1" -m 600)
+	sem_id=$(sysvctl sem create "$K2" -m 600)
+	mq_id=$(sysvctl mq create "$K3" -m 600)
+	private_id=$(sysvctl shm create private -m 600)
+	track_id shm "$private_id"
+	run as_nobody "$SYSVCTL" key "id:$shm_id" --for shm
+	assert_success
+	assert_output "$K1"
+	run as_nobody "$SYSVCTL" key "id:$sem_id" --for sem
+	assert_success
+	assert_output "$K2"
+	run as_nobody "$SYSVCTL" --json key "id:$mq_id" --for mq
+	assert_success
+	[ "$(jq -c . <<<"$output")" = "{\"key\":$((K3))}" ]
+	# A private object really has key 0.
+	run as_nobody "$SYSVCTL" key "id:$private_id" --for shm
+	assert_success
+	assert_output "0x00000000"
+	# The id of another kind, or of nothing, is exit 3.
+	run --separate-stderr as_nobody "$SYSVCTL" key "id:$shm_id" --for mq
+	if [ -z "$(ipcs -q | awk -v id="$shm_id" '$2 == id')" ]; then
+		assert_failure 3
+		[ "${stderr_lines[0]}" = "sysvctl: mq id $shm_id: no such message queue" ]
+	fi
+}
+
 @test "key gen twenty times gives twenty distinct unused keys" {
 	for i in $(seq 20); do sysvctl key gen; done > "$BATS_TEST_TMPDIR/keys"
 	[ "$(sort -u "$BATS_TEST_TMPDIR/keys" | wc -l)" -eq 20 ]
