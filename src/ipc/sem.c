@@ -19,9 +19,13 @@ union semun {
 	unsigned short *array;
 };
 
-/* How long a process that finds the key taken waits for its creator to
- * initialise the set (sem_otime becomes non-zero). */
+/* How long a process that opens a set still being initialised waits for
+ * its creator's first semop (sem_otime becomes non-zero). */
 #define INIT_WAIT_NS 1000000000LL
+
+/* A set without an otime counts as being initialised only this many
+ * seconds after its ctime (whole seconds: at least 1 s, at most 2 s). */
+#define INIT_RECENT_S 2
 
 /* Attempts when the set keeps vanishing between semget calls. */
 #define OPEN_ATTEMPTS 100
@@ -105,9 +109,19 @@ static int create_new(key_t key, const struct sv_sem_new *new, int *id)
 	return -1;
 }
 
-/* Wait until the set's creator has made its first semop, at most
- * INIT_WAIT_NS: a set made with SETVAL by another program may never get
- * an otime, and then we go on anyway.  Errors are left to the next
+/* Whether a set looks half-made: no semop yet (otime 0) and created or
+ * changed (SETVAL, SETALL, IPC_SET) in the last INIT_RECENT_S seconds.
+ * A set another program made with SETVAL (Python's sysv_ipc) never gets
+ * an otime either, but its ctime soon gets old: it is used at once. */
+static bool being_initialised(const struct semid_ds *ds)
+{
+	time_t now = time(NULL);
+
+	return ds->sem_otime == 0 && now - ds->sem_ctime < INIT_RECENT_S;
+}
+
+/* Wait while the set looks half-made (its creator has not made its first
+ * semop yet), at most INIT_WAIT_NS.  Errors are left to the next
  * operation, which reports them with its own context. */
 static void wait_initialised(int id)
 {
@@ -116,7 +130,7 @@ static void wait_initialised(int id)
 
 	for (;;) {
 		if (semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds }) != 0 ||
-		    ds.sem_otime != 0)
+		    !being_initialised(&ds))
 			return;
 		if (deadline == 0)
 			deadline = now_ns() + INIT_WAIT_NS;
@@ -202,8 +216,14 @@ int sv_sem_create(const struct sv_ref *ref, const struct sv_sem_new *new,
 int sv_sem_open(const struct sv_ref *ref, const struct sv_sem_new *create,
 		struct sv_obj *obj, struct sv_err *err)
 {
-	if (create == NULL || ref->form != SV_REF_KEY)
-		return sv_obj_open(SV_SEM, ref, obj, err);
+	if (create == NULL || ref->form != SV_REF_KEY) {
+		/* Any verb may race a creator (acquire --nowait against a
+		 * sem create): a half-made set has every value 0. */
+		if (sv_obj_open(SV_SEM, ref, obj, err) != 0)
+			return -1;
+		wait_initialised(obj->id);
+		return 0;
+	}
 	obj->kind = SV_SEM;
 	obj->key = ref->key;
 	for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
