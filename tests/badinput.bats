@@ -23,6 +23,7 @@ vectors() {
 2 -N /etc/hosts key name:x
 2 --ns /proc/self/ns/net key name:x
 2 -N /dev/null key name:x
+2 -N '' key name:x
 2 -Z key name:x
 2 ''
 2 key

@@ -75,7 +75,11 @@ int sv_ns_enter(const char *target, struct sv_err *err)
 	char path[4096];
 	int fd, saved;
 
-	if (target[0] != '\0' && strspn(target, "0123456789") == strlen(target))
+	if (target[0] == '\0') {
+		sv_fail(err, SV_EUSAGE, "--ns");
+		return sv_msg(err, "TARGET is empty (a PID or a namespace file)");
+	}
+	if (strspn(target, "0123456789") == strlen(target))
 		snprintf(path, sizeof(path), "/proc/%s/ns/ipc", target);
 	else
 		snprintf(path, sizeof(path), "%s", target);
