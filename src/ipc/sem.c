@@ -38,12 +38,13 @@ static long long now_ns(void)
 	return (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
 }
 
-static void sleep_ns(long long ns)
+/* 0, or -1 (EINTR) when a signal handler ran meanwhile. */
+static int sleep_ns(long long ns)
 {
 	struct timespec pause = { .tv_sec = ns / 1000000000LL,
 				  .tv_nsec = ns % 1000000000LL };
 
-	nanosleep(&pause, NULL);
+	return nanosleep(&pause, NULL);
 }
 
 /* "sem 0x5e0012ab (id 5) index 0": where an operation went wrong. */
@@ -121,8 +122,10 @@ static bool being_initialised(const struct semid_ds *ds)
 }
 
 /* Wait while the set looks half-made (its creator has not made its first
- * semop yet), at most INIT_WAIT_NS.  Errors are left to the next
- * operation, which reports them with its own context. */
+ * semop yet), at most INIT_WAIT_NS.  A signal the caller handles ends the
+ * wait at once: what it means is the caller's to decide, not after up to
+ * a second.  Errors are left to the next operation, which reports them
+ * with its own context. */
 static void wait_initialised(int id)
 {
 	struct semid_ds ds;
@@ -136,7 +139,8 @@ static void wait_initialised(int id)
 			deadline = now_ns() + INIT_WAIT_NS;
 		else if (now_ns() >= deadline)
 			return;
-		sleep_ns(pause);
+		if (sleep_ns(pause) != 0)
+			return;
 		if (pause < 20000000)
 			pause *= 2;
 	}
@@ -217,8 +221,8 @@ int sv_sem_open(const struct sv_ref *ref, const struct sv_sem_new *create,
 		struct sv_obj *obj, struct sv_err *err)
 {
 	if (create == NULL || ref->form != SV_REF_KEY) {
-		/* Any verb may race a creator (acquire --nowait against a
-		 * sem create): a half-made set has every value 0. */
+		/* Every open may race a creator, and a half-made set has
+		 * every value 0: an IPC_NOWAIT acquire would find it busy. */
 		if (sv_obj_open(SV_SEM, ref, obj, err) != 0)
 			return -1;
 		wait_initialised(obj->id);
