@@ -39,7 +39,7 @@ static void print_usage(FILE *stream)
 	      "  -j, --json         machine output as JSON\n"
 	      "  -q, --quiet        no warnings on stderr\n"
 	      "  -N, --ns TARGET    work in the IPC namespace of PID TARGET, or of\n"
-	      "                     the namespace file TARGET\n"
+	      "                     the IPC namespace file TARGET (/proc/PID/ns/ipc)\n"
 	      "  -h, --help         this help; 'sysvctl COMMAND --help' for a command\n"
 	      "  -V, --version      print the version\n"
 	      "\n"

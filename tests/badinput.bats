@@ -20,6 +20,10 @@ vectors() {
 2 --nosuchoption key name:x
 2 -N
 2 --ns
+2 -N /etc/hosts key name:x
+2 --ns /proc/self/ns/net key name:x
+2 -N /dev/null key name:x
+2 -N '' key name:x
 2 -Z key name:x
 2 ''
 2 key
@@ -185,6 +189,8 @@ vectors() {
 2 mq create $K4 --max-bytes -5
 2 mq create $K4 --max-bytes 1Z
 2 mq create $K4 --max-bytes 18446744073709551616
+2 mq create $K4 --max-bytes 4G
+2 mq create $K4 --max-bytes 2147483648
 2 mq create $K4 -m 0778
 2 mq create $K4 -m 7777
 2 mq send
@@ -214,6 +220,8 @@ vectors() {
 2 mq set $K3
 2 mq set $K3 --max-bytes 0
 2 mq set $K3 --max-bytes abc
+2 mq set $K3 --max-bytes 4294968296
+2 mq set $K3 --max-bytes 4G
 2 mq set $K3 --max-bytes -1
 2 mq rm
 2 mq rm $K3 '0x1 '

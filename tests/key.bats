@@ -110,6 +110,35 @@ load helpers
 	assert_failure 3
 }
 
+# IPC_STAT needs read permission; /proc/sysvipc does not.
+@test "key id: of an object the user may not read prints its real key" {
+	local shm_id sem_id mq_id private_id
+	shm_id=$(sysvctl shm create "$K1" -m 600)
+	sem_id=$(sysvctl sem create "$K2" -m 600)
+	mq_id=$(sysvctl mq create "$K3" -m 600)
+	private_id=$(sysvctl shm create private -m 600)
+	track_id shm "$private_id"
+	run as_nobody "$SYSVCTL" key "id:$shm_id" --for shm
+	assert_success
+	assert_output "$K1"
+	run as_nobody "$SYSVCTL" key "id:$sem_id" --for sem
+	assert_success
+	assert_output "$K2"
+	run as_nobody "$SYSVCTL" --json key "id:$mq_id" --for mq
+	assert_success
+	[ "$(jq -c . <<<"$output")" = "{\"key\":$((K3))}" ]
+	# A private object really has key 0.
+	run as_nobody "$SYSVCTL" key "id:$private_id" --for shm
+	assert_success
+	assert_output "0x00000000"
+	# The id of another kind, or of nothing, is exit 3.
+	run --separate-stderr as_nobody "$SYSVCTL" key "id:$shm_id" --for mq
+	if [ -z "$(ipcs -q | awk -v id="$shm_id" '$2 == id')" ]; then
+		assert_failure 3
+		[ "${stderr_lines[0]}" = "sysvctl: mq id $shm_id: no such message queue" ]
+	fi
+}
+
 @test "key gen twenty times gives twenty distinct unused keys" {
 	for i in $(seq 20); do sysvctl key gen; done > "$BATS_TEST_TMPDIR/keys"
 	[ "$(sort -u "$BATS_TEST_TMPDIR/keys" | wc -l)" -eq 20 ]
@@ -196,8 +225,27 @@ load helpers
 	assert_failure 3
 	assert_output "sysvctl: --ns /proc/999999999/ns/ipc: no such process or namespace file"
 	run sysvctl -N "$BATS_TEST_FILENAME" key name:x
-	assert_failure 1
-	assert_output "sysvctl: --ns $BATS_TEST_FILENAME: not an IPC namespace"
+	assert_failure 2
+	assert_line --index 0 "sysvctl: --ns $BATS_TEST_FILENAME: not an IPC namespace file"
+}
+
+# open() of a FIFO waits for a writer: -N must never get that far.
+@test "--ns of a FIFO, another namespace, a plain file or a directory is exit 2 at once" {
+	local target
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	: > "$BATS_TEST_TMPDIR/plain"
+	for target in "$BATS_TEST_TMPDIR/fifo" /proc/self/ns/net /proc/self/ns/uts \
+		      "$BATS_TEST_TMPDIR/plain" "$BATS_TEST_TMPDIR" /dev/null; do
+		run --separate-stderr timeout 5 "$SYSVCTL" -N "$target" key name:x
+		assert_failure 2
+		[ -z "$output" ]
+		[ "${#stderr_lines[@]}" -eq 2 ]
+		[ "${stderr_lines[0]}" = "sysvctl: --ns $target: not an IPC namespace file" ]
+		[ "${stderr_lines[1]}" = "hint: give a PID, or a file such as /proc/PID/ns/ipc" ]
+	done
+	# An IPC namespace file is still entered.
+	run timeout 5 "$SYSVCTL" -N /proc/self/ns/ipc key name:x
+	assert_success
 }
 
 @test "--ns without CAP_SYS_ADMIN is exit 4" {

@@ -62,6 +62,41 @@ msgmax() {
 	assert_failure 2
 }
 
+# The kernel's IPC_SET takes msg_qbytes as an int: 4G would become 0 and
+# 4294968296 would become 1000.  Above INT_MAX is exit 2, nothing changed.
+@test "--max-bytes takes 1 to 2147483647: above is exit 2 for create and set" {
+	local value
+	sysvctl mq create "$K2" --max-bytes 100
+	for value in 4G 4294968296 2147483648 2048M 3G 1T; do
+		run --separate-stderr sysvctl mq create "$K1" --max-bytes "$value"
+		assert_failure 2
+		[ "$stderr" = "sysvctl: --max-bytes: value '$value' is out of range (1 to 2147483647)" ]
+		[ -z "$(ipcs_id mq "$K1")" ]
+		run --separate-stderr sysvctl mq set "$K2" --max-bytes "$value"
+		assert_failure 2
+		[ "$stderr" = "sysvctl: --max-bytes: value '$value' is out of range (1 to 2147483647)" ]
+	done
+	run sysvctl mq stat "$K2" -o MAX-BYTES --noheadings --bytes --raw
+	assert_output "100"
+	# 2147483647 itself is set exactly.  Above msgmnb needs
+	# CAP_SYS_RESOURCE, which root in a container may lack: raise msgmnb
+	# (to its own maximum, INT_MAX) in a namespace of the test's own,
+	# which takes its queue with it when it ends.
+	run unshare --ipc sh -c '
+		echo 2147483647 > /proc/sys/kernel/msgmnb &&
+		"$1" mq create 0x1234 --max-bytes 2147483647 >/dev/null &&
+		"$1" mq stat 0x1234 -o MAX-BYTES --noheadings --bytes --raw &&
+		"$1" mq set 0x1234 --max-bytes 1G &&
+		"$1" mq stat 0x1234 -o MAX-BYTES --noheadings --bytes --raw &&
+		"$1" mq set 0x1234 --max-bytes 2147483647 &&
+		"$1" mq stat 0x1234 -o MAX-BYTES --noheadings --bytes --raw' \
+		sh "$SYSVCTL"
+	assert_success
+	assert_output "2147483647
+1073741824
+2147483647"
+}
+
 @test "create private prints a new id" {
 	run sysvctl mq create private
 	assert_success

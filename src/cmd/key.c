@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "ipc/list.h"
 #include "ipc/parse.h"
 #include "ipc/ref.h"
 
@@ -66,9 +67,9 @@ static const char key_usage[] =
 	"       sysvctl key gen [--for shm|sem|mq]\n"
 	"\n"
 	"Print the key a REF stands for (KEY, 0xKEY, path:PATH[:PROJ], name:TEXT;\n"
-	"id:ID with --for looks the object up), as 0x%08x.  'key gen' prints a\n"
-	"random key from 1 to 0x7fffffff that no object (of the kind named by\n"
-	"--for, else of any kind) uses now.\n"
+	"id:ID with --for looks the object up, even one you may not read), as\n"
+	"0x%08x.  'key gen' prints a random key from 1 to 0x7fffffff that no\n"
+	"object (of the kind named by --for, else of any kind) uses now.\n"
 	"\n"
 	"Options:\n"
 	"      --for KIND   shm, sem or mq\n"
@@ -111,6 +112,10 @@ static int key_of_ref(const char *text, const enum sv_kind *kind)
 		return cmd_usage_error("key", "id:ID names an object of one kind: "
 				       "add --for shm, sem or mq");
 	if (sv_obj_open(*kind, &ref, &obj, &err) != 0)
+		return cmd_fail(&err);
+	/* Key 0 is what a private object has, and also all an open by id
+	 * can tell when IPC_STAT is refused: /proc/sysvipc tells them apart. */
+	if (obj.key == IPC_PRIVATE && sv_list_find_key(&obj, &err) != 0)
 		return cmd_fail(&err);
 	return print_key(obj.key);
 }

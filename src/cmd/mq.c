@@ -49,12 +49,15 @@ static int open_ref(const char *text, struct sv_obj *obj)
 	return EXIT_OK;
 }
 
-/* --max-bytes N: 1 up to what msg_qbytes holds. */
+/* --max-bytes N: 1 to INT_MAX.  struct msqid_ds has an unsigned long
+ * msg_qbytes, but the kernel's IPC_SET passes it on as an int: 4G became
+ * 0 and 4294968296 became 1000, silently, so anything above INT_MAX is a
+ * usage error before the kernel sees it. */
 static int parse_max_bytes(const char *text, uint64_t *max_bytes)
 {
 	struct sv_err err;
 
-	if (parse_bytes(text, "--max-bytes", 1, LONG_MAX, max_bytes, &err) != 0)
+	if (parse_bytes(text, "--max-bytes", 1, INT_MAX, max_bytes, &err) != 0)
 		return cmd_fail(&err);
 	return EXIT_OK;
 }
@@ -83,8 +86,9 @@ static const char create_usage[] =
 	"Options:\n"
 	"  -m, --mode MODE      permissions, octal (default 0600)\n"
 	"  -p, --exist-ok       open the queue when the key exists already\n"
-	"      --max-bytes N    the most bytes the queue holds (msg_qbytes;\n"
-	"                       above kernel.msgmnb needs CAP_SYS_RESOURCE)\n"
+	"      --max-bytes N    the most bytes the queue holds (msg_qbytes), 1 to\n"
+	"                       2147483647 (K, M, G suffixes); above kernel.msgmnb\n"
+	"                       needs CAP_SYS_RESOURCE\n"
 	"  -j, --json           print {\"key\": K, \"id\": N}\n"
 	"  -h, --help           this help\n";
 
@@ -182,7 +186,7 @@ static const char set_usage[] =
 	"CAP_SYS_RESOURCE.\n"
 	"\n"
 	"Options:\n"
-	"      --max-bytes N   the new limit, 1 or more (K, M, G suffixes)\n"
+	"      --max-bytes N   the new limit, 1 to 2147483647 (K, M, G suffixes)\n"
 	"  -h, --help          this help\n";
 
 static int mq_set(int argc, char **argv)

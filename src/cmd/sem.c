@@ -570,8 +570,9 @@ static const char sem_usage[] =
 	"                               [-c|--create [-v VALUE] [-m MODE]] [-i INDEX]\n"
 	"                               [-E|--conflict-exit-code N] [--] COMMAND [ARG...]\n"
 	"\n"
-	"Semaphore sets and locks.  'sysvctl sem VERB --help' for a verb;\n"
-	"see sysvctl-sem(1).\n";
+	"Semaphore sets and locks.  A set still being initialised by its\n"
+	"creator (otime 0, ctime under 2 s old) is waited for, at most 1 s.\n"
+	"'sysvctl sem VERB --help' for a verb; see sysvctl-sem(1).\n";
 
 int cmd_sem(int argc, char **argv)
 {

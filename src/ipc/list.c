@@ -241,6 +241,28 @@ int sv_list_mq_max_bytes(struct sv_mq_info *info)
 	return 0;
 }
 
+int sv_list_find_key(struct sv_obj *obj, struct sv_err *err)
+{
+	struct sv_list list;
+	struct sv_err unused;
+	bool found = false;
+
+	if (sv_list_read(1u << obj->kind, &list, &unused) != 0) {
+		sv_list_free(&list);
+		return sv_obj_error(obj, EACCES, err);
+	}
+	for (size_t i = 0; i < sv_list_count(&list, obj->kind) && !found; i++) {
+		const struct sv_perm *perm = sv_list_perm(&list, obj->kind, i);
+
+		if (perm->id == obj->id) {
+			obj->key = perm->key;
+			found = true;
+		}
+	}
+	sv_list_free(&list);
+	return found ? 0 : sv_obj_gone(obj, err);
+}
+
 size_t sv_list_count(const struct sv_list *list, enum sv_kind kind)
 {
 	return kind == SV_SHM ? list->nshm : kind == SV_SEM ? list->nsem : list->nmq;

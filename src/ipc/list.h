@@ -32,6 +32,12 @@ void sv_list_free(struct sv_list *list);
  * (MSG_STAT_ANY, which needs no read permission).  -1 when it cannot. */
 int sv_list_mq_max_bytes(struct sv_mq_info *info);
 
+/* Fill obj->key from /proc/sysvipc, which anyone may read: the key of an
+ * object whose IPC_STAT is refused (no read permission).  ENOENT (exit 3)
+ * when no object of obj->kind has obj->id any more; EACCES when
+ * /proc/sysvipc cannot be read either (the key stays unknown). */
+int sv_list_find_key(struct sv_obj *obj, struct sv_err *err);
+
 /* The number of objects of KIND in LIST, and the ownership of the I-th. */
 size_t sv_list_count(const struct sv_list *list, enum sv_kind kind);
 const struct sv_perm *sv_list_perm(const struct sv_list *list,

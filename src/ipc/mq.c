@@ -2,6 +2,7 @@
 #include "mq.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,13 @@ int sv_mq_set_max_bytes(const struct sv_obj *obj, uint64_t max_bytes,
 {
 	struct msqid_ds ds;
 
+	/* msg_qbytes is an unsigned long, but IPC_SET hands it on as an int:
+	 * more would wrap silently (4G to 0). */
+	if (max_bytes > INT_MAX) {
+		sv_obj_fail(err, SV_EUSAGE, obj);
+		return sv_msg(err, "max bytes %llu is above %d, the most the "
+			      "kernel keeps", (unsigned long long)max_bytes, INT_MAX);
+	}
 	if (msgctl(obj->id, IPC_STAT, &ds) != 0)
 		return sv_obj_error(obj, errno, err);
 	ds.msg_qbytes = (msglen_t)max_bytes;

@@ -67,8 +67,8 @@ int sv_mq_open(const struct sv_ref *ref, bool create, struct sv_obj *obj,
 int sv_mq_stat(const struct sv_obj *obj, struct sv_mq_info *info,
 	       struct sv_err *err);
 
-/* Set msg_qbytes.  Above kernel.msgmnb it needs CAP_SYS_RESOURCE: EPERM
- * with a hint. */
+/* Set msg_qbytes, 1 to INT_MAX (more is SV_EUSAGE: the kernel would wrap
+ * it).  Above kernel.msgmnb it needs CAP_SYS_RESOURCE: EPERM with a hint. */
 int sv_mq_set_max_bytes(const struct sv_obj *obj, uint64_t max_bytes,
 			struct sv_err *err);
 

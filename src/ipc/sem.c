@@ -19,9 +19,13 @@ union semun {
 	unsigned short *array;
 };
 
-/* How long a process that finds the key taken waits for its creator to
- * initialise the set (sem_otime becomes non-zero). */
+/* How long a process that opens a set still being initialised waits for
+ * its creator's first semop (sem_otime becomes non-zero). */
 #define INIT_WAIT_NS 1000000000LL
+
+/* A set without an otime counts as being initialised only this many
+ * seconds after its ctime (whole seconds: at least 1 s, at most 2 s). */
+#define INIT_RECENT_S 2
 
 /* Attempts when the set keeps vanishing between semget calls. */
 #define OPEN_ATTEMPTS 100
@@ -34,12 +38,13 @@ static long long now_ns(void)
 	return (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
 }
 
-static void sleep_ns(long long ns)
+/* 0, or -1 (EINTR) when a signal handler ran meanwhile. */
+static int sleep_ns(long long ns)
 {
 	struct timespec pause = { .tv_sec = ns / 1000000000LL,
 				  .tv_nsec = ns % 1000000000LL };
 
-	nanosleep(&pause, NULL);
+	return nanosleep(&pause, NULL);
 }
 
 /* "sem 0x5e0012ab (id 5) index 0": where an operation went wrong. */
@@ -105,10 +110,22 @@ static int create_new(key_t key, const struct sv_sem_new *new, int *id)
 	return -1;
 }
 
-/* Wait until the set's creator has made its first semop, at most
- * INIT_WAIT_NS: a set made with SETVAL by another program may never get
- * an otime, and then we go on anyway.  Errors are left to the next
- * operation, which reports them with its own context. */
+/* Whether a set looks half-made: no semop yet (otime 0) and created or
+ * changed (SETVAL, SETALL, IPC_SET) in the last INIT_RECENT_S seconds.
+ * A set another program made with SETVAL (Python's sysv_ipc) never gets
+ * an otime either, but its ctime soon gets old: it is used at once. */
+static bool being_initialised(const struct semid_ds *ds)
+{
+	time_t now = time(NULL);
+
+	return ds->sem_otime == 0 && now - ds->sem_ctime < INIT_RECENT_S;
+}
+
+/* Wait while the set looks half-made (its creator has not made its first
+ * semop yet), at most INIT_WAIT_NS.  A signal the caller handles ends the
+ * wait at once: what it means is the caller's to decide, not after up to
+ * a second.  Errors are left to the next operation, which reports them
+ * with its own context. */
 static void wait_initialised(int id)
 {
 	struct semid_ds ds;
@@ -116,13 +133,14 @@ static void wait_initialised(int id)
 
 	for (;;) {
 		if (semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds }) != 0 ||
-		    ds.sem_otime != 0)
+		    !being_initialised(&ds))
 			return;
 		if (deadline == 0)
 			deadline = now_ns() + INIT_WAIT_NS;
 		else if (now_ns() >= deadline)
 			return;
-		sleep_ns(pause);
+		if (sleep_ns(pause) != 0)
+			return;
 		if (pause < 20000000)
 			pause *= 2;
 	}
@@ -202,8 +220,14 @@ int sv_sem_create(const struct sv_ref *ref, const struct sv_sem_new *new,
 int sv_sem_open(const struct sv_ref *ref, const struct sv_sem_new *create,
 		struct sv_obj *obj, struct sv_err *err)
 {
-	if (create == NULL || ref->form != SV_REF_KEY)
-		return sv_obj_open(SV_SEM, ref, obj, err);
+	if (create == NULL || ref->form != SV_REF_KEY) {
+		/* Every open may race a creator, and a half-made set has
+		 * every value 0: an IPC_NOWAIT acquire would find it busy. */
+		if (sv_obj_open(SV_SEM, ref, obj, err) != 0)
+			return -1;
+		wait_initialised(obj->id);
+		return 0;
+	}
 	obj->kind = SV_SEM;
 	obj->key = ref->key;
 	for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {

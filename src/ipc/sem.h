@@ -31,14 +31,16 @@ struct sv_sem_wait {
 
 /* Create the set REF names (a key, or private) race-free: IPC_EXCL, then a
  * semop sets the values so sem_otime becomes non-zero.  When the key is in
- * use: EEXIST, unless exist_ok, which opens it and waits (at most 1 s)
- * until its creator has initialised it.  *created says which happened. */
+ * use: EEXIST, unless exist_ok, which opens it and, while it is still being
+ * initialised (otime 0 and a ctime under 2 s old), waits at most 1 s for
+ * its creator's semop.  *created says which happened. */
 int sv_sem_create(const struct sv_ref *ref, const struct sv_sem_new *new,
 		  bool exist_ok, struct sv_obj *obj, bool *created,
 		  struct sv_err *err);
 
 /* Open the existing set REF names; when create is not NULL, a missing set
- * is created (race-free, as sv_sem_create with exist_ok). */
+ * is created (race-free, as sv_sem_create with exist_ok).  Either way a
+ * set still being initialised is waited for as sv_sem_create does. */
 int sv_sem_open(const struct sv_ref *ref, const struct sv_sem_new *create,
 		struct sv_obj *obj, struct sv_err *err);
 
