@@ -119,7 +119,7 @@ static int note_unseen(struct scan *scan, pid_t pid)
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	if (read_whole(scan, path) < 0)
 		return 0;
-	if (status_field(scan->buf, "Uid:", 1, 10, &euid))
+	if (status_field(scan->buf, "Uid:", 1, &euid))
 		unseen->euid = (uid_t)euid;
 	return 0;
 }
