@@ -229,6 +229,11 @@ void sv_list_free(struct sv_list *list)
 
 int sv_list_mq_max_bytes(struct sv_mq_info *info)
 {
+	return sv_list_mq_refresh(info);
+}
+
+int sv_list_mq_refresh(struct sv_mq_info *info)
+{
 	/* Zeroed: valgrind does not know that MSG_STAT_ANY fills it. */
 	struct msqid_ds ds = { 0 };
 
@@ -238,6 +243,8 @@ int sv_list_mq_max_bytes(struct sv_mq_info *info)
 	    msgctl(info->perm.id, IPC_STAT, &ds) != 0)
 		return -1;
 	info->max_bytes = ds.msg_qbytes;
+	info->messages = ds.msg_qnum;
+	info->used_bytes = ds.__msg_cbytes;
 	return 0;
 }
 

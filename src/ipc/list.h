@@ -32,6 +32,10 @@ void sv_list_free(struct sv_list *list);
  * (MSG_STAT_ANY, which needs no read permission).  -1 when it cannot. */
 int sv_list_mq_max_bytes(struct sv_mq_info *info);
 
+/* Read the queue's messages, used_bytes and max_bytes again, now (a
+ * message may have come since the listing).  -1 when it cannot. */
+int sv_list_mq_refresh(struct sv_mq_info *info);
+
 /* The number of objects of KIND in LIST, and the ownership of the I-th. */
 size_t sv_list_count(const struct sv_list *list, enum sv_kind kind);
 const struct sv_perm *sv_list_perm(const struct sv_list *list,
