@@ -22,7 +22,7 @@ static const char ls_usage[] =
 	"Options:\n"
 	"      --owner USER     owned by USER (a name or a uid)\n"
 	"      --key REF        named by REF (KEY, id:ID, path:, name:); repeatable\n"
-	"      --orphans        no process recorded for it is alive\n"
+	"      --orphans        no live process uses it (see sysvctl-ls(1))\n"
 	"      --older-than D   last activity longer ago than D (30s, 5m, 2h, 1d)\n"
 	"  -o, --output LIST    columns (comma list, +LIST adds); '-o help' lists them\n"
 	"      --raw            no alignment\n"

@@ -20,7 +20,7 @@ static const char rm_usage[] =
 	"\n"
 	"Options:\n"
 	"      --all            every object of the kinds named (needs a kind)\n"
-	"      --orphans        no process recorded for it is alive\n"
+	"      --orphans        no live process uses it (see sysvctl-ls(1))\n"
 	"      --older-than D   last activity longer ago than D (30s, 5m, 2h, 1d)\n"
 	"      --owner USER     owned by USER (a name or a uid)\n"
 	"      --with-messages  the filters and --all also remove queues that hold\n"
