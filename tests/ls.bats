@@ -500,24 +500,32 @@ sem inside:
 mq inside: "
 }
 
+# Microseconds since the epoch, and a sleep until such a time.
+now_us() { local t=$EPOCHREALTIME; echo $(( ${t%.*} * 1000000 + 10#${t#*.} )); }
+sleep_until_us() {
+	local left=$(( $1 - $(now_us) ))
+	[ "$left" -le 0 ] || sleep "$(printf '%d.%06d' $((left / 1000000)) $((left % 1000000)))"
+}
+
 @test "--older-than matches only what is surely older" {
-	# The kernel keeps whole seconds: made in the second half of second
-	# S and asked about within 0.4 s, an object is younger than 0.4 s.
-	for _ in $(seq 20); do
-		while t=$EPOCHREALTIME; [ "${t#*.}" -lt 500000 ] || [ "${t#*.}" -gt 700000 ]; do
-			sleep 0.02
-		done
-		start=$EPOCHREALTIME
+	# Made in second S, an object is surely older than 0.5 s only from
+	# S + 1.5 on; before that it may be younger (made at S + 0.99), even
+	# though S lies more than 0.5 s back from S + 0.7 on.
+	for _ in $(seq 10); do
+		before=$(now_us)
 		sysvctl mq create "$K1" >/dev/null
-		listed=$(ids_of mq "$K1" --older-than 0.4)
-		end=$EPOCHREALTIME
-		[ "${start%.*}" = "${end%.*}" ] && [ $(( ${end/./} - ${start/./} )) -lt 400000 ] && break
+		after=$(now_us)
+		second=$(( before / 1000000 * 1000000 ))
+		if [ $(( after / 1000000 * 1000000 )) = "$second" ]; then
+			sleep_until_us $(( second + 700000 ))
+			listed=$(ids_of mq "$K1" --older-than 0.5)
+			[ "$(now_us)" -lt $(( second + 1500000 )) ] && break
+		fi
 		ipcrm -Q "$K1"
 		listed=unknown
 	done
 	[ "$listed" = "" ]
-	# A second and a half later it surely is.
-	sleep 1.5
-	run ids_of mq "$K1" --older-than 0.4
+	sleep_until_us $(( second + 1600000 ))
+	run ids_of mq "$K1" --older-than 0.5
 	assert_output "$(ipcs_id mq "$K1")"
 }
