@@ -1,6 +1,7 @@
 /* sysvctl rm: remove objects named by REF and every object matching the
  * filters, in the kinds named; print one line per object removed. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,10 +315,42 @@ static bool got_messages(const struct rm_opts *opts, const struct sv_list *list,
 	return now.messages > 0;
 }
 
-static void remove_chosen(struct rm_opts *opts, const struct sv_list *list,
-			  unsigned char *chosen[SV_NKINDS], struct out_table *json)
+/* Ctrl-C, SIGTERM and SIGHUP are held while objects are removed: one
+ * that comes stops the removal between two objects, once the lines of
+ * those removed are out, so that no removal goes unreported.  A signal
+ * the process ignores (a background job's SIGINT) stops nothing. */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+static void hold_stop_signals(sigset_t *held, sigset_t *old)
 {
-	for (int k = 0; k < SV_NKINDS; k++) {
+	struct sigaction action;
+
+	sigemptyset(held);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		if (sigaction(stop_signals[i], NULL, &action) == 0 &&
+		    action.sa_handler != SIG_IGN)
+			sigaddset(held, stop_signals[i]);
+	sigprocmask(SIG_BLOCK, held, old);
+}
+
+static bool stop_pending(const sigset_t *held)
+{
+	sigset_t pending;
+
+	if (sigpending(&pending) != 0)
+		return false;
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		if (sigismember(held, stop_signals[i]) == 1 &&
+		    sigismember(&pending, stop_signals[i]) == 1)
+			return true;
+	return false;
+}
+
+static void remove_chosen(struct rm_opts *opts, const struct sv_list *list,
+			  unsigned char *chosen[SV_NKINDS], struct out_table *json,
+			  const sigset_t *held)
+{
+	for (int k = 0; k < SV_NKINDS && !stop_pending(held); k++) {
 		size_t count = sv_list_count(list, (enum sv_kind)k);
 
 		for (size_t i = 0; i < count; i++) {
@@ -333,6 +366,8 @@ static void remove_chosen(struct rm_opts *opts, const struct sv_list *list,
 				report_skipped(&obj, messages);
 			else if (chosen[k][i] != NOT_CHOSEN)
 				remove_one(opts, &obj, chosen[k][i], json);
+			if (chosen[k][i] != NOT_CHOSEN && stop_pending(held))
+				return;
 		}
 	}
 }
@@ -345,6 +380,7 @@ static int remove_objects(struct rm_opts *opts)
 	struct sv_procs *procs = sv_procs_new();
 	struct sv_list list;
 	struct sv_err err;
+	sigset_t held, old;
 	bool ok = procs != NULL;
 
 	if (sv_list_read(search_kinds(opts), &list, &err) != 0) {
@@ -359,9 +395,13 @@ static int remove_objects(struct rm_opts *opts)
 	if (ok) {
 		choose_named(opts, &list, chosen);
 		choose_filtered(opts, &list, chosen, procs);
-		remove_chosen(opts, &list, chosen, json);
+		hold_stop_signals(&held, &old);
+		remove_chosen(opts, &list, chosen, json, &held);
 		if (json != NULL && out_print_tables(&json, 1) != 0)
 			note_error(opts, EXIT_OSERR);
+		/* A signal held meanwhile ends the process here, 128+N. */
+		fflush(stdout);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	} else if (opts->code == EXIT_OK) {
 		note_error(opts, EXIT_LIMIT);   /* out of memory */
 	}
