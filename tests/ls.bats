@@ -391,7 +391,7 @@ wait_sem_value() {
 	# The long job holds the count up; the short one's exit makes it the
 	# last-operation pid.  The long job's child, which inherits the
 	# marker, holds nothing: once the job is gone the set is an orphan.
-	sysvctl sem run "$K1" -u -c -- bash -c 'sleep 60 & wait' >/dev/null &
+	"$SYSVCTL" sem run "$K1" -u -c -- bash -c 'sleep 60 & wait' >/dev/null &
 	job=$!
 	track_pid "$job"
 	wait_sem_value "$K1" 1
@@ -418,7 +418,7 @@ wait_sem_value() {
 
 @test "a slot held by a sem run is no orphan after another slot's job ends" {
 	sysvctl sem create "$K1" -v 2 >/dev/null
-	sysvctl sem run "$K1" -- sleep 60 &
+	"$SYSVCTL" sem run "$K1" -- sleep 60 >/dev/null &
 	track_pid $!
 	wait_sem_value "$K1" 1
 	sysvctl sem run "$K1" -- true
@@ -444,14 +444,14 @@ wait_sem_value() {
 @test "a queue with a blocked receiver or sender is no orphan" {
 	sysvctl mq create "$K1" >/dev/null
 	q1=$(ipcs_id mq "$K1")
-	sysvctl mq recv "$K1" -t 10m > "$BATS_TEST_TMPDIR/got" 2>/dev/null &
+	"$SYSVCTL" mq recv "$K1" -t 10m > "$BATS_TEST_TMPDIR/got" 2>/dev/null &
 	worker=$!
 	track_pid "$worker"
 	# A full queue (16 bytes) and a sender waiting for room.
 	sysvctl mq create "$K2" --max-bytes 16 >/dev/null
 	q2=$(ipcs_id mq "$K2")
 	sysvctl mq send "$K2" 0123456789abcdef
-	sysvctl mq send "$K2" more -t 10m 2>/dev/null &
+	"$SYSVCTL" mq send "$K2" more -t 10m 2>/dev/null &
 	track_pid $!
 	# Listed until they block (nothing recorded lives), then never.
 	for _ in $(seq 200); do

@@ -322,14 +322,14 @@ o.uid = int(sys.argv[3])' "$1" "$2" "$OWNER"
 }
 
 @test "rm --orphans leaves a held set and a queue a worker waits on" {
-	sysvctl sem run "$K1" -u -c -- sleep 60 >/dev/null &
+	"$SYSVCTL" sem run "$K1" -u -c -- sleep 60 >/dev/null &
 	track_pid $!
 	for _ in $(seq 200); do [ "$(sysvctl sem get "$K1" 2>/dev/null)" = 1 ] && break; sleep 0.05; done
 	chown_obj sem "$K1"
 	sysvctl sem run "$K1" -u -- true
 	sysvctl mq create "$K2" >/dev/null
 	chown_obj mq "$K2"
-	sysvctl mq recv "$K2" -t 10m > "$BATS_TEST_TMPDIR/got" 2>/dev/null &
+	"$SYSVCTL" mq recv "$K2" -t 10m > "$BATS_TEST_TMPDIR/got" 2>/dev/null &
 	worker=$!
 	track_pid "$worker"
 	# An orphan until the worker blocks in msgrcv.
