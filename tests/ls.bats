@@ -427,6 +427,17 @@ wait_sem_value() {
 	assert_output ""
 }
 
+@test "a sem run holder in a child pid namespace is seen from outside" {
+	# Its marker names its pid as its own namespace sees it (NSpid).
+	unshare --pid --fork --kill-child "$SYSVCTL" sem run "$K1" -u -c -- sleep 60 >/dev/null &
+	track_pid $!
+	wait_sem_value "$K1" 1
+	"$SYSVCTL" sem run "$K1" -u -- true
+	run ids_of sem "$K1" --orphans
+	assert_success
+	assert_output ""
+}
+
 @test "sem run names its holder in COMMAND's environment" {
 	run sysvctl sem run "$K1" -c -- sh -c 'echo "$SYSVCTL_SEM_HOLD $$"'
 	assert_success
