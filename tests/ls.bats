@@ -540,3 +540,19 @@ sleep_until_us() {
 	run ids_of mq "$K1" --older-than 0.5
 	assert_output "$(ipcs_id mq "$K1")"
 }
+
+@test "a user other than root is told that others' holders and waiters are not seen" {
+	as_nobody "$SYSVCTL" sem create "$K1" >/dev/null
+	as_nobody "$SYSVCTL" sem acquire "$K1"
+	id=$(ipcs_id sem "$K1")
+	run --separate-stderr as_nobody "$SYSVCTL" ls sem --orphans --key "$K1" -o ID --noheadings
+	assert_success
+	assert_output "$id"
+	[[ "$stderr" =~ ^sysvctl:\ warning:\ [0-9]+\ process(es)?\ could\ not\ be\ inspected:\ a\ sem\ run\ holder\ or\ a\ waiter\ among\ them\ is\ not\ seen\ \(run\ as\ root\)$ ]]
+	run --separate-stderr as_nobody "$SYSVCTL" -q ls sem --orphans --key "$K1"
+	assert_success
+	[ -z "$stderr" ]
+	# Without --orphans nothing is scanned and nothing said.
+	run --separate-stderr as_nobody "$SYSVCTL" ls sem --key "$K1"
+	[ -z "$stderr" ]
+}

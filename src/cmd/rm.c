@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "ipc/list.h"
@@ -372,6 +373,21 @@ static void remove_chosen(struct rm_opts *opts, const struct sv_list *list,
 	}
 }
 
+/* A user other than root may not read other users' processes: say that
+ * their holds and waits were not seen, so that "orphan" is taken for what
+ * it is there.  (Root in a container may not read a parent namespace's
+ * processes either; sysvctl-ls(1) says so, a warning each time would not
+ * help.) */
+static void warn_unseen(const struct sv_procs *procs)
+{
+	size_t unseen = sv_procs_unseen(procs);
+
+	if (unseen > 0 && geteuid() != 0)
+		cmd_warn("%zu process%s could not be inspected: a sem run holder or a "
+			 "waiter among them is not seen (run as root)", unseen,
+			 unseen == 1 ? "" : "es");
+}
+
 static int remove_objects(struct rm_opts *opts)
 {
 	struct out_opts out = { .json = true };
@@ -409,6 +425,7 @@ static int remove_objects(struct rm_opts *opts)
 	for (int k = 0; k < SV_NKINDS; k++)
 		free(chosen[k]);
 	sv_list_free(&list);
+	warn_unseen(procs);
 	sv_procs_free(procs);
 	return opts->code;
 }

@@ -46,4 +46,8 @@ bool sv_procs_sem_held(struct sv_procs *procs, const struct sv_perm *perm);
  * read are not seen. */
 bool sv_procs_mq_waited(struct sv_procs *procs, const struct sv_perm *perm);
 
+/* How many processes the scans so far could not read (0 when there was
+ * no scan): their holds and waits were not seen. */
+size_t sv_procs_unseen(const struct sv_procs *procs);
+
 #endif
