@@ -128,7 +128,7 @@ _sysvctl()
 		;;
 	rm)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--all --orphans --older-than --owner -n --dry-run -f --force -j --json -q --quiet -h --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--all --orphans --older-than --owner --with-messages -n --dry-run -f --force -j --json -q --quiet -h --help" -- "$cur"))
 		else
 			local scope=${kinds:-all}
 			[[ $scope == " "*" "* ]] && scope=all

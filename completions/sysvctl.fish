@@ -119,6 +119,7 @@ complete -c sysvctl -n '__fish_seen_subcommand_from ls rm' -l orphans -d 'no liv
 complete -c sysvctl -n '__fish_seen_subcommand_from ls rm' -l older-than -x -d 'duration'
 complete -c sysvctl -n '__fish_seen_subcommand_from ls' -l key -x -a '(__sysvctl_refs all)' -d 'REF'
 complete -c sysvctl -n '__fish_seen_subcommand_from rm' -l all -d 'every object of the kinds named'
+complete -c sysvctl -n '__fish_seen_subcommand_from rm' -l with-messages -d 'also remove queues that hold messages'
 complete -c sysvctl -n '__fish_seen_subcommand_from rm' -s n -l dry-run -d 'print, remove nothing'
 complete -c sysvctl -n '__fish_seen_subcommand_from rm' -s f -l force -d 'a missing REF is no error'
 complete -c sysvctl -n '__fish_seen_subcommand_from help' -a "$commands"

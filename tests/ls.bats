@@ -201,7 +201,8 @@ $K1"
 	mq=$(mkmq "$K1")
 	run ids_of mq "$K1" --older-than 1h
 	assert_output ""
-	sleep 2.1
+	# Times are whole seconds: made in second S, surely 1.5 s old at S + 2.5.
+	sleep 2.6
 	run ids_of mq "$K1" --older-than 1
 	assert_output "$mq"
 	run ids_of mq "$K1" --older-than 1500ms
@@ -375,4 +376,183 @@ inside orphans: "
 	run as_nobody "$SYSVCTL" ls mq --key "$K1" -o ID,MAX-BYTES,OWNER --bytes --raw --noheadings
 	assert_success
 	assert_output "$mq $(cat /proc/sys/kernel/msgmnb) root"
+}
+
+# Wait until semaphore INDEX (default 0) of the set KEY has VALUE.
+wait_sem_value() {
+	for _ in $(seq 200); do
+		[ "$(sysvctl sem get "$1" -i "${3:-0}" 2>/dev/null)" = "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+@test "a set held by a sem run is no orphan after a shorter run's exit" {
+	# The long job holds the count up; the short one's exit makes it the
+	# last-operation pid.  The long job's child, which inherits the
+	# marker, holds nothing: once the job is gone the set is an orphan.
+	"$SYSVCTL" sem run "$K1" -u -c -- bash -c 'sleep 60 & wait' >/dev/null &
+	job=$!
+	track_pid "$job"
+	wait_sem_value "$K1" 1
+	sysvctl sem run "$K1" -u -- true
+	set_id=$(ipcs_id sem "$K1")
+	run ids_of sem "$K1" --orphans
+	assert_success
+	assert_output ""
+	run sysvctl rm sem --orphans -n
+	assert_success
+	refute_output --partial "$K1"
+	for _ in $(seq 200); do
+		child=$(pgrep -P "$job" sleep) && break
+		sleep 0.05
+	done
+	track_pid "$child"
+	kill -9 "$job"
+	wait "$job" 2>/dev/null || true
+	wait_sem_value "$K1" 0
+	[ -d "/proc/$child" ]
+	run ids_of sem "$K1" --orphans
+	assert_output "$set_id"
+}
+
+@test "a slot held by a sem run is no orphan after another slot's job ends" {
+	sysvctl sem create "$K1" -v 2 >/dev/null
+	"$SYSVCTL" sem run "$K1" -- sleep 60 >/dev/null &
+	track_pid $!
+	wait_sem_value "$K1" 1
+	sysvctl sem run "$K1" -- true
+	run ids_of sem "$K1" --orphans
+	assert_success
+	assert_output ""
+}
+
+@test "a sem run holder in a child pid namespace is seen from outside" {
+	# Its marker names its pid as its own namespace sees it (NSpid).
+	unshare --pid --fork --kill-child "$SYSVCTL" sem run "$K1" -u -c -- sleep 60 >/dev/null &
+	track_pid $!
+	wait_sem_value "$K1" 1
+	"$SYSVCTL" sem run "$K1" -u -- true
+	run ids_of sem "$K1" --orphans
+	assert_success
+	assert_output ""
+}
+
+@test "sem run names its holder in COMMAND's environment" {
+	run sysvctl sem run "$K1" -c -- sh -c 'echo "$SYSVCTL_SEM_HOLD $$"'
+	assert_success
+	id1=$(ipcs_id sem "$K1")
+	assert_output --regexp "^$id1:0:-1:([0-9]+) \\1\$"
+	# Nested runs in one process add theirs; an inherited entry of
+	# another pid is dropped.
+	sysvctl sem create "$K2" -n 3 -v 0 >/dev/null
+	id2=$(ipcs_id sem "$K2")
+	SYSVCTL_SEM_HOLD=7:0:-1:1 run sysvctl sem run "$K1" -- "$SYSVCTL" sem run "$K2" -i 2 -u -d 3 -- sh -c 'echo "$SYSVCTL_SEM_HOLD $$"'
+	assert_success
+	assert_output --regexp "^$id1:0:-1:([0-9]+),$id2:2:3:\\1 \\1\$"
+}
+
+@test "a queue with a blocked receiver or sender is no orphan" {
+	sysvctl mq create "$K1" >/dev/null
+	q1=$(ipcs_id mq "$K1")
+	"$SYSVCTL" mq recv "$K1" -t 10m > "$BATS_TEST_TMPDIR/got" 2>/dev/null &
+	worker=$!
+	track_pid "$worker"
+	# A full queue (16 bytes) and a sender waiting for room.
+	sysvctl mq create "$K2" --max-bytes 16 >/dev/null
+	q2=$(ipcs_id mq "$K2")
+	sysvctl mq send "$K2" 0123456789abcdef
+	"$SYSVCTL" mq send "$K2" more -t 10m 2>/dev/null &
+	track_pid $!
+	# Listed until they block (nothing recorded lives), then never.
+	for _ in $(seq 200); do
+		[ -z "$(ids_of mq "$K1 $K2" --orphans)" ] && break
+		sleep 0.05
+	done
+	run ids_of mq "$K1 $K2" --orphans
+	assert_output ""
+	run sysvctl rm mq --orphans --with-messages -n
+	assert_success
+	refute_output --partial "$K1"
+	refute_output --partial "$K2"
+	# The worker still gets what comes next.
+	sysvctl mq send "$K1" hello
+	wait "$worker"
+	[ "$(cat "$BATS_TEST_TMPDIR/got")" = hello ]
+}
+
+@test "a live user in an unseen pid namespace keeps its set and queue" {
+	# The holders run in this pid namespace; a child pid namespace sees
+	# their pids as 0 after recorded activity: "cannot tell", not gone.
+	run unshare --ipc bash -c '
+		S=$1
+		"$S" sem run 0x5e000002 -c -- sleep 60 >/dev/null &
+		sem_job=$!
+		/usr/bin/python3 -c "import sysv_ipc, time
+q = sysv_ipc.MessageQueue(0x5e000003, sysv_ipc.IPC_CREX)
+q.send(b\"x\")
+print(q.id, flush=True)
+time.sleep(60)" > "$2/sender" &
+		sender=$!
+		for _ in $(seq 200); do
+			[ -s "$2/sender" ] && [ "$("$S" sem get 0x5e000002)" = 0 ] && break
+			sleep 0.05
+		done
+		inside() { unshare --pid --fork --mount-proc "$S" ls "$1" --orphans -o ID --noheadings --raw; }
+		echo "pids inside: $(unshare --pid --fork --mount-proc "$S" ls mq -o LSPID --noheadings --raw)"
+		echo "sem inside: $(inside sem)"
+		echo "mq inside: $(inside mq)"
+		kill "$sem_job" "$sender"
+		wait
+	' _ "$SYSVCTL" "$BATS_TEST_TMPDIR"
+	assert_success
+	assert_output "pids inside: 0
+sem inside: 
+mq inside: "
+}
+
+# Microseconds since the epoch, and a sleep until such a time.
+now_us() { local t=$EPOCHREALTIME; echo $(( ${t%.*} * 1000000 + 10#${t#*.} )); }
+sleep_until_us() {
+	local left=$(( $1 - $(now_us) ))
+	[ "$left" -le 0 ] || sleep "$(printf '%d.%06d' $((left / 1000000)) $((left % 1000000)))"
+}
+
+@test "--older-than matches only what is surely older" {
+	# Made in second S, an object is surely older than 0.5 s only from
+	# S + 1.5 on; before that it may be younger (made at S + 0.99), even
+	# though S lies more than 0.5 s back from S + 0.7 on.
+	for _ in $(seq 10); do
+		before=$(now_us)
+		sysvctl mq create "$K1" >/dev/null
+		after=$(now_us)
+		second=$(( before / 1000000 * 1000000 ))
+		if [ $(( after / 1000000 * 1000000 )) = "$second" ]; then
+			sleep_until_us $(( second + 700000 ))
+			listed=$(ids_of mq "$K1" --older-than 0.5)
+			[ "$(now_us)" -lt $(( second + 1500000 )) ] && break
+		fi
+		ipcrm -Q "$K1"
+		listed=unknown
+	done
+	[ "$listed" = "" ]
+	sleep_until_us $(( second + 1600000 ))
+	run ids_of mq "$K1" --older-than 0.5
+	assert_output "$(ipcs_id mq "$K1")"
+}
+
+@test "a user other than root is told that others' holders and waiters are not seen" {
+	as_nobody "$SYSVCTL" sem create "$K1" >/dev/null
+	as_nobody "$SYSVCTL" sem acquire "$K1"
+	id=$(ipcs_id sem "$K1")
+	run --separate-stderr as_nobody "$SYSVCTL" ls sem --orphans --key "$K1" -o ID --noheadings
+	assert_success
+	assert_output "$id"
+	[[ "$stderr" =~ ^sysvctl:\ warning:\ [0-9]+\ process(es)?\ could\ not\ be\ inspected:\ a\ sem\ run\ holder\ or\ a\ waiter\ among\ them\ is\ not\ seen\ \(run\ as\ root\)$ ]]
+	run --separate-stderr as_nobody "$SYSVCTL" -q ls sem --orphans --key "$K1"
+	assert_success
+	[ -z "$stderr" ]
+	# Without --orphans nothing is scanned and nothing said.
+	run --separate-stderr as_nobody "$SYSVCTL" ls sem --key "$K1"
+	[ -z "$stderr" ]
 }

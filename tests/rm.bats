@@ -208,7 +208,8 @@ time.sleep(120)' "$K2" "$OWNER" > "$BATS_TEST_TMPDIR/live" &
 	run sysvctl rm mq --older-than 1h --owner "$OWNER"
 	assert_success
 	assert_output ""
-	sleep 2.1
+	# Times are whole seconds: made in second S, surely 2 s old at S + 3.
+	sleep 3.1
 	run sysvctl rm mq --older-than 2s --owner "$OWNER"
 	assert_success
 	assert_output "mq $K1 $mq"
@@ -274,4 +275,107 @@ time.sleep(120)' "$K1" > "$BATS_TEST_TMPDIR/held" &
 	assert_success
 	assert_output "mq $key $id"
 	[ -z "$(nsenter -t "$pid" --ipc ipcs -q | awk '/^0x/')" ]
+}
+
+# Give the object of KIND with KEY to uid OWNER.
+chown_obj() {
+	py '
+kind, key = sys.argv[1], int(sys.argv[2], 0)
+o = sysv_ipc.Semaphore(key) if kind == "sem" else sysv_ipc.MessageQueue(key)
+o.uid = int(sys.argv[3])' "$1" "$2" "$OWNER"
+}
+
+@test "bulk removal keeps a queue that holds messages unless --with-messages" {
+	mq=$(mk mq "$K1" "$OWNER")
+	sysvctl mq send "$K1" one
+	sysvctl mq send "$K1" two
+	empty=$(mk mq "$K2" "$OWNER")
+	skipped="sysvctl: warning: mq $K1 (id $mq): not removed: it holds 2 messages (--with-messages removes it too)"
+	for filter in --orphans "" --all; do
+		# shellcheck disable=SC2086
+		run --separate-stderr sysvctl rm mq $filter --owner "$OWNER" -n
+		assert_success
+		assert_output "mq $K2 $empty"
+		[ "$stderr" = "$skipped" ]
+	done
+	run --separate-stderr sysvctl rm mq --orphans --owner "$OWNER"
+	assert_success
+	assert_output "mq $K2 $empty"
+	[ "$stderr" = "$skipped" ]
+	[ "$(sysvctl mq recv "$K1")" = one ]
+	run --separate-stderr sysvctl -q rm mq --all --owner "$OWNER"
+	assert_success
+	[ -z "$output" ] && [ -z "$stderr" ]
+	run --separate-stderr sysvctl rm mq --orphans --owner "$OWNER" --with-messages
+	assert_success
+	assert_output "mq $K1 $mq"
+	[ -z "$stderr" ]
+	# A queue named by REF goes with its messages: the user asked for it.
+	named=$(mk mq "$K3")
+	sysvctl mq send "$K3" one
+	run --separate-stderr sysvctl rm "$K3"
+	assert_success
+	assert_output "mq $K3 $named"
+	[ -z "$stderr" ]
+	run exists mq "$K3"
+	assert_failure
+}
+
+@test "rm --orphans leaves a held set and a queue a worker waits on" {
+	"$SYSVCTL" sem run "$K1" -u -c -- sleep 60 >/dev/null &
+	track_pid $!
+	for _ in $(seq 200); do [ "$(sysvctl sem get "$K1" 2>/dev/null)" = 1 ] && break; sleep 0.05; done
+	chown_obj sem "$K1"
+	sysvctl sem run "$K1" -u -- true
+	sysvctl mq create "$K2" >/dev/null
+	chown_obj mq "$K2"
+	"$SYSVCTL" mq recv "$K2" -t 10m > "$BATS_TEST_TMPDIR/got" 2>/dev/null &
+	worker=$!
+	track_pid "$worker"
+	# An orphan until the worker blocks in msgrcv.
+	for _ in $(seq 200); do
+		[ -z "$(sysvctl ls mq --orphans --key "$K2" -o ID --noheadings)" ] && break
+		sleep 0.05
+	done
+	run sysvctl rm --orphans --owner "$OWNER"
+	assert_success
+	assert_output ""
+	exists sem "$K1"
+	sysvctl mq send "$K2" hello
+	wait "$worker"
+	[ "$(cat "$BATS_TEST_TMPDIR/got")" = hello ]
+}
+
+@test "SIGTERM stops rm between two objects; every object removed is printed" {
+	total=5000
+	py '
+for _ in range(int(sys.argv[2])):
+    q = sysv_ipc.MessageQueue(None, sysv_ipc.IPC_CREX)
+    q.uid = int(sys.argv[1])' "$OWNER" "$total"
+	before=$(wc -l < /proc/sysvipc/msg)
+	# Its lines go into a pipe nobody reads yet: once the pipe is full,
+	# rm waits in write(2) with some objects removed; SIGTERM comes then.
+	mkfifo "$BATS_TEST_TMPDIR/lines"
+	"$SYSVCTL" rm mq --all --owner "$OWNER" > "$BATS_TEST_TMPDIR/lines" &
+	rm_pid=$!
+	track_pid "$rm_pid"
+	exec 8< "$BATS_TEST_TMPDIR/lines"
+	for _ in $(seq 200); do
+		[ "$(cut -d' ' -f3 "/proc/$rm_pid/stat")" = S ] &&
+			[ "$(wc -l < /proc/sysvipc/msg)" -lt "$before" ] && break
+		sleep 0.05
+	done
+	kill -TERM "$rm_pid"
+	cat <&8 > "$BATS_TEST_TMPDIR/out"
+	exec 8<&-
+	status=0
+	wait "$rm_pid" || status=$?
+	printed=$(wc -l < "$BATS_TEST_TMPDIR/out")
+	left=$(sysvctl ls mq --owner "$OWNER" -o ID --noheadings | wc -l)
+	# Clean up before asserting: the queues are private, not tracked.
+	sysvctl rm mq --all --owner "$OWNER" >/dev/null
+	echo "status $status, printed $printed, left $left"
+	[ "$status" = 143 ]
+	[ "$left" -gt 0 ]
+	[ $((printed + left)) = "$total" ]
 }

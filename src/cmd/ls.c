@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "columns.h"
@@ -22,7 +23,7 @@ static const char ls_usage[] =
 	"Options:\n"
 	"      --owner USER     owned by USER (a name or a uid)\n"
 	"      --key REF        named by REF (KEY, id:ID, path:, name:); repeatable\n"
-	"      --orphans        no process recorded for it is alive\n"
+	"      --orphans        no live process uses it (see sysvctl-ls(1))\n"
 	"      --older-than D   last activity longer ago than D (30s, 5m, 2h, 1d)\n"
 	"  -o, --output LIST    columns (comma list, +LIST adds); '-o help' lists them\n"
 	"      --raw            no alignment\n"
@@ -204,6 +205,21 @@ static int fill_table(struct out_table *table, enum sv_kind kind,
 	return 0;
 }
 
+/* A user other than root may not read other users' processes: say that
+ * their holds and waits were not seen, so that "orphan" is taken for what
+ * it is there.  (Root in a container may not read a parent namespace's
+ * processes either; sysvctl-ls(1) says so, a warning each time would not
+ * help.) */
+static void warn_unseen(const struct sv_procs *procs)
+{
+	size_t unseen = sv_procs_unseen(procs);
+
+	if (unseen > 0 && geteuid() != 0)
+		cmd_warn("%zu process%s could not be inspected: a sem run holder or a "
+			 "waiter among them is not seen (run as root)", unseen,
+			 unseen == 1 ? "" : "es");
+}
+
 static int list_objects(const struct ls_opts *opts)
 {
 	struct out_table *tables[SV_NKINDS];
@@ -234,6 +250,7 @@ static int list_objects(const struct ls_opts *opts)
 	for (size_t i = 0; i < ntables; i++)
 		out_table_free(tables[i]);
 	sv_list_free(&list);
+	warn_unseen(procs);
 	sv_procs_free(procs);
 	return code;
 }

@@ -1,9 +1,11 @@
 /* sysvctl rm: remove objects named by REF and every object matching the
  * filters, in the kinds named; print one line per object removed. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "ipc/list.h"
@@ -20,21 +22,24 @@ static const char rm_usage[] =
 	"\n"
 	"Options:\n"
 	"      --all            every object of the kinds named (needs a kind)\n"
-	"      --orphans        no process recorded for it is alive\n"
+	"      --orphans        no live process uses it (see sysvctl-ls(1))\n"
 	"      --older-than D   last activity longer ago than D (30s, 5m, 2h, 1d)\n"
 	"      --owner USER     owned by USER (a name or a uid)\n"
+	"      --with-messages  the filters and --all also remove queues that hold\n"
+	"                       messages (skipped and named on stderr otherwise)\n"
 	"  -n, --dry-run        print what would be removed; remove nothing\n"
 	"  -f, --force          a REF that names nothing is not an error\n"
 	"  -j, --json           {\"removed\": [{\"kind\": ..., \"key\": ..., \"id\": ...}]}\n"
 	"  -q, --quiet          no warnings\n"
 	"  -h, --help           this help\n";
 
-/* Why an object is to be removed. */
-enum { NOT_CHOSEN, BY_FILTER, BY_REF };
+/* Why an object is to be removed (or not). */
+enum { NOT_CHOSEN, BY_FILTER, BY_REF, SKIPPED };
 
 struct rm_opts {
 	unsigned kinds;             /* named; 0: none named */
 	bool all, dry_run, force, filtered;
+	bool with_messages;         /* bulk removal may delete messages */
 	struct sv_filter filter;
 	struct sv_ref *refs;
 	size_t nrefs;
@@ -103,12 +108,14 @@ static int check_args(const struct rm_opts *opts)
 
 static int parse_args(int argc, char **argv, struct rm_opts *opts)
 {
-	enum { OPT_ALL = OPT_CMD_FIRST, OPT_ORPHANS, OPT_OLDER, OPT_OWNER };
+	enum { OPT_ALL = OPT_CMD_FIRST, OPT_ORPHANS, OPT_OLDER, OPT_OWNER,
+	       OPT_WITH_MESSAGES };
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "orphans", no_argument, NULL, OPT_ORPHANS },
 		{ "older-than", required_argument, NULL, OPT_OLDER },
 		{ "owner", required_argument, NULL, OPT_OWNER },
+		{ "with-messages", no_argument, NULL, OPT_WITH_MESSAGES },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "force", no_argument, NULL, 'f' },
 		CMD_COMMON_LONGOPTS,
@@ -136,6 +143,9 @@ static int parse_args(int argc, char **argv, struct rm_opts *opts)
 			if (sv_filter_set_owner(&opts->filter, optarg, &err) != 0)
 				return cmd_fail(&err);
 			opts->filtered = true;
+			break;
+		case OPT_WITH_MESSAGES:
+			opts->with_messages = true;
 			break;
 		case 'n':
 			opts->dry_run = true;
@@ -211,6 +221,14 @@ static void choose_named(struct rm_opts *opts, const struct sv_list *list,
 	}
 }
 
+/* Undelivered messages are data: bulk removal keeps a queue that holds
+ * some unless --with-messages.  A queue named by REF goes anyway. */
+static bool holds_messages(const struct rm_opts *opts, const struct sv_list *list,
+			   int kind, size_t index)
+{
+	return kind == SV_MQ && !opts->with_messages && list->mq[index].messages > 0;
+}
+
 /* Mark what passes the filters (or --all).  A segment already marked for
  * removal has nothing left to remove. */
 static void choose_filtered(struct rm_opts *opts, const struct sv_list *list,
@@ -228,7 +246,8 @@ static void choose_filtered(struct rm_opts *opts, const struct sv_list *list,
 			    (k == SV_SHM && list->shm[i].marked_for_removal))
 				continue;
 			if (sv_filter_match(&opts->filter, list, (enum sv_kind)k, i, procs))
-				chosen[k][i] = BY_FILTER;
+				chosen[k][i] = holds_messages(opts, list, k, i) ?
+					       SKIPPED : BY_FILTER;
 		}
 	}
 }
@@ -271,20 +290,102 @@ static void remove_one(struct rm_opts *opts, const struct sv_obj *obj,
 			 attached, attached == 1 ? "" : "es");
 }
 
-static void remove_chosen(struct rm_opts *opts, const struct sv_list *list,
-			  unsigned char *chosen[SV_NKINDS], struct out_table *json)
+static void report_skipped(const struct sv_obj *obj, uint64_t messages)
 {
-	for (int k = 0; k < SV_NKINDS; k++) {
+	char what[64];
+
+	cmd_warn("%s: not removed: it holds %llu message%s (--with-messages "
+		 "removes it too)", sv_obj_describe(obj, what, sizeof(what)),
+		 (unsigned long long)messages, messages == 1 ? "" : "s");
+}
+
+/* A queue chosen by a filter may have got a message since the listing:
+ * look again just before removing it.  (A message sent between this look
+ * and the removal is still lost: the kernel has no "remove if empty".) */
+static bool got_messages(const struct rm_opts *opts, const struct sv_list *list,
+			 int kind, size_t index, uint64_t *messages)
+{
+	struct sv_mq_info now;
+
+	if (kind != SV_MQ || opts->with_messages || opts->dry_run)
+		return false;
+	now = list->mq[index];
+	if (sv_list_mq_refresh(&now) != 0)
+		return false;   /* gone, or not ours: removal says why */
+	*messages = now.messages;
+	return now.messages > 0;
+}
+
+/* Ctrl-C, SIGTERM and SIGHUP are held while objects are removed: one
+ * that comes stops the removal between two objects, once the lines of
+ * those removed are out, so that no removal goes unreported.  A signal
+ * the process ignores (a background job's SIGINT) stops nothing. */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+static void hold_stop_signals(sigset_t *held, sigset_t *old)
+{
+	struct sigaction action;
+
+	sigemptyset(held);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		if (sigaction(stop_signals[i], NULL, &action) == 0 &&
+		    action.sa_handler != SIG_IGN)
+			sigaddset(held, stop_signals[i]);
+	sigprocmask(SIG_BLOCK, held, old);
+}
+
+static bool stop_pending(const sigset_t *held)
+{
+	sigset_t pending;
+
+	if (sigpending(&pending) != 0)
+		return false;
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		if (sigismember(held, stop_signals[i]) == 1 &&
+		    sigismember(&pending, stop_signals[i]) == 1)
+			return true;
+	return false;
+}
+
+static void remove_chosen(struct rm_opts *opts, const struct sv_list *list,
+			  unsigned char *chosen[SV_NKINDS], struct out_table *json,
+			  const sigset_t *held)
+{
+	for (int k = 0; k < SV_NKINDS && !stop_pending(held); k++) {
 		size_t count = sv_list_count(list, (enum sv_kind)k);
 
 		for (size_t i = 0; i < count; i++) {
 			const struct sv_perm *perm = sv_list_perm(list, (enum sv_kind)k, i);
 			struct sv_obj obj = { (enum sv_kind)k, perm->key, perm->id };
 
-			if (chosen[k][i] != NOT_CHOSEN)
+			uint64_t messages;
+
+			if (chosen[k][i] == SKIPPED)
+				report_skipped(&obj, list->mq[i].messages);
+			else if (chosen[k][i] == BY_FILTER &&
+				 got_messages(opts, list, k, i, &messages))
+				report_skipped(&obj, messages);
+			else if (chosen[k][i] != NOT_CHOSEN)
 				remove_one(opts, &obj, chosen[k][i], json);
+			if (chosen[k][i] != NOT_CHOSEN && stop_pending(held))
+				return;
 		}
 	}
+}
+
+/* A user other than root may not read other users' processes: say that
+ * their holds and waits were not seen, so that "orphan" is taken for what
+ * it is there.  (Root in a container may not read a parent namespace's
+ * processes either; sysvctl-ls(1) says so, a warning each time would not
+ * help.) */
+static void warn_unseen(const struct sv_procs *procs)
+{
+	size_t unseen = sv_procs_unseen(procs);
+
+	if (unseen > 0 && geteuid() != 0)
+		cmd_warn("%zu process%s could not be inspected: a sem run holder or a "
+			 "waiter among them is not seen (run as root)", unseen,
+			 unseen == 1 ? "" : "es");
 }
 
 static int remove_objects(struct rm_opts *opts)
@@ -295,6 +396,7 @@ static int remove_objects(struct rm_opts *opts)
 	struct sv_procs *procs = sv_procs_new();
 	struct sv_list list;
 	struct sv_err err;
+	sigset_t held, old;
 	bool ok = procs != NULL;
 
 	if (sv_list_read(search_kinds(opts), &list, &err) != 0) {
@@ -309,9 +411,13 @@ static int remove_objects(struct rm_opts *opts)
 	if (ok) {
 		choose_named(opts, &list, chosen);
 		choose_filtered(opts, &list, chosen, procs);
-		remove_chosen(opts, &list, chosen, json);
+		hold_stop_signals(&held, &old);
+		remove_chosen(opts, &list, chosen, json, &held);
 		if (json != NULL && out_print_tables(&json, 1) != 0)
 			note_error(opts, EXIT_OSERR);
+		/* A signal held meanwhile ends the process here, 128+N. */
+		fflush(stdout);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	} else if (opts->code == EXIT_OK) {
 		note_error(opts, EXIT_LIMIT);   /* out of memory */
 	}
@@ -319,6 +425,7 @@ static int remove_objects(struct rm_opts *opts)
 	for (int k = 0; k < SV_NKINDS; k++)
 		free(chosen[k]);
 	sv_list_free(&list);
+	warn_unseen(procs);
 	sv_procs_free(procs);
 	return opts->code;
 }

@@ -2,9 +2,11 @@
  * the kernel gives the units back however COMMAND ends. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "ipc/users.h"
 #include "sem_cmd.h"
 
 static const char run_usage[] =
@@ -74,6 +76,21 @@ static bool parse_run_opts(int argc, char **argv, struct sem_opts *opts,
 	return false;
 }
 
+/* Name this process as the holder in COMMAND's environment, so that
+ * `ls --orphans` sees the hold after another process has operated on the
+ * set (the last-operation pid then names that one).  Without it the lock
+ * still works: only warn. */
+static void mark_holder(const struct sv_obj *obj, unsigned index, int sem_op)
+{
+	char marker[SV_HOLD_MAX], what[64];
+
+	if (sv_hold_format(marker, sizeof(marker), getenv(SV_HOLD_ENV), getpid(),
+			   obj->id, index, sem_op) != 0 ||
+	    setenv(SV_HOLD_ENV, marker, 1) != 0)
+		cmd_warn("%s: %s not set: 'ls --orphans' may not see this holder",
+			 sv_obj_describe(obj, what, sizeof(what)), SV_HOLD_ENV);
+}
+
 /* Become COMMAND; only returns when it could not be executed, and then
  * exiting gives the units back (SEM_UNDO). */
 static int exec_command(char **command)
@@ -115,6 +132,7 @@ int sem_run(int argc, char **argv)
 			code = opts.conflict_exit;
 		return code;
 	}
+	mark_holder(&obj, opts.index, opts.up ? opts.delta : -opts.delta);
 	return exec_command(argv + command_at);
 }
 

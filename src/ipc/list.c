@@ -229,6 +229,11 @@ void sv_list_free(struct sv_list *list)
 
 int sv_list_mq_max_bytes(struct sv_mq_info *info)
 {
+	return sv_list_mq_refresh(info);
+}
+
+int sv_list_mq_refresh(struct sv_mq_info *info)
+{
 	/* Zeroed: valgrind does not know that MSG_STAT_ANY fills it. */
 	struct msqid_ds ds = { 0 };
 
@@ -238,6 +243,8 @@ int sv_list_mq_max_bytes(struct sv_mq_info *info)
 	    msgctl(info->perm.id, IPC_STAT, &ds) != 0)
 		return -1;
 	info->max_bytes = ds.msg_qbytes;
+	info->messages = ds.msg_qnum;
+	info->used_bytes = ds.__msg_cbytes;
 	return 0;
 }
 
@@ -298,43 +305,69 @@ time_t sv_list_activity(const struct sv_list *list, enum sv_kind kind,
 	return 0;
 }
 
+/* Whether PID, recorded for an object with activity at ACTIVITY (0:
+ * none), may still be using it.  The kernel shows 0 both for a pid never
+ * set and for one in a pid namespace this process cannot see: after
+ * recorded activity that is "cannot tell", never "gone". */
+static bool may_be_alive(struct sv_procs *procs, pid_t pid, time_t activity)
+{
+	if (pid == 0)
+		return activity != 0;
+	return sv_pid_alive_since(procs, pid, activity);
+}
+
 /* The semaphores' last-operation pids and waiters are not in /proc: ask
- * for them (GETPID needs read permission; without it, not an orphan). */
+ * for them (GETPID needs read permission; without it, not an orphan).
+ * The waiter counts cover every process, whatever /proc shows. */
 static bool sem_orphan(const struct sv_sem_info *info, time_t activity,
 		       struct sv_procs *procs)
 {
 	for (unsigned i = 0; i < info->nsems; i++) {
 		int pid = semctl(info->perm.id, (int)i, GETPID);
 
-		if (pid < 0 || sv_pid_alive_since(procs, pid, activity) ||
+		if (pid < 0 || may_be_alive(procs, pid, info->otime ? activity : 0) ||
 		    semctl(info->perm.id, (int)i, GETNCNT) != 0 ||
 		    semctl(info->perm.id, (int)i, GETZCNT) != 0)
 			return false;
 	}
-	return true;
+	/* A `sem run` holder is not the last-operation pid once another
+	 * process has operated on the set since: ask /proc (scanned once,
+	 * and only for sets that are orphans so far). */
+	return !sv_procs_sem_held(procs, &info->perm);
+}
+
+static bool shm_orphan(const struct sv_shm_info *shm, time_t activity,
+		       struct sv_procs *procs)
+{
+	/* Every segment has a creator: a cpid of 0 is one in a pid namespace
+	 * this process cannot see, perhaps alive. */
+	return shm->nattch == 0 && shm->cpid != 0 &&
+	       !sv_pid_alive_since(procs, shm->cpid, activity) &&
+	       !may_be_alive(procs, shm->lpid,
+			     shm->atime || shm->dtime ? activity : 0);
+}
+
+/* No receiver or sender recorded lives, and none waits now. */
+static bool mq_orphan(const struct sv_mq_info *mq, time_t activity,
+		      struct sv_procs *procs)
+{
+	return !may_be_alive(procs, mq->lspid, mq->stime ? activity : 0) &&
+	       !may_be_alive(procs, mq->lrpid, mq->rtime ? activity : 0) &&
+	       !sv_procs_mq_waited(procs, &mq->perm);
 }
 
 bool sv_list_orphan(const struct sv_list *list, enum sv_kind kind,
 		    size_t index, struct sv_procs *procs)
 {
 	time_t activity = sv_list_activity(list, kind, index);
-	const struct sv_shm_info *shm;
-	const struct sv_mq_info *mq;
 
 	switch (kind) {
 	case SV_SHM:
-		shm = &list->shm[index];
-		/* Every segment has a creator: a cpid of 0 is one in a pid
-		 * namespace this process cannot see, perhaps alive. */
-		return shm->nattch == 0 && shm->cpid != 0 &&
-		       !sv_pid_alive_since(procs, shm->cpid, activity) &&
-		       !sv_pid_alive_since(procs, shm->lpid, activity);
+		return shm_orphan(&list->shm[index], activity, procs);
 	case SV_SEM:
 		return sem_orphan(&list->sem[index], activity, procs);
 	case SV_MQ:
-		mq = &list->mq[index];
-		return !sv_pid_alive_since(procs, mq->lspid, activity) &&
-		       !sv_pid_alive_since(procs, mq->lrpid, activity);
+		return mq_orphan(&list->mq[index], activity, procs);
 	}
 	return false;
 }
@@ -346,14 +379,16 @@ bool sv_ref_matches(const struct sv_ref *ref, const struct sv_perm *perm)
 	return ref->form == SV_REF_KEY && ref->key == perm->key;
 }
 
-/* Whether ACTIVITY (a whole second) lies before now - older_than. */
+/* Whether ACTIVITY lies surely before now - older_than.  The kernel
+ * keeps whole seconds: activity in second S happened before S + 1, and
+ * perhaps just before it, so S + 1 is what is compared. */
 static bool older(const struct sv_filter *filter, time_t activity)
 {
 	int64_t now_ns = (int64_t)filter->now.tv_sec * 1000000000 + filter->now.tv_nsec;
 	int64_t age_ns = (int64_t)filter->older_than.tv_sec * 1000000000 +
 			 filter->older_than.tv_nsec;
 
-	return (int64_t)activity * 1000000000 < now_ns - age_ns;
+	return ((int64_t)activity + 1) * 1000000000 <= now_ns - age_ns;
 }
 
 bool sv_filter_match(const struct sv_filter *filter, const struct sv_list *list,

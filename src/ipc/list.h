@@ -38,6 +38,10 @@ int sv_list_mq_max_bytes(struct sv_mq_info *info);
  * /proc/sysvipc cannot be read either (the key stays unknown). */
 int sv_list_find_key(struct sv_obj *obj, struct sv_err *err);
 
+/* Read the queue's messages, used_bytes and max_bytes again, now (a
+ * message may have come since the listing).  -1 when it cannot. */
+int sv_list_mq_refresh(struct sv_mq_info *info);
+
 /* The number of objects of KIND in LIST, and the ownership of the I-th. */
 size_t sv_list_count(const struct sv_list *list, enum sv_kind kind);
 const struct sv_perm *sv_list_perm(const struct sv_list *list,

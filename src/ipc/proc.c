@@ -25,6 +25,8 @@ struct sv_procs {
 	size_t used;
 	long double boot_time;  /* seconds since the epoch; -1 until known */
 	long ticks_per_second;
+	struct sv_users holders, waiters;
+	bool holders_scanned, waiters_scanned;
 };
 
 struct sv_procs *sv_procs_new(void)
@@ -52,6 +54,8 @@ void sv_procs_free(struct sv_procs *procs)
 		return;
 	for (size_t i = 0; i < procs->capacity; i++)
 		free(procs->slots[i].cmdline);
+	sv_users_free(&procs->holders);
+	sv_users_free(&procs->waiters);
 	free(procs->slots);
 	free(procs);
 }
@@ -219,4 +223,54 @@ const char *sv_proc_cmdline(struct sv_procs *procs, pid_t pid)
 		entry->cmdline_read = true;
 	}
 	return entry->cmdline;
+}
+
+const struct sv_users *sv_procs_holders(struct sv_procs *procs)
+{
+	if (!procs->holders_scanned)
+		sv_scan_holders(&procs->holders);
+	procs->holders_scanned = true;
+	return &procs->holders;
+}
+
+const struct sv_users *sv_procs_waiters(struct sv_procs *procs)
+{
+	if (!procs->waiters_scanned)
+		sv_scan_waiters(&procs->waiters);
+	procs->waiters_scanned = true;
+	return &procs->waiters;
+}
+
+/* A process whose /proc entries may not be read is not counted: as root
+ * in a container, the container's init can be such a process, and
+ * counting it would keep every object (sysvctl-ls(1) says what this
+ * cannot see).  When /proc itself could not be scanned, nobody can be
+ * told apart: every object is kept. */
+bool sv_procs_sem_held(struct sv_procs *procs, const struct sv_perm *perm)
+{
+	const struct sv_users *users = sv_procs_holders(procs);
+
+	for (size_t i = 0; i < users->nholders; i++)
+		if (users->holders[i].semid == perm->id)
+			return true;
+	return users->failed;
+}
+
+bool sv_procs_mq_waited(struct sv_procs *procs, const struct sv_perm *perm)
+{
+	const struct sv_users *users = sv_procs_waiters(procs);
+
+	for (size_t i = 0; i < users->nwaiters; i++)
+		if (users->waiters[i].call != SV_WAIT_SEMOP &&
+		    users->waiters[i].id == perm->id)
+			return true;
+	return users->failed;
+}
+
+size_t sv_procs_unseen(const struct sv_procs *procs)
+{
+	/* Whatever hides a process's environment hides its system call too:
+	 * the larger list names them all, near enough. */
+	return procs->holders.nunseen > procs->waiters.nunseen ?
+	       procs->holders.nunseen : procs->waiters.nunseen;
 }

@@ -9,6 +9,9 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "info.h"
+#include "users.h"
+
 struct sv_procs;
 
 /* A new, empty cache; NULL only when out of memory. */
@@ -27,5 +30,24 @@ bool sv_pid_alive_since(struct sv_procs *procs, pid_t pid, time_t activity);
  * when it has none), or NULL when the process is gone.  The string lives
  * as long as PROCS. */
 const char *sv_proc_cmdline(struct sv_procs *procs, pid_t pid);
+
+/* The `sem run` holders and the blocked waiters of every object, each
+ * scanned once per PROCS, when first asked for (see users.h). */
+const struct sv_users *sv_procs_holders(struct sv_procs *procs);
+const struct sv_users *sv_procs_waiters(struct sv_procs *procs);
+
+/* Whether a live process holds units of the set PERM through `sem run`
+ * (or /proc could not be scanned: then perhaps).  Processes whose
+ * environment may not be read are not seen. */
+bool sv_procs_sem_held(struct sv_procs *procs, const struct sv_perm *perm);
+
+/* Whether a thread is blocked in msgrcv or msgsnd on the queue PERM (or
+ * /proc could not be scanned).  Threads whose syscall file may not be
+ * read are not seen. */
+bool sv_procs_mq_waited(struct sv_procs *procs, const struct sv_perm *perm);
+
+/* How many processes the scans so far could not read (0 when there was
+ * no scan): their holds and waits were not seen. */
+size_t sv_procs_unseen(const struct sv_procs *procs);
 
 #endif
