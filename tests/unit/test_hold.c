@@ -58,5 +58,5 @@ int main(void)
 {
 	test_parse();
 	test_format();
-	return failures != 0;
+	return tap_done();
 }
