@@ -32,6 +32,12 @@ exists() {
 	[ -n "$(ipcs_id "$1" "$2")" ]
 }
 
+# Whether none does.  A function, because a bare "! exists" mid-test is
+# ignored by errexit and could never fail.
+absent() {
+	[ -z "$(ipcs_id "$1" "$2")" ]
+}
+
 setup() {
 	common_setup
 	# A uid no other test uses: filters limited to it touch only ours.
@@ -48,9 +54,9 @@ setup() {
 sem $K1 $sem
 mq $K1 $mq"
 	[ -z "$stderr" ]
-	! exists shm "$K1"
-	! exists sem "$K1"
-	! exists mq "$K1"
+	absent shm "$K1"
+	absent sem "$K1"
+	absent mq "$K1"
 }
 
 @test "rm KIND KEY removes only that kind" {
@@ -60,7 +66,7 @@ mq $K1 $mq"
 	assert_success
 	assert_output "sem $K1 $sem"
 	exists shm "$K1"
-	! exists sem "$K1"
+	absent sem "$K1"
 }
 
 @test "rm takes every REF form" {
@@ -81,7 +87,7 @@ mq $(sysvctl key name:sysvctl-rm-test-$$) $c"
 	assert_failure 3
 	assert_output "shm $K1 $shm"
 	[ "$stderr" = "sysvctl: $K2: no shm, sem or mq has this key" ]
-	! exists shm "$K1"
+	absent shm "$K1"
 	run --separate-stderr sysvctl rm sem "$K2"
 	assert_failure 3
 	[ "$stderr" = "sysvctl: sem $K2: no such semaphore set" ]
@@ -167,8 +173,8 @@ mq $K2 $mq"
 	run sysvctl rm shm mq --all --owner "$OWNER"
 	assert_output "shm $K1 $shm
 mq $K2 $mq"
-	! exists shm "$K1"
-	! exists mq "$K2"
+	absent shm "$K1"
+	absent mq "$K2"
 }
 
 @test "--all with --owner removes that owner's objects of the kinds named" {
@@ -232,7 +238,7 @@ time.sleep(120)' "$K2" "$OWNER" > "$BATS_TEST_TMPDIR/live" &
 	[ "$stderr" = "sysvctl: shm $K1 (id $mine): Operation not permitted
 hint: only the owner, the creator or root may remove it" ]
 	exists shm "$K1"
-	! exists shm "$K2"
+	absent shm "$K2"
 }
 
 @test "an attached segment is marked for removal, with a warning" {
