@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "sem_cmd.h"
+#include "stop.h"
 
 static const char run_usage[] =
 	"Usage: sysvctl sem run REF [-d DELTA] [-t TIMEOUT|--nowait] [-u|--up]\n"
@@ -82,6 +83,9 @@ static int exec_command(char **command)
 	int errnum;
 
 	fflush(stdout);
+	/* COMMAND gets the signals from here on; a stop that came before
+	 * ends us instead, and SEM_UNDO gives the units back. */
+	cmd_stop_before_exec();
 	execvp(command[0], command);
 	errnum = errno;
 	sv_fail(&err, errnum, "%s", command[0]);
