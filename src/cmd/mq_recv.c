@@ -1,9 +1,11 @@
 /* sysvctl mq recv: take messages off a queue and write them to stdout,
- * exactly, never losing one silently.  A message is taken off the queue
- * only when the one before is written: what a SIGKILL can lose is the one
- * message being written.  SIGINT, SIGTERM, SIGHUP and SIGPIPE are caught
- * (stop.h): the message in hand is written out first, then we end as
- * killed by the signal; if it cannot be written, it is named on stderr. */
+ * exactly, never losing one silently.  Messages are taken only as fast as
+ * they are written: a small batch of those already queued (never one that
+ * needs a wait) goes out in one write(2), and always before a wait.
+ * SIGINT, SIGTERM, SIGHUP and SIGPIPE are caught (stop.h): what was taken
+ * is written out first, then we end as killed by the signal; what cannot
+ * be written is named on stderr.  A SIGKILL, which cannot be caught, can
+ * lose one batch at most. */
 #define _GNU_SOURCE     /* fopencookie */
 #include <errno.h>
 #include <limits.h>
@@ -18,6 +20,12 @@
 #include "ipc/ref.h"
 #include "mq_cmd.h"
 #include "stop.h"
+
+/* A batch holds at most BATCH_MSGS messages and BATCH_BYTES bytes of
+ * output (PIPE_BUF: a pipe takes it whole), to keep what a SIGKILL can
+ * lose small while sparing a write(2) per message. */
+#define BATCH_BYTES 4096
+#define BATCH_MSGS 64
 
 struct recv_opts {
 	struct sv_mq_select sel;
@@ -56,11 +64,27 @@ static const char recv_usage[] =
 	"                      \"encoding\": \"base64\" when the body is not UTF-8\n"
 	"  -h, --help          this help\n";
 
-/* The error for the message taken off the queue but not (wholly)
- * written.  EIO only for the exit code (1, whatever the cause: ENOSPC
- * too); the message names the real cause. */
+/* A message in the batch, not written yet. */
+struct batched {
+	long type;
+	size_t size;
+	size_t end;         /* where its output ends in the batch */
+};
+
+struct batch {
+	const struct sv_obj *obj;
+	char buf[BATCH_BYTES];
+	size_t len;
+	struct batched msgs[BATCH_MSGS];
+	size_t nmsgs;
+};
+
+/* The error for COUNT messages taken off the queue but not (wholly)
+ * written, the first of type TYPE and SIZE bytes.  EIO only for the exit
+ * code (1, whatever the cause: ENOSPC too); the message names the real
+ * cause. */
 static int lost(const struct sv_obj *obj, int errnum, long type, size_t size,
-		struct sv_err *err)
+		size_t count, struct sv_err *err)
 {
 	char what[64], cause[96];
 
@@ -74,31 +98,90 @@ static int lost(const struct sv_obj *obj, int errnum, long type, size_t size,
 			 "more for 2 s", cmd_stop_name(cmd_stop_signo));
 	else
 		snprintf(cause, sizeof(cause), "%s", strerror(errnum));
-	return sv_msg(err, "writing to stdout: %s: the message of type %ld, "
-		      "%zu bytes, was taken off the queue and is lost", cause,
-		      type, size);
+	if (count == 1)
+		return sv_msg(err, "writing to stdout: %s: the message of type "
+			      "%ld, %zu bytes, was taken off the queue and is "
+			      "lost", cause, type, size);
+	return sv_msg(err, "writing to stdout: %s: %zu messages were taken off "
+		      "the queue and are lost, the first of type %ld, %zu bytes",
+		      cause, count, type, size);
 }
 
-/* Write the message in mq->buf (SIZE bytes of body): its type and a tab
- * with --print-type, the body, the separator (put in place after the
- * body: the buffer has a byte to spare), in one write(2) without -p. */
-static int write_message(struct sv_mq *mq, const struct recv_opts *opts,
-			 size_t size, struct sv_err *err)
+/* Write the batch out.  IN_HAND, when not NULL: a message taken and not
+ * in the batch, lost too when this fails. */
+static int batch_flush(struct batch *out, const struct batched *in_hand,
+		       struct sv_err *err)
 {
-	char prefix[32];
-	size_t prefix_len = 0, done;
-	size_t total = size + (opts->separator >= 0);
+	size_t done, first = 0, unwritten, extra = in_hand != NULL;
+	const struct batched *first_lost;
+	int errnum;
+
+	if (out->len == 0 ||
+	    cmd_write_all(STDOUT_FILENO, out->buf, out->len, &done) == 0) {
+		out->len = out->nmsgs = 0;
+		return 0;
+	}
+	errnum = errno;
+	while (first < out->nmsgs && out->msgs[first].end <= done)
+		first++;
+	unwritten = out->nmsgs - first;
+	first_lost = unwritten > 0 ? &out->msgs[first] : in_hand;
+	out->len = out->nmsgs = 0;
+	return lost(out->obj, errnum, first_lost->type, first_lost->size,
+		    unwritten + extra, err);
+}
+
+/* A message too large for a batch goes out on its own, from mq->buf:
+ * its prefix, then the body and the separator (put in place after the
+ * body: the buffer has a byte to spare). */
+static int write_alone(const struct sv_mq *mq, const char *prefix,
+		       size_t prefix_len, size_t size, int separator,
+		       struct sv_err *err)
+{
+	size_t done;
+
+	if (separator >= 0)
+		mq->buf->body[size] = (char)separator;
+	if ((prefix_len > 0 &&
+	     cmd_write_all(STDOUT_FILENO, prefix, prefix_len, &done) != 0) ||
+	    cmd_write_all(STDOUT_FILENO, mq->buf->body, size + (separator >= 0),
+			  &done) != 0)
+		return lost(&mq->obj, errno, mq->buf->type, size, 1, err);
+	return 0;
+}
+
+/* Add the message in mq->buf (SIZE bytes of body) to the batch, writing
+ * the batch first when the message does not fit, and after when it has
+ * BATCH_MSGS messages. */
+static int batch_add(struct batch *out, const struct sv_mq *mq,
+		     const struct recv_opts *opts, size_t size,
+		     struct sv_err *err)
+{
+	char prefix[32], *p;
+	size_t prefix_len = 0, total;
 
 	if (opts->print_type)
 		prefix_len = (size_t)snprintf(prefix, sizeof(prefix), "%ld\t",
 					      mq->buf->type);
+	total = prefix_len + size + (opts->separator >= 0);
+	if (total > sizeof(out->buf) - out->len) {
+		struct batched in_hand = { mq->buf->type, size, 0 };
+
+		if (batch_flush(out, &in_hand, err) != 0)
+			return -1;
+	}
+	if (total > sizeof(out->buf))
+		return write_alone(mq, prefix, prefix_len, size, opts->separator,
+				   err);
+	p = out->buf + out->len;
+	memcpy(p, prefix, prefix_len);
+	memcpy(p + prefix_len, mq->buf->body, size);
 	if (opts->separator >= 0)
-		mq->buf->body[size] = (char)opts->separator;
-	if ((prefix_len > 0 &&
-	     cmd_write_all(STDOUT_FILENO, prefix, prefix_len, &done) != 0) ||
-	    cmd_write_all(STDOUT_FILENO, mq->buf->body, total, &done) != 0)
-		return lost(&mq->obj, errno, mq->buf->type, size, err);
-	return 0;
+		p[prefix_len + size] = (char)opts->separator;
+	out->len += total;
+	out->msgs[out->nmsgs++] = (struct batched){ mq->buf->type, size, out->len };
+	/* Full: out now, not when the next one is taken. */
+	return out->nmsgs == BATCH_MSGS ? batch_flush(out, NULL, err) : 0;
 }
 
 /* --json: the columns of a message.  DATA is the body when it is valid
@@ -165,62 +248,84 @@ static int json_add(struct json_writer *out, long type, const char *body,
 	struct out_line *line;
 
 	if (base64 && json_base64(out, body, size, err) != 0)
-		return lost(out->obj, ENOMEM, type, size, err);
+		return lost(out->obj, ENOMEM, type, size, 1, err);
 	line = out_line_new(table);
 	if (line == NULL)
-		return lost(out->obj, ENOMEM, type, size, err);
+		return lost(out->obj, ENOMEM, type, size, 1, err);
 	out_set_num(line, JCOL_TYPE, type);
 	out_set_u64(line, JCOL_SIZE, size);
 	if (base64) {
 		out_set_bytes(line, JCOL_DATA, out->data, strlen(out->data));
 		out_set_str(line, JCOL_ENCODING, "base64");
 	} else if (out_set_bytes(line, JCOL_DATA, body, size) != 0) {
-		return lost(out->obj, ENOMEM, type, size, err);
+		return lost(out->obj, ENOMEM, type, size, 1, err);
 	}
 	if (out_print_ndjson(table) != 0 || fflush(stdout) != 0 || ferror(stdout))
-		return lost(out->obj, errno ? errno : EIO, type, size, err);
+		return lost(out->obj, errno ? errno : EIO, type, size, 1, err);
 	return 0;
 }
 
-/* Take the next message into mq->buf: --all never waits (an empty queue
- * is SV_EBUSY), the others as -t or --nowait say. */
-static int take(struct sv_mq *mq, const struct recv_opts *opts, size_t *size,
-		struct sv_err *err)
+/* Take the next message into mq->buf.  --all never waits (an empty queue
+ * is SV_EBUSY); the others take what is queued into the batch, and when
+ * a wait would begin, write the batch first, then wait as -t or --nowait
+ * say. */
+static int take(struct sv_mq *mq, struct batch *out, const struct recv_opts *opts,
+		size_t *size, struct sv_err *err)
 {
 	static const struct sv_mq_wait never = { .how = SV_MQ_WAIT_NEVER };
 
-	return sv_mq_recv(mq, &opts->sel, opts->all ? &never : NULL, size, err);
+	if (opts->all || out == NULL || out->nmsgs == 0)
+		return sv_mq_recv(mq, &opts->sel, opts->all ? &never : NULL,
+				  size, err);
+	if (sv_mq_recv(mq, &opts->sel, &never, size, err) == 0)
+		return 0;
+	if (err->errnum != SV_EBUSY || batch_flush(out, NULL, err) != 0)
+		return -1;
+	return sv_mq_recv(mq, &opts->sel, NULL, size, err);
 }
 
-/* Take and write messages one at a time until COUNT, an empty queue with
- * --all, an error, or a stop signal (checked before each take: a message
- * taken is always written). */
-static int recv_loop(struct sv_mq *mq, struct json_writer *json,
+static int add(struct sv_mq *mq, struct batch *out, struct json_writer *json,
+	       const struct recv_opts *opts, size_t size, struct sv_err *err)
+{
+	if (json == NULL)
+		return batch_add(out, mq, opts, size, err);
+	errno = 0;
+	return json_add(json, mq->buf->type, mq->buf->body, size, err);
+}
+
+/* Take and write messages until COUNT, an empty queue with --all, an
+ * error, or a stop signal (checked before each take); then write what
+ * the batch holds.  OUT is NULL with --json, which writes each message
+ * at once. */
+static int recv_loop(struct sv_mq *mq, struct batch *out, struct json_writer *json,
 		     const struct recv_opts *opts, struct sv_err *err)
 {
 	unsigned long long got = 0;
+	struct sv_err flush_err;
 	size_t size;
+	int rc = 0;
 
 	while ((opts->all || got < opts->count) && cmd_stop_signo == 0) {
-		if (take(mq, opts, &size, err) != 0) {
+		if (take(mq, out, opts, &size, err) != 0) {
 			if (opts->all && err->errnum == SV_EBUSY)
-				return 0;
+				break;
 			if (err->errnum == SV_EBUSY && got > 0)
 				snprintf(err->msg + strlen(err->msg),
 					 sizeof(err->msg) - strlen(err->msg),
 					 " (%llu of %llu received)", got, opts->count);
-			return -1;
+			rc = -1;
+			break;
 		}
-		if (json != NULL) {
-			errno = 0;
-			if (json_add(json, mq->buf->type, mq->buf->body, size, err) != 0)
-				return -1;
-		} else if (write_message(mq, opts, size, err) != 0) {
+		if (add(mq, out, json, opts, size, err) != 0)
 			return -1;
-		}
 		got++;
 	}
-	return 0;
+	/* Messages lost matter more than why the loop ended. */
+	if (out != NULL && batch_flush(out, NULL, &flush_err) != 0) {
+		*err = flush_err;
+		return -1;
+	}
+	return rc;
 }
 
 /* stdio's writes of stdout, for --json, through cmd_write_all: a full
@@ -256,10 +361,25 @@ static int run_json(struct sv_mq *mq, const struct recv_opts *opts,
 	fflush(stdout);
 	stdout = polling;
 	if (json_init(&json, err) == 0)
-		rc = recv_loop(mq, &json, opts, err);
+		rc = recv_loop(mq, NULL, &json, opts, err);
 	json_free(&json);
 	fclose(polling);
 	stdout = plain_stdout;
+	return rc;
+}
+
+static int run_plain(struct sv_mq *mq, const struct recv_opts *opts,
+		     struct sv_err *err)
+{
+	struct batch *out = malloc(sizeof(*out));
+	int rc;
+
+	if (out == NULL)
+		return sv_fail(err, ENOMEM, "mq recv");
+	out->obj = &mq->obj;
+	out->len = out->nmsgs = 0;
+	rc = recv_loop(mq, out, NULL, opts, err);
+	free(out);
 	return rc;
 }
 
@@ -395,7 +515,7 @@ int mq_recv(int argc, char **argv)
 	if (sv_globals.json)
 		rc = run_json(&mq, &opts, &err);
 	else
-		rc = recv_loop(&mq, NULL, &opts, &err);
+		rc = run_plain(&mq, &opts, &err);
 	sv_mq_end(&mq);
 	return recv_end(rc, &err);
 }
