@@ -62,7 +62,11 @@ static const char recv_usage[] =
 	"  -j, --json          one JSON object per message per line:\n"
 	"                      {\"type\": N, \"size\": N, \"data\": \"...\"}, with\n"
 	"                      \"encoding\": \"base64\" when the body is not UTF-8\n"
-	"  -h, --help          this help\n";
+	"  -h, --help          this help\n"
+	"\n"
+	"Messages are taken only as fast as they are written (at most 64 at a\n"
+	"time).  SIGINT, SIGTERM, SIGHUP, SIGPIPE: what was taken is written out\n"
+	"(or named on stderr as lost), then exit 128+N.\n";
 
 /* A message in the batch, not written yet. */
 struct batched {

@@ -232,6 +232,8 @@ static const char acquire_usage[] =
 	"\n"
 	"Subtract DELTA from the semaphore, waiting while its value is lower.\n"
 	"The units stay taken after sysvctl exits: 'sem release' gives them back.\n"
+	"SIGINT, SIGTERM, SIGHUP: exit 128+N with no unit taken (units granted\n"
+	"as the signal came are given back); exit 0 means the units are taken.\n"
 	"\n"
 	"Options:\n"
 	"  -d, --delta DELTA     units to take, 1 to 32767 (default 1)\n"
