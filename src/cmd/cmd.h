@@ -113,6 +113,17 @@ bool cmd_table_opts(int argc, char **argv, const char *cmdpath,
  * such a call. */
 int cmd_put_line(const char *text);
 
+/* Write all SIZE bytes of BUF to FD (stdout's data: mq recv, shm read):
+ * as many write(2) calls as it takes, a full non-blocking FD waited on
+ * with poll(2), a signal's EINTR gone on from.  After a stop signal
+ * (stop.h) it goes on while FD takes bytes and gives up (EINTR) after 2 s
+ * without progress.  0, or -1 with errno; *DONE: the bytes written. */
+int cmd_write_all(int fd, const void *buf, size_t size, size_t *done);
+
+/* "sysvctl: stdout: strerror(ERRNUM)": a failed write of stdout is exit 1
+ * whatever the cause (ENOSPC too). */
+int cmd_stdout_fail(int errnum);
+
 /* Print one JSON object of N numbers, {"NAMES[0]": VALUES[0], ...}. */
 int cmd_print_json_numbers(const char *const *names, const long long *values,
 			   size_t n);

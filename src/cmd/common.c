@@ -1,11 +1,15 @@
 #include "cmd.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "stop.h"
 
 struct sv_globals sv_globals;
 
@@ -177,26 +181,77 @@ bool cmd_table_opts(int argc, char **argv, const char *cmdpath,
 	return false;
 }
 
+/* After a stop signal, how long a write may go on without progress (a
+ * reader that stopped reading) before what is left is given up. */
+#define STOP_GRACE_MS 2000
+
+static long long now_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* Wait until FD takes bytes again, at most until GIVE_UP (0: no limit).
+ * A signal or the end of the wait is 0: the caller tries again. */
+static int wait_writable(int fd, long long give_up)
+{
+	struct pollfd out = { .fd = fd, .events = POLLOUT };
+	long long left = give_up != 0 ? give_up - now_ms() : -1;
+
+	if (give_up != 0 && left < 0)
+		left = 0;
+	if (poll(&out, 1, (int)left) < 0 && errno != EINTR)
+		return -1;
+	return 0;
+}
+
+int cmd_write_all(int fd, const void *buf, size_t size, size_t *done)
+{
+	const char *bytes = buf;
+	long long give_up = 0;      /* set once stopping: no progress until then */
+	ssize_t put;
+
+	*done = 0;
+	while (*done < size) {
+		put = write(fd, bytes + *done, size - *done);
+		if (put > 0) {
+			*done += (size_t)put;
+			give_up = 0;
+			continue;
+		}
+		if (put == 0)
+			errno = EIO;
+		if (put == 0 || (errno != EINTR && errno != EAGAIN))
+			return -1;
+		if (cmd_stop_signo != 0) {
+			if (give_up == 0)
+				give_up = now_ms() + STOP_GRACE_MS;
+			else if (now_ms() >= give_up)
+				return errno = EINTR, -1;
+		}
+		if (errno == EAGAIN && wait_writable(fd, give_up) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cmd_stdout_fail(int errnum)
+{
+	fprintf(stderr, "sysvctl: stdout: %s\n", strerror(errnum));
+	return EXIT_OSERR;
+}
+
 int cmd_put_line(const char *text)
 {
 	char line[256];
-	size_t len = (size_t)snprintf(line, sizeof(line), "%s\n", text);
-	const char *p = line;
+	size_t len = (size_t)snprintf(line, sizeof(line), "%s\n", text), done;
 
 	if (len >= sizeof(line))
 		len = sizeof(line) - 1;
-	while (len > 0) {
-		ssize_t put = write(STDOUT_FILENO, p, len);
-
-		if (put < 0 && errno == EINTR)
-			continue;
-		if (put < 0) {
-			fprintf(stderr, "sysvctl: stdout: %s\n", strerror(errno));
-			return EXIT_OSERR;
-		}
-		p += put;
-		len -= (size_t)put;
-	}
+	if (cmd_write_all(STDOUT_FILENO, line, len, &done) != 0)
+		return cmd_stdout_fail(errno);
 	return EXIT_OK;
 }
 

@@ -1,11 +1,14 @@
 /* sysvctl mq recv: take messages off a queue and write them to stdout,
- * exactly, never losing one silently.  Output is buffered and written
- * before each wait, so a reader sees messages as soon as the queue runs
- * dry; if writing fails, the messages that were taken but not written are
- * named. */
+ * exactly, never losing one silently.  Messages are taken only as fast as
+ * they are written: a small batch of those already queued (never one that
+ * needs a wait) goes out in one write(2), and always before a wait.
+ * SIGINT, SIGTERM, SIGHUP and SIGPIPE are caught (stop.h): what was taken
+ * is written out first, then we end as killed by the signal; what cannot
+ * be written is named on stderr.  A SIGKILL, which cannot be caught, can
+ * lose one batch at most. */
+#define _GNU_SOURCE     /* fopencookie */
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +19,13 @@
 #include "ipc/parse.h"
 #include "ipc/ref.h"
 #include "mq_cmd.h"
+#include "stop.h"
 
-#define OUT_BUF_SIZE 65536
-#define OUT_MAX_MSGS 8192
+/* A batch holds at most BATCH_MSGS messages and BATCH_BYTES bytes of
+ * output (PIPE_BUF: a pipe takes it whole), to keep what a SIGKILL can
+ * lose small while sparing a write(2) per message. */
+#define BATCH_BYTES 4096
+#define BATCH_MSGS 64
 
 struct recv_opts {
 	struct sv_mq_select sel;
@@ -27,21 +34,6 @@ struct recv_opts {
 	bool all;
 	bool print_type;
 	int separator;              /* '\n', '\0', or -1 for none */
-};
-
-/* A message in the output buffer, not written yet. */
-struct pending {
-	long type;
-	size_t size;
-	size_t end;         /* where its bytes end in the buffer */
-};
-
-struct writer {
-	const struct sv_obj *obj;
-	char buf[OUT_BUF_SIZE];
-	size_t len;
-	struct pending msgs[OUT_MAX_MSGS];
-	size_t nmsgs;
 };
 
 static const char recv_usage[] =
@@ -70,103 +62,130 @@ static const char recv_usage[] =
 	"  -j, --json          one JSON object per message per line:\n"
 	"                      {\"type\": N, \"size\": N, \"data\": \"...\"}, with\n"
 	"                      \"encoding\": \"base64\" when the body is not UTF-8\n"
-	"  -h, --help          this help\n";
+	"  -h, --help          this help\n"
+	"\n"
+	"Messages are taken only as fast as they are written (at most 64 at a\n"
+	"time).  SIGINT, SIGTERM, SIGHUP, SIGPIPE: what was taken is written out\n"
+	"(or named on stderr as lost), then exit 128+N.\n";
 
-/* Write all of BUF; the bytes written before a failure in *DONE. */
-static int write_all(const char *buf, size_t size, size_t *done)
-{
-	ssize_t n;
+/* A message in the batch, not written yet. */
+struct batched {
+	long type;
+	size_t size;
+	size_t end;         /* where its output ends in the batch */
+};
 
-	*done = 0;
-	while (*done < size) {
-		n = write(STDOUT_FILENO, buf + *done, size - *done);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		*done += (size_t)n;
-	}
-	return 0;
-}
+struct batch {
+	const struct sv_obj *obj;
+	char buf[BATCH_BYTES];
+	size_t len;
+	struct batched msgs[BATCH_MSGS];
+	size_t nmsgs;
+};
 
-/* The error for messages taken off the queue but not written: name the
- * first (type, size) and how many there were. */
+/* The error for COUNT messages taken off the queue but not (wholly)
+ * written, the first of type TYPE and SIZE bytes.  EIO only for the exit
+ * code (1, whatever the cause: ENOSPC too); the message names the real
+ * cause. */
 static int lost(const struct sv_obj *obj, int errnum, long type, size_t size,
 		size_t count, struct sv_err *err)
 {
-	char what[64];
+	char what[64], cause[96];
 
-	/* EIO only for the exit code (1, whatever the cause: ENOSPC too);
-	 * the message names the real error. */
+	/* A reader that went away is SIGPIPE's 141, also when SIGPIPE is
+	 * ignored and only the EPIPE tells. */
+	if (errnum == EPIPE)
+		cmd_stop_note(SIGPIPE);
 	sv_fail(err, EIO, "%s", sv_obj_describe(obj, what, sizeof(what)));
-	if (count == 1)
-		sv_msg(err, "writing to stdout: %s: the message of type %ld, %zu "
-		       "bytes, was taken off the queue and is lost",
-		       strerror(errnum), type, size);
+	if (errnum == EINTR && cmd_stop_signo != 0)
+		snprintf(cause, sizeof(cause), "%s came and stdout took nothing "
+			 "more for 2 s", cmd_stop_name(cmd_stop_signo));
 	else
-		sv_msg(err, "writing to stdout: %s: %zu messages were taken off "
-		       "the queue and are lost, the first of type %ld, %zu bytes",
-		       strerror(errnum), count, type, size);
-	return -1;
+		snprintf(cause, sizeof(cause), "%s", strerror(errnum));
+	if (count == 1)
+		return sv_msg(err, "writing to stdout: %s: the message of type "
+			      "%ld, %zu bytes, was taken off the queue and is "
+			      "lost", cause, type, size);
+	return sv_msg(err, "writing to stdout: %s: %zu messages were taken off "
+		      "the queue and are lost, the first of type %ld, %zu bytes",
+		      cause, count, type, size);
 }
 
-static int writer_flush(struct writer *out, struct sv_err *err)
+/* Write the batch out.  IN_HAND, when not NULL: a message taken and not
+ * in the batch, lost too when this fails. */
+static int batch_flush(struct batch *out, const struct batched *in_hand,
+		       struct sv_err *err)
 {
-	size_t done, first = 0;
+	size_t done, first = 0, unwritten, extra = in_hand != NULL;
+	const struct batched *first_lost;
+	int errnum;
 
-	if (out->len != 0 && write_all(out->buf, out->len, &done) != 0) {
-		int errnum = errno;
-
-		while (first < out->nmsgs && out->msgs[first].end <= done)
-			first++;
-		return lost(out->obj, errnum, out->msgs[first].type,
-			    out->msgs[first].size, out->nmsgs - first, err);
+	if (out->len == 0 ||
+	    cmd_write_all(STDOUT_FILENO, out->buf, out->len, &done) == 0) {
+		out->len = out->nmsgs = 0;
+		return 0;
 	}
-	out->len = 0;
-	out->nmsgs = 0;
-	return 0;
+	errnum = errno;
+	while (first < out->nmsgs && out->msgs[first].end <= done)
+		first++;
+	unwritten = out->nmsgs - first;
+	first_lost = unwritten > 0 ? &out->msgs[first] : in_hand;
+	out->len = out->nmsgs = 0;
+	return lost(out->obj, errnum, first_lost->type, first_lost->size,
+		    unwritten + extra, err);
 }
 
-/* A message too large for the buffer goes out on its own. */
-static int write_direct(struct writer *out, const char *prefix, size_t prefix_len,
-			long type, const char *body, size_t size, int separator,
-			struct sv_err *err)
+/* A message too large for a batch goes out on its own, from mq->buf:
+ * its prefix, then the body and the separator (put in place after the
+ * body: the buffer has a byte to spare). */
+static int write_alone(const struct sv_mq *mq, const char *prefix,
+		       size_t prefix_len, size_t size, int separator,
+		       struct sv_err *err)
 {
-	char sep = (char)separator;
 	size_t done;
 
-	if (write_all(prefix, prefix_len, &done) != 0 ||
-	    write_all(body, size, &done) != 0 ||
-	    (separator >= 0 && write_all(&sep, 1, &done) != 0))
-		return lost(out->obj, errno, type, size, 1, err);
+	if (separator >= 0)
+		mq->buf->body[size] = (char)separator;
+	if ((prefix_len > 0 &&
+	     cmd_write_all(STDOUT_FILENO, prefix, prefix_len, &done) != 0) ||
+	    cmd_write_all(STDOUT_FILENO, mq->buf->body, size + (separator >= 0),
+			  &done) != 0)
+		return lost(&mq->obj, errno, mq->buf->type, size, 1, err);
 	return 0;
 }
 
-static int writer_add(struct writer *out, const struct recv_opts *opts,
-		      long type, const char *body, size_t size, struct sv_err *err)
+/* Add the message in mq->buf (SIZE bytes of body) to the batch, writing
+ * the batch first when the message does not fit, and after when it has
+ * BATCH_MSGS messages. */
+static int batch_add(struct batch *out, const struct sv_mq *mq,
+		     const struct recv_opts *opts, size_t size,
+		     struct sv_err *err)
 {
-	char prefix[32];
+	char prefix[32], *p;
 	size_t prefix_len = 0, total;
-	char *p;
 
 	if (opts->print_type)
-		prefix_len = (size_t)snprintf(prefix, sizeof(prefix), "%ld\t", type);
+		prefix_len = (size_t)snprintf(prefix, sizeof(prefix), "%ld\t",
+					      mq->buf->type);
 	total = prefix_len + size + (opts->separator >= 0);
-	if ((total > sizeof(out->buf) - out->len || out->nmsgs == OUT_MAX_MSGS) &&
-	    writer_flush(out, err) != 0)
-		return -1;
+	if (total > sizeof(out->buf) - out->len) {
+		struct batched in_hand = { mq->buf->type, size, 0 };
+
+		if (batch_flush(out, &in_hand, err) != 0)
+			return -1;
+	}
 	if (total > sizeof(out->buf))
-		return write_direct(out, prefix, prefix_len, type, body, size,
-				    opts->separator, err);
+		return write_alone(mq, prefix, prefix_len, size, opts->separator,
+				   err);
 	p = out->buf + out->len;
 	memcpy(p, prefix, prefix_len);
-	memcpy(p + prefix_len, body, size);
+	memcpy(p + prefix_len, mq->buf->body, size);
 	if (opts->separator >= 0)
 		p[prefix_len + size] = (char)opts->separator;
 	out->len += total;
-	out->msgs[out->nmsgs++] = (struct pending){ type, size, out->len };
-	return 0;
+	out->msgs[out->nmsgs++] = (struct batched){ mq->buf->type, size, out->len };
+	/* Full: out now, not when the next one is taken. */
+	return out->nmsgs == BATCH_MSGS ? batch_flush(out, NULL, err) : 0;
 }
 
 /* --json: the columns of a message.  DATA is the body when it is valid
@@ -250,83 +269,135 @@ static int json_add(struct json_writer *out, long type, const char *body,
 	return 0;
 }
 
-/* Where messages go: the plain buffer, or NDJSON lines. */
-struct sink {
-	struct writer *plain;
-	struct json_writer *json;
-};
-
-static int sink_add(struct sink *sink, const struct recv_opts *opts, long type,
-		    const char *body, size_t size, struct sv_err *err)
-{
-	if (sink->json != NULL) {
-		errno = 0;
-		return json_add(sink->json, type, body, size, err);
-	}
-	return writer_add(sink->plain, opts, type, body, size, err);
-}
-
-static int sink_flush(struct sink *sink, struct sv_err *err)
-{
-	return sink->plain != NULL ? writer_flush(sink->plain, err) : 0;
-}
-
-static bool sink_empty(const struct sink *sink)
-{
-	return sink->plain == NULL || sink->plain->len == 0;
-}
-
-/* Take the next message: first without waiting, so that what is buffered
- * is written before a wait; --all stops (*none) where a wait would begin. */
-static int take(struct sv_mq *mq, struct sink *sink, const struct recv_opts *opts,
-		size_t *size, bool *none, struct sv_err *err)
+/* Take the next message into mq->buf.  --all never waits (an empty queue
+ * is SV_EBUSY); the others take what is queued into the batch, and when
+ * a wait would begin, write the batch first, then wait as -t or --nowait
+ * say. */
+static int take(struct sv_mq *mq, struct batch *out, const struct recv_opts *opts,
+		size_t *size, struct sv_err *err)
 {
 	static const struct sv_mq_wait never = { .how = SV_MQ_WAIT_NEVER };
 
-	*none = false;
-	if (!sink_empty(sink) || opts->all) {
-		if (sv_mq_recv(mq, &opts->sel, &never, size, err) == 0)
-			return 0;
-		if (err->errnum != SV_EBUSY)
-			return -1;
-		if (opts->all) {
-			*none = true;
-			return 0;
-		}
-		if (mq->wait.how == SV_MQ_WAIT_NEVER)
-			return -1;
-		if (sink_flush(sink, err) != 0)
-			return -1;
-	}
+	if (opts->all || out == NULL || out->nmsgs == 0)
+		return sv_mq_recv(mq, &opts->sel, opts->all ? &never : NULL,
+				  size, err);
+	if (sv_mq_recv(mq, &opts->sel, &never, size, err) == 0)
+		return 0;
+	if (err->errnum != SV_EBUSY || batch_flush(out, NULL, err) != 0)
+		return -1;
 	return sv_mq_recv(mq, &opts->sel, NULL, size, err);
 }
 
-static int recv_loop(struct sv_mq *mq, struct sink *sink,
+static int add(struct sv_mq *mq, struct batch *out, struct json_writer *json,
+	       const struct recv_opts *opts, size_t size, struct sv_err *err)
+{
+	if (json == NULL)
+		return batch_add(out, mq, opts, size, err);
+	errno = 0;
+	return json_add(json, mq->buf->type, mq->buf->body, size, err);
+}
+
+/* Take and write messages until COUNT, an empty queue with --all, an
+ * error, or a stop signal (checked before each take); then write what
+ * the batch holds.  OUT is NULL with --json, which writes each message
+ * at once. */
+static int recv_loop(struct sv_mq *mq, struct batch *out, struct json_writer *json,
 		     const struct recv_opts *opts, struct sv_err *err)
 {
 	unsigned long long got = 0;
+	struct sv_err flush_err;
 	size_t size;
-	bool none;
+	int rc = 0;
 
-	while (opts->all || got < opts->count) {
-		if (take(mq, sink, opts, &size, &none, err) != 0) {
-			struct sv_err flush_err;
-
+	while ((opts->all || got < opts->count) && cmd_stop_signo == 0) {
+		if (take(mq, out, opts, &size, err) != 0) {
+			if (opts->all && err->errnum == SV_EBUSY)
+				break;
 			if (err->errnum == SV_EBUSY && got > 0)
 				snprintf(err->msg + strlen(err->msg),
 					 sizeof(err->msg) - strlen(err->msg),
 					 " (%llu of %llu received)", got, opts->count);
-			if (sink_flush(sink, &flush_err) != 0)
-				*err = flush_err;
-			return -1;
-		}
-		if (none)
+			rc = -1;
 			break;
-		if (sink_add(sink, opts, mq->buf->type, mq->buf->body, size, err) != 0)
+		}
+		if (add(mq, out, json, opts, size, err) != 0)
 			return -1;
 		got++;
 	}
-	return sink_flush(sink, err);
+	/* Messages lost matter more than why the loop ended. */
+	if (out != NULL && batch_flush(out, NULL, &flush_err) != 0) {
+		*err = flush_err;
+		return -1;
+	}
+	return rc;
+}
+
+/* stdio's writes of stdout, for --json, through cmd_write_all: a full
+ * non-blocking stdout is waited on, not an error that loses a message. */
+static ssize_t cookie_write(void *cookie, const char *buf, size_t size)
+{
+	size_t done;
+
+	(void)cookie;
+	if (cmd_write_all(STDOUT_FILENO, buf, size, &done) != 0 && done == 0)
+		return -1;
+	return (ssize_t)done;
+}
+
+static FILE *polling_stdout(void)
+{
+	static const cookie_io_functions_t io = { .write = cookie_write };
+
+	return fopencookie(NULL, "w", io);
+}
+
+static int run_json(struct sv_mq *mq, const struct recv_opts *opts,
+		    struct sv_err *err)
+{
+	struct json_writer json = { .obj = &mq->obj };
+	FILE *plain_stdout = stdout, *polling = polling_stdout();
+	int rc = -1;
+
+	if (polling == NULL)
+		return sv_fail(err, errno, "stdout");
+	/* glibc's stdout is a variable that may be set (its manual says so);
+	 * the output layer prints to it. */
+	fflush(stdout);
+	stdout = polling;
+	if (json_init(&json, err) == 0)
+		rc = recv_loop(mq, NULL, &json, opts, err);
+	json_free(&json);
+	fclose(polling);
+	stdout = plain_stdout;
+	return rc;
+}
+
+static int run_plain(struct sv_mq *mq, const struct recv_opts *opts,
+		     struct sv_err *err)
+{
+	struct batch *out = malloc(sizeof(*out));
+	int rc;
+
+	if (out == NULL)
+		return sv_fail(err, ENOMEM, "mq recv");
+	out->obj = &mq->obj;
+	out->len = out->nmsgs = 0;
+	rc = recv_loop(mq, out, NULL, opts, err);
+	free(out);
+	return rc;
+}
+
+/* After a failure or a stop: the error (none for the EINTR of a wait
+ * that a stop ended), then the exit. */
+static int recv_end(int rc, const struct sv_err *err)
+{
+	int code = EXIT_OK;
+
+	if (rc != 0 && !(err->errnum == EINTR && cmd_stop_signo != 0))
+		code = cmd_fail(err);
+	if (cmd_stop_signo != 0)
+		cmd_stop_end();
+	return code;
 }
 
 static int check_recv_opts(const struct recv_opts *opts, bool timeout_given)
@@ -426,36 +497,6 @@ static int parse_recv(int argc, char **argv, struct recv_opts *opts, int *code)
 	return *code == EXIT_OK ? 0 : -1;
 }
 
-static int run_recv(struct sv_mq *mq, const struct recv_opts *opts)
-{
-	struct json_writer json = { .obj = &mq->obj };
-	struct writer *plain = NULL;
-	struct sink sink = { 0 };
-	struct sv_err err;
-	int rc = EXIT_OK;
-
-	if (sv_globals.json) {
-		if (json_init(&json, &err) != 0)
-			rc = cmd_fail(&err);
-		sink.json = &json;
-	} else {
-		plain = malloc(sizeof(*plain));
-		if (plain == NULL) {
-			sv_fail(&err, ENOMEM, "mq recv");
-			rc = cmd_fail(&err);
-		} else {
-			plain->obj = &mq->obj;
-			plain->len = plain->nmsgs = 0;
-		}
-		sink.plain = plain;
-	}
-	if (rc == EXIT_OK && recv_loop(mq, &sink, opts, &err) != 0)
-		rc = cmd_fail(&err);
-	json_free(&json);
-	free(plain);
-	return rc;
-}
-
 int mq_recv(int argc, char **argv)
 {
 	struct recv_opts opts;
@@ -463,18 +504,22 @@ int mq_recv(int argc, char **argv)
 	struct sv_obj obj;
 	struct sv_err err;
 	struct sv_mq mq;
-	int code;
+	int code, rc;
 
 	if (parse_recv(argc, argv, &opts, &code) != 0)
 		return code;
 	if (sv_ref_parse(argv[optind], 0, &ref, &err) != 0 ||
 	    sv_mq_open(&ref, false, &obj, &err) != 0)
 		return cmd_fail(&err);
-	/* A reader that went away must be reported as lost messages, not
-	 * end us silently. */
-	signal(SIGPIPE, SIG_IGN);
 	sv_mq_begin(&mq, &obj, &opts.wait);
-	code = run_recv(&mq, &opts);
+	mq.stop = &cmd_stop_signo;
+	/* Caught before the first message is taken: a reader that went away
+	 * or a stop must not end us with a message in hand. */
+	cmd_stop_catch(true);
+	if (sv_globals.json)
+		rc = run_json(&mq, &opts, &err);
+	else
+		rc = run_plain(&mq, &opts, &err);
 	sv_mq_end(&mq);
-	return code;
+	return recv_end(rc, &err);
 }

@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "ipc/ref.h"
 #include "mq_cmd.h"
+#include "stop.h"
 
 /* Room for the type before a body. */
 #define HEADER sizeof(long)
@@ -51,7 +52,7 @@ static int read_all(int fd, char *buf, size_t size, size_t *got)
 		if (n == 0)
 			break;
 		if (n < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR && cmd_stop_signo == 0)
 				continue;
 			return -1;
 		}
@@ -60,9 +61,14 @@ static int read_all(int fd, char *buf, size_t size, size_t *got)
 	return 0;
 }
 
+/* A stop signal ended a read of stdin or a wait for room: nothing of
+ * this message was sent, so end as killed by it. */
 static int stdin_error(int errnum)
 {
 	struct sv_err err;
+
+	if (errnum == EINTR && cmd_stop_signo != 0)
+		cmd_stop_end();
 
 	sv_fail(&err, errnum, "reading stdin");
 	return cmd_fail(&err);
@@ -101,10 +107,30 @@ static int send_one(struct sv_mq *mq, const struct send_opts *opts)
 		       "nothing was sent", msgmax);
 		rc = cmd_fail(&err);
 	}
-	if (rc == EXIT_OK && sv_mq_send(mq, msg, size, &err) != 0)
+	/* A message sent stays sent: a stop signal that came meanwhile does
+	 * not make it a failure.  One that ended the wait for room sent
+	 * nothing. */
+	if (rc == EXIT_OK && sv_mq_send(mq, msg, size, &err) != 0) {
+		if (err.errnum == EINTR && cmd_stop_signo != 0)
+			cmd_stop_end();
 		rc = cmd_fail(&err);
+	}
 	free(msg);
 	return rc;
+}
+
+/* A stop signal before LINE was sent: say how many were, then end. */
+static void lines_stopped(const struct sv_mq *mq, unsigned long long line)
+{
+	char what[64];
+
+	if (line > 1)
+		fprintf(stderr, "sysvctl: %s: %s: stopped before line %llu; the "
+			"%llu line%s before it %s sent\n",
+			sv_obj_describe(&mq->obj, what, sizeof(what)),
+			cmd_stop_name(cmd_stop_signo), line, line - 1,
+			line == 2 ? "" : "s", line == 2 ? "was" : "were");
+	cmd_stop_end();
 }
 
 /* Say which line failed: the lines before it were sent. */
@@ -158,7 +184,7 @@ static int refill(struct line_reader *in)
 	in->end = left;
 	do
 		n = read(STDIN_FILENO, data(in) + in->end, in->size - in->end);
-	while (n < 0 && errno == EINTR);
+	while (n < 0 && errno == EINTR && cmd_stop_signo == 0);
 	if (n < 0)
 		return -1;
 	if (n == 0)
@@ -174,8 +200,11 @@ static int send_line(struct sv_mq *mq, struct line_reader *in, long type,
 	struct sv_err err;
 
 	memcpy(msg, &type, HEADER);
-	if (sv_mq_send(mq, msg, len, &err) != 0)
+	if (sv_mq_send(mq, msg, len, &err) != 0) {
+		if (err.errnum == EINTR && cmd_stop_signo != 0)
+			lines_stopped(mq, line);
 		return line_fail(&err, line);
+	}
 	return EXIT_OK;
 }
 
@@ -198,6 +227,8 @@ static int send_lines(struct sv_mq *mq, const struct send_opts *opts)
 		return cmd_fail(&err);
 	}
 	while (rc == EXIT_OK) {
+		if (cmd_stop_signo != 0)
+			lines_stopped(mq, line);
 		newline = memchr(data(&in) + in.start, '\n', in.end - in.start);
 		len = newline ? (size_t)(newline - (data(&in) + in.start)) : in.end - in.start;
 		if (len > msgmax) {
@@ -207,7 +238,7 @@ static int send_lines(struct sv_mq *mq, const struct send_opts *opts)
 			in.start += len + (newline != NULL);
 		} else if (in.eof) {
 			break;
-		} else if (refill(&in) != 0) {
+		} else if (refill(&in) != 0 && cmd_stop_signo == 0) {
 			rc = stdin_error(errno);
 		}
 	}
@@ -285,6 +316,10 @@ int mq_send(int argc, char **argv)
 	    sv_mq_open(&ref, opts.create, &obj, &err) != 0)
 		return cmd_fail(&err);
 	sv_mq_begin(&mq, &obj, &opts.wait);
+	mq.stop = &cmd_stop_signo;
+	/* Caught before the first send: a signal that lands as a message
+	 * goes out must not report a sent message as failed. */
+	cmd_stop_catch(false);
 	code = opts.lines ? send_lines(&mq, &opts) : send_one(&mq, &opts);
 	sv_mq_end(&mq);
 	return code;

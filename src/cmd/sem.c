@@ -1,7 +1,6 @@
 /* sysvctl sem: semaphore sets and locks.  create, acquire, release, z,
  * get, set, stat, rm; run lives in sem_run.c. */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "ipc/ref.h"
 #include "ipc/sem.h"
 #include "sem_cmd.h"
+#include "stop.h"
 
 void sem_opts_init(struct sem_opts *opts)
 {
@@ -119,44 +119,44 @@ bool sem_create_opts_ok(const struct sem_opts *opts, const char *cmdpath,
 	return false;
 }
 
-/* A signal that would end a wait ends the process at once: the semop it
- * interrupts changed nothing, and units taken with SEM_UNDO go back on
- * exit.  Exiting here, not after semop returns EINTR, leaves no window in
- * which the signal arrives just before the wait starts and is lost. */
-static void exit_on_signal(int signo)
+/* A stop signal came while the operation ran.  128+N must mean the value
+ * is as it was, so an operation that went through is undone first: with
+ * SEM_UNDO (sem run) the kernel does it as we end; without, a semop the
+ * other way, which never waits.  Returns only when that fails: the
+ * operation then stands, and saying so (exit 0) is the truth. */
+static void settle_stop(const struct sv_obj *obj, const struct sem_opts *opts,
+			int delta, bool undo, bool done)
 {
-	_exit(128 + signo);
+	static const struct sv_sem_wait no_wait = { .nowait = true };
+	struct sv_err err;
+
+	if (done && !undo && delta != 0 &&
+	    sv_sem_op(obj, opts->index, -delta, false, &no_wait, &err) != 0) {
+		cmd_warn("%s: %s came as the operation went through and it could "
+			 "not be undone (%s): it stands", err.ctx,
+			 cmd_stop_name(cmd_stop_signo), sv_err_text(&err));
+		return;
+	}
+	cmd_stop_end();
 }
 
-/* Catch the signals that ask us to stop, unless they are ignored (nohup,
- * a background job of a script). */
-static void catch_stop_signals(void)
-{
-	static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction action = { .sa_handler = exit_on_signal };
-	struct sigaction old;
-
-	sigemptyset(&action.sa_mask);
-	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
-		if (sigaction(signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-			sigaction(signals[i], &action, NULL);
-}
-
-/* An operation that may wait: first without waiting, which is all the
- * uncontended case needs; the signal handlers only when we must wait. */
+/* An operation that may wait.  SIGINT, SIGTERM and SIGHUP are caught
+ * before the first semop, not only once it waits: a signal that lands
+ * just after the kernel granted the units would otherwise end us with
+ * 128+N and the units taken (and a lock leaked).  Caught, such a signal
+ * ends the wait (EINTR), and settle_stop makes 128+N true. */
 int sem_wait_op(const struct sv_obj *obj, const struct sem_opts *opts,
 		   int delta, bool undo, struct sv_err *err)
 {
-	static const struct sv_sem_wait no_wait = { .nowait = true };
+	struct sv_sem_wait wait = opts->wait;
+	int rc;
 
-	if (opts->wait.nowait || delta > 0)
-		return sv_sem_op(obj, opts->index, delta, undo, &opts->wait, err);
-	if (sv_sem_op(obj, opts->index, delta, undo, &no_wait, err) == 0)
-		return 0;
-	if (err->errnum != SV_EBUSY)
-		return -1;
-	catch_stop_signals();
-	return sv_sem_op(obj, opts->index, delta, undo, &opts->wait, err);
+	cmd_stop_catch(false);
+	wait.stop = &cmd_stop_signo;
+	rc = sv_sem_op(obj, opts->index, delta, undo, &wait, err);
+	if (cmd_stop_signo != 0)
+		settle_stop(obj, opts, delta, undo, rc == 0);
+	return rc;
 }
 
 /* Parse REF and open its set (creating it with --create). */
@@ -232,6 +232,8 @@ static const char acquire_usage[] =
 	"\n"
 	"Subtract DELTA from the semaphore, waiting while its value is lower.\n"
 	"The units stay taken after sysvctl exits: 'sem release' gives them back.\n"
+	"SIGINT, SIGTERM, SIGHUP: exit 128+N with no unit taken (units granted\n"
+	"as the signal came are given back); exit 0 means the units are taken.\n"
 	"\n"
 	"Options:\n"
 	"  -d, --delta DELTA     units to take, 1 to 32767 (default 1)\n"
@@ -294,7 +296,7 @@ static int sem_release(int argc, char **argv)
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem release", &code))
 		return code;
 	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
-	    sv_sem_op(&obj, opts.index, opts.delta, false, &opts.wait, &err) != 0)
+	    sem_wait_op(&obj, &opts, opts.delta, false, &err) != 0)
 		return cmd_fail(&err);
 	return EXIT_OK;
 }

@@ -53,8 +53,9 @@ bool sem_parse_opts(int argc, char **argv, const char *optstring,
 /* -v and -m only say what a set made by --create gets. */
 bool sem_create_opts_ok(const struct sem_opts *opts, const char *cmdpath, int *code);
 
-/* An operation that may wait: first without waiting; the signal handlers
- * only when it must wait. */
+/* An operation that may wait, with SIGINT, SIGTERM and SIGHUP caught:
+ * one that comes ends the process with 128+N and the value as it was
+ * (the operation undone if it went through). */
 int sem_wait_op(const struct sv_obj *obj, const struct sem_opts *opts,
 	    int delta, bool undo, struct sv_err *err);
 

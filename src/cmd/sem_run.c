@@ -8,6 +8,7 @@
 
 #include "ipc/users.h"
 #include "sem_cmd.h"
+#include "stop.h"
 
 static const char run_usage[] =
 	"Usage: sysvctl sem run REF [-d DELTA] [-t TIMEOUT|--nowait] [-u|--up]\n"
@@ -99,6 +100,9 @@ static int exec_command(char **command)
 	int errnum;
 
 	fflush(stdout);
+	/* COMMAND gets the signals from here on; a stop that came before
+	 * ends us instead, and SEM_UNDO gives the units back. */
+	cmd_stop_before_exec();
 	execvp(command[0], command);
 	errnum = errno;
 	sv_fail(&err, errnum, "%s", command[0]);

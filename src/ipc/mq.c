@@ -291,15 +291,25 @@ static int try_once(struct attempt *at, int flags)
 	return at->received < 0 ? -1 : 0;
 }
 
+/* The command asked the waits to end (a stop signal came). */
+static bool stopped(const struct sv_mq *mq)
+{
+	return mq->stop != NULL && *mq->stop != 0;
+}
+
 /* Block until the call succeeds or fails for good; 0 or -1 with errno.
- * EINTR from a signal other than our timer's just retries. */
+ * EINTR from a signal other than our timer's just retries, unless the
+ * command asked to stop. */
 static int try_blocking(struct attempt *at)
 {
-	int rc;
-
-	while ((rc = try_once(at, 0)) != 0 && errno == EINTR)
-		;
-	return rc;
+	for (;;) {
+		if (stopped(at->mq))
+			return errno = EINTR, -1;
+		if (try_once(at, 0) == 0)
+			return 0;
+		if (errno != EINTR)
+			return -1;
+	}
 }
 
 /* Block at most mq->wait.timeout: -1 with errno ETIMEDOUT when it ran out.
@@ -313,6 +323,11 @@ static int try_timed(struct attempt *at, struct sv_err *err)
 	if (timer_arm(at->mq, &deadline, err) != 0)
 		return -2;
 	for (;;) {
+		if (stopped(at->mq)) {
+			errno = EINTR;
+			rc = -1;
+			break;
+		}
 		rc = try_once(at, 0);
 		if (rc == 0 || errno != EINTR)
 			break;

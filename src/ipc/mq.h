@@ -4,6 +4,7 @@
 #ifndef SYSVCTL_MQ_H
 #define SYSVCTL_MQ_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -49,6 +50,10 @@ struct sv_mq {
 	size_t buf_size;
 	bool have_timer;
 	timer_t timer;
+	/* Not NULL: a flag the command's signal handler sets.  Once it is
+	 * non-zero, a send or receive that would wait (or is waiting) ends
+	 * with EINTR, nothing sent or taken: the command decides. */
+	const volatile sig_atomic_t *stop;
 };
 
 /* Create a queue for REF (a key or private) with IPC_CREAT|IPC_EXCL.  An
@@ -88,14 +93,14 @@ void sv_mq_end(struct sv_mq *mq);
  * body; it need not be aligned), waiting as mq->wait says.
  * Errors: SV_EBUSY (full queue under --nowait, or the timeout ran out),
  * SV_ELIMIT (above msgmax or the queue's max bytes), ENOENT (the queue was
- * removed), EACCES.  On any error nothing was sent. */
+ * removed), EACCES, EINTR (mq->stop).  On any error nothing was sent. */
 int sv_mq_send(struct sv_mq *mq, const void *msg, size_t size,
 	       struct sv_err *err);
 
 /* Receive the message SEL chooses into mq->buf, waiting as WAIT says (NULL:
  * as mq->wait says); *SIZE is its body's size.  Errors: SV_EBUSY (none
  * there under --nowait, or the timeout ran out), ENOENT (the queue was
- * removed), EACCES.  On any error no message was taken. */
+ * removed), EACCES, EINTR (mq->stop).  On any error no message was taken. */
 int sv_mq_recv(struct sv_mq *mq, const struct sv_mq_select *sel,
 	       const struct sv_mq_wait *wait, size_t *size, struct sv_err *err);
 

@@ -359,6 +359,10 @@ int sv_sem_op(const struct sv_obj *obj, unsigned index, int delta, bool undo,
 		deadline = now_ns() + wait->timeout.tv_sec * 1000000000LL +
 			   wait->timeout.tv_nsec;
 	for (;;) {
+		if (wait->stop != NULL && *wait->stop != 0) {
+			op_fail(err, EINTR, obj, index);
+			return sv_msg(err, "interrupted by a signal; nothing was changed");
+		}
 		if (timed) {
 			long long left = deadline - now_ns();
 			struct timespec ts = { .tv_sec = left / 1000000000LL,
@@ -376,7 +380,7 @@ int sv_sem_op(const struct sv_obj *obj, unsigned index, int delta, bool undo,
 		if (rc == 0)
 			return 0;
 		/* A stop and continue ends the wait with EINTR even without a
-		 * handler: wait on for what is left. */
+		 * handler: wait on for what is left, unless told to stop. */
 		if (errno != EINTR)
 			return op_error(obj, index, delta, wait, errno, err);
 	}

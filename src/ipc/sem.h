@@ -4,6 +4,7 @@
 #ifndef SYSVCTL_SEM_H
 #define SYSVCTL_SEM_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 #include <time.h>
@@ -27,6 +28,10 @@ struct sv_sem_wait {
 	bool nowait;                /* fail at once instead of waiting */
 	bool timed;                 /* wait at most timeout */
 	struct timespec timeout;
+	/* Not NULL: a flag the command's signal handler sets.  Once it is
+	 * non-zero, a wait ends with EINTR instead of going on (and none
+	 * starts): the command decides what the signal means. */
+	const volatile sig_atomic_t *stop;
 };
 
 /* Create the set REF names (a key, or private) race-free: IPC_EXCL, then a
@@ -46,7 +51,8 @@ int sv_sem_open(const struct sv_ref *ref, const struct sv_sem_new *create,
 
 /* Add DELTA to semaphore INDEX (a negative DELTA waits until the value can
  * drop that far; 0 waits until the value is zero), with SEM_UNDO when undo.
- * A stop and continue (Ctrl-Z, fg) does not end the wait.  Errors: SV_EBUSY
+ * A stop and continue (Ctrl-Z, fg) does not end the wait; wait->stop does
+ * (EINTR, nothing changed).  Errors: SV_EBUSY
  * (it would wait, or the timeout ran out), EIDRM (removed while waiting),
  * ENOENT (no longer there), SV_EUSAGE (INDEX out of range), SV_ELIMIT (the
  * value would pass SV_SEMVMX), EACCES. */

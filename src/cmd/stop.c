@@ -1,0 +1,140 @@
+/* Stop signals that are acted on only where nothing is lost: see stop.h. */
+#include "stop.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/time.h>
+
+volatile sig_atomic_t cmd_stop_signo;
+
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+#define NSTOP (sizeof(stop_signals) / sizeof(stop_signals[0]))
+
+/* What each stop signal did before cmd_stop_catch, whether we caught it,
+ * and whether it was ignored (then it is never raised). */
+static struct sigaction found[NSTOP];
+static bool caught[NSTOP];
+static bool ignored[NSTOP];
+
+/* The kick's only job is to make a blocked call return EINTR. */
+static void on_kick(int signo)
+{
+	(void)signo;
+}
+
+/* Interrupt every CMD_STOP_KICK_MS whatever call blocks from now on.
+ * sigaction and setitimer are plain system calls, safe in a handler; the
+ * interval timer, unlike a POSIX timer, needs nothing created first. */
+static void start_kicking(void)
+{
+	struct sigaction kick = { .sa_handler = on_kick };
+	struct itimerval every = {
+		.it_interval = { 0, CMD_STOP_KICK_MS * 1000 },
+		.it_value = { 0, CMD_STOP_KICK_MS * 1000 },
+	};
+
+	sigemptyset(&kick.sa_mask);
+	sigaction(SIGALRM, &kick, NULL);
+	setitimer(ITIMER_REAL, &every, NULL);
+}
+
+static void stop_kicking(void)
+{
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+
+	setitimer(ITIMER_REAL, &off, NULL);
+}
+
+static void on_stop(int signo)
+{
+	int saved = errno;
+
+	if (cmd_stop_signo == 0) {
+		cmd_stop_signo = signo;
+		start_kicking();
+	}
+	errno = saved;
+}
+
+void cmd_stop_catch(bool pipe)
+{
+	struct sigaction action = { .sa_handler = on_stop };
+
+	sigemptyset(&action.sa_mask);
+	action.sa_flags = 0;    /* no SA_RESTART: a wait must end with EINTR */
+	for (size_t i = 0; i < NSTOP; i++) {
+		if (stop_signals[i] == SIGPIPE && !pipe)
+			continue;
+		/* One call sets and reads back; an ignored signal is put back
+		 * at once (the rare case pays the second call). */
+		if (sigaction(stop_signals[i], &action, &found[i]) != 0)
+			continue;
+		caught[i] = true;
+		if (found[i].sa_handler == SIG_IGN) {
+			sigaction(stop_signals[i], &found[i], NULL);
+			caught[i] = false;
+			ignored[i] = true;
+		}
+	}
+}
+
+void cmd_stop_before_exec(void)
+{
+	for (size_t i = 0; i < NSTOP; i++)
+		if (caught[i]) {
+			sigaction(stop_signals[i], &found[i], NULL);
+			caught[i] = false;
+		}
+	/* From here a stop signal acts as it did before: the only one left
+	 * to act on is one that came before. */
+	if (cmd_stop_signo != 0)
+		cmd_stop_end();
+}
+
+void cmd_stop_note(int signo)
+{
+	if (cmd_stop_signo == 0)
+		cmd_stop_signo = signo;
+}
+
+static bool was_ignored(int signo)
+{
+	for (size_t i = 0; i < NSTOP; i++)
+		if (stop_signals[i] == signo)
+			return ignored[i];
+	return false;
+}
+
+_Noreturn void cmd_stop_end(void)
+{
+	int signo = cmd_stop_signo;
+	sigset_t only;
+
+	fflush(stdout);
+	stop_kicking();
+	if (!was_ignored(signo)) {
+		signal(signo, SIG_DFL);
+		sigemptyset(&only);
+		sigaddset(&only, signo);
+		sigprocmask(SIG_UNBLOCK, &only, NULL);
+		raise(signo);
+	}
+	exit(128 + signo);
+}
+
+const char *cmd_stop_name(int signo)
+{
+	switch (signo) {
+	case SIGINT:
+		return "SIGINT";
+	case SIGTERM:
+		return "SIGTERM";
+	case SIGHUP:
+		return "SIGHUP";
+	case SIGPIPE:
+		return "SIGPIPE";
+	default:
+		return "a signal";
+	}
+}
