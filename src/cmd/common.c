@@ -34,6 +34,8 @@ int cmd_exit_code(int errnum)
 	case ENOSPC:
 	case ENOMEM:
 		return EXIT_LIMIT;
+	case SV_EINCOMPLETE:
+		return EXIT_INCOMPLETE;
 	default:
 		return EXIT_OSERR;
 	}

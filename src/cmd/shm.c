@@ -1,7 +1,9 @@
 /* sysvctl shm: create, write, read, stat and rm shared memory segments. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/shm.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -9,6 +11,7 @@
 #include "ipc/parse.h"
 #include "ipc/ref.h"
 #include "ipc/shm.h"
+#include "ipc/shm_guard.h"
 
 #define SIZE_MAX_ARG ((uint64_t)INT64_MAX)
 
@@ -223,9 +226,64 @@ static int parse_write_opts(int argc, char **argv, struct write_opts *opts,
 	return cmd_nargs_ok(argc - optind, 1, 2, "shm write", code) ? 0 : -1;
 }
 
+/* Hold back every signal that can be held while the bytes are copied, so
+ * that Ctrl-C or kill never leaves a write half done.  One that arrives
+ * meanwhile is delivered when they are let through again and ends the
+ * process as it would have (128+N).  SIGKILL cannot be held back: the
+ * companion set's mark tells readers about that case. */
+static void hold_signals(sigset_t *saved)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, saved);
+}
+
+/* The companion set of the segment; a set under its key that is not one
+ * only stops a framed write: a plain write goes on without it. */
+static int open_guard(const struct sv_shm_map *map, bool framed,
+		      struct sv_shm_guard *guard, struct sv_err *err)
+{
+	if (sv_shm_guard_open(map, guard, err) == 0)
+		return 0;
+	if (framed || err->errnum != EEXIST)
+		return -1;
+	cmd_warn("%s: %s", err->ctx, sv_err_text(err));
+	return 0;
+}
+
+/* Copy INPUT into the segment under the companion set's lock, marked as
+ * begun until it completes.  The lock is waited for with signals let
+ * through: one that ends the process then changes nothing. */
+static int guarded_copy(struct sv_shm_map *map, const struct write_opts *opts,
+			struct sv_shm_input *input, struct sv_err *err)
+{
+	struct sv_shm_guard guard;
+	struct sv_err unlock_err;
+	sigset_t saved;
+	int rc;
+
+	if (open_guard(map, opts->framed, &guard, err) != 0 ||
+	    sv_shm_guard_lock(&guard, err) != 0)
+		return -1;
+	hold_signals(&saved);
+	rc = sv_shm_guard_begin(&guard, err);
+	if (rc == 0)
+		rc = sv_shm_input_copy(map, opts->offset, opts->framed, input, err);
+	if (rc == 0)
+		rc = sv_shm_guard_complete(&guard, err);
+	if (sv_shm_guard_unlock(&guard, &unlock_err) != 0 && rc == 0) {
+		*err = unlock_err;
+		rc = -1;
+	}
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	return rc;
+}
+
 static int shm_write(int argc, char **argv)
 {
 	struct write_opts opts = { 0 };
+	struct sv_shm_input input;
 	struct sv_shm_map map;
 	struct sv_ref ref;
 	struct sv_obj obj;
@@ -244,11 +302,18 @@ static int shm_write(int argc, char **argv)
 		: sv_obj_open(SV_SHM, &ref, &obj, &err);
 	if (rc != 0 || sv_shm_attach(&obj, false, &map, &err) != 0)
 		return cmd_fail(&err);
+	/* Everything is read and checked to fit before the lock is taken:
+	 * a slow pipe never holds other writers up. */
 	if (data != NULL)
-		rc = sv_shm_write_bytes(&map, opts.offset, data, strlen(data),
-					opts.framed, &err);
+		rc = sv_shm_input_bytes(&map, opts.offset, opts.framed, data,
+					strlen(data), &input, &err);
 	else
-		rc = sv_shm_write_fd(&map, opts.offset, STDIN_FILENO, opts.framed, &err);
+		rc = sv_shm_input_fd(&map, opts.offset, opts.framed, STDIN_FILENO,
+				     &input, &err);
+	if (rc == 0) {
+		rc = guarded_copy(&map, &opts, &input, &err);
+		sv_shm_input_free(&input);
+	}
 	code = rc != 0 ? cmd_fail(&err) : EXIT_OK;
 	if (sv_shm_detach(&map, &err) != 0 && code == EXIT_OK)
 		code = cmd_fail(&err);
@@ -346,45 +411,39 @@ static size_t hex_line(char *out, uint64_t where, const unsigned char *bytes,
 }
 
 /* Like hexdump -C: a full line equal to the one before is not printed; a
- * run of them shows as one '*'.  The last line is the end offset. */
-static void print_hex(const unsigned char *base, uint64_t start, uint64_t count)
+ * run of them shows as one '*'.  The last line is the end offset.  BYTES
+ * are COUNT bytes that lie at offset SHOWN in the segment. */
+static void print_hex(const unsigned char *bytes, uint64_t shown, uint64_t count)
 {
 	char line[128];
 	bool squeezing = false;
 
 	for (uint64_t done = 0; done < count && !ferror(stdout); done += 16) {
-		const unsigned char *bytes = base + start + done;
+		const unsigned char *at = bytes + done;
 		size_t n = count - done < 16 ? (size_t)(count - done) : 16;
 
-		if (n == 16 && done >= 16 && memcmp(bytes, bytes - 16, 16) == 0) {
+		if (n == 16 && done >= 16 && memcmp(at, at - 16, 16) == 0) {
 			if (!squeezing)
 				fputs("*\n", stdout);
 			squeezing = true;
 			continue;
 		}
 		squeezing = false;
-		fwrite(line, 1, hex_line(line, start + done, bytes, n), stdout);
+		fwrite(line, 1, hex_line(line, shown + done, at, n), stdout);
 	}
 	if (count > 0)
-		printf("%08llx\n", (ull)(start + count));
+		printf("%08llx\n", (ull)(shown + count));
 }
 
-static int read_out(const struct sv_shm_map *map, const struct read_opts *opts)
+/* Print COUNT bytes of MAP from START: as they are, or with HEX as a dump
+ * whose offsets start at SHOWN (where the bytes lie in the segment). */
+static int read_out(const struct sv_shm_map *map, uint64_t start,
+		    uint64_t count, uint64_t shown, bool hex)
 {
-	uint64_t start, count;
 	struct sv_err err;
-	int rc;
 
-	if (opts->framed)
-		rc = sv_shm_frame(map, opts->offset, &start, &count, &err);
-	else
-		rc = sv_shm_range(map, opts->offset,
-				  opts->length_given ? opts->length : UINT64_MAX,
-				  &start, &count, &err);
-	if (rc != 0)
-		return cmd_fail(&err);
-	if (opts->hex) {
-		print_hex(map->addr, start, count);
+	if (hex) {
+		print_hex(map->addr + start, shown, count);
 		return EXIT_OK;     /* main reports a failed stdout */
 	}
 	if (sv_shm_copy_out(map, start, count, STDOUT_FILENO, &err) == 0)
@@ -393,6 +452,37 @@ static int read_out(const struct sv_shm_map *map, const struct read_opts *opts)
 		return EXIT_OK;
 	snprintf(err.ctx, sizeof(err.ctx), "stdout");
 	return cmd_fail(&err);
+}
+
+static int read_range(const struct sv_shm_map *map, const struct read_opts *opts)
+{
+	uint64_t start, count;
+	struct sv_err err;
+
+	if (sv_shm_range(map, opts->offset,
+			 opts->length_given ? opts->length : UINT64_MAX,
+			 &start, &count, &err) != 0)
+		return cmd_fail(&err);
+	return read_out(map, start, count, start, opts->hex);
+}
+
+/* A frame is printed from a copy taken while no write was under way, so
+ * a reader never sees a torn one, and a slow stdout never holds up the
+ * writers. */
+static int read_frame(const struct sv_shm_map *map, const struct read_opts *opts)
+{
+	struct sv_shm_guard guard;
+	struct sv_shm_map snap;
+	struct sv_err err;
+	int code;
+
+	if (sv_shm_guard_open(map, &guard, &err) != 0 ||
+	    sv_shm_frame_snapshot(map, opts->offset, &guard, &snap, &err) != 0)
+		return cmd_fail(&err);
+	code = read_out(&snap, SV_SHM_FRAME_HEADER, snap.size - SV_SHM_FRAME_HEADER,
+			opts->offset + SV_SHM_FRAME_HEADER, opts->hex);
+	sv_shm_snapshot_free(&snap);
+	return code;
 }
 
 static int shm_read(int argc, char **argv)
@@ -410,7 +500,7 @@ static int shm_read(int argc, char **argv)
 	    sv_obj_open(SV_SHM, &ref, &obj, &err) != 0 ||
 	    sv_shm_attach(&obj, true, &map, &err) != 0)
 		return cmd_fail(&err);
-	code = read_out(&map, &opts);
+	code = opts.framed ? read_frame(&map, &opts) : read_range(&map, &opts);
 	if (sv_shm_detach(&map, &err) != 0 && code == EXIT_OK)
 		code = cmd_fail(&err);
 	return code;
@@ -462,9 +552,36 @@ static const char rm_usage[] =
 	"  -q, --quiet    no warnings\n"
 	"  -h, --help     this help\n";
 
+/* The key of the segment TEXT names, or IPC_PRIVATE when it names none
+ * (errors are rm's to report). */
+static key_t segment_key(const char *text)
+{
+	struct sv_ref ref;
+	struct sv_obj obj;
+	struct sv_err err;
+
+	if (sv_ref_parse(text, 0, &ref, &err) != 0 ||
+	    sv_obj_open(SV_SHM, &ref, &obj, &err) != 0)
+		return IPC_PRIVATE;
+	return obj.key;
+}
+
+/* rm, then the companion set of every segment it removed: the set under
+ * the key now belongs to no segment, and a new segment with the key must
+ * not inherit its "incomplete" mark. */
 static int shm_rm(int argc, char **argv)
 {
-	return cmd_rm_verb(SV_SHM, argc, argv, rm_usage);
+	key_t keys[argc > 0 ? argc : 1];
+	int code;
+
+	for (int i = 1; i < argc; i++)
+		keys[i] = argv[i][0] == '-' ? IPC_PRIVATE : segment_key(argv[i]);
+	code = cmd_rm_verb(SV_SHM, argc, argv, rm_usage);
+	for (int i = 1; i < argc; i++)
+		if (keys[i] != IPC_PRIVATE && shmget(keys[i], 0, 0) < 0 &&
+		    errno == ENOENT)
+			sv_shm_guard_remove(keys[i]);
+	return code;
 }
 
 int cmd_shm(int argc, char **argv)
