@@ -453,12 +453,15 @@ static int read_file(const struct sv_shm_map *map, unsigned char *dest, int fd,
 }
 
 /* Copy the staged chunks to DEST, giving each back once copied: the
- * segment fills as the stage empties. */
+ * segment fills as the stage empties, so the two together never hold
+ * much more than the stream.  (Faulting in the whole destination first
+ * would hold it twice.) */
 static void copy_chunks(unsigned char *dest, struct sv_shm_input *input)
 {
 	while (input->chunks != NULL) {
 		struct sv_shm_chunk *next = input->chunks->next;
 
+		prefault(dest, input->chunks->len, true);
 		memcpy(dest, input->chunks->data, input->chunks->len);
 		dest += input->chunks->len;
 		munmap(input->chunks, input->chunks->mapped);
@@ -472,7 +475,8 @@ int sv_shm_input_copy(struct sv_shm_map *map, uint64_t offset, bool framed,
 	unsigned char *dest = payload_at(map, offset, framed);
 	uint64_t done = input->len;
 
-	prefault(dest, input->len, true);
+	if (input->chunks == NULL)
+		prefault(dest, input->len, true);
 	if (input->fd >= 0) {
 		if (read_file(map, dest, input->fd, input->len, &done, err) != 0)
 			return -1;
@@ -545,6 +549,77 @@ int sv_shm_frame(const struct sv_shm_map *map, uint64_t offset,
 	*start = offset + SV_SHM_FRAME_HEADER;
 	*count = len32;
 	return 0;
+}
+
+/* The private copy of a frame is in huge pages when it is large enough:
+ * where a page fault is dear (a virtual machine), faulting a large copy in
+ * by 4 KiB pages costs several times the copy itself. */
+#define SV_HUGE_PAGE (2u * 1024u * 1024u)
+
+static size_t copy_buffer_size(uint64_t size)
+{
+	return (size_t)((size + SV_HUGE_PAGE - 1) & ~(uint64_t)(SV_HUGE_PAGE - 1));
+}
+
+/* SIZE bytes, from malloc when small, else aligned on a huge page and
+ * asked to be backed by huge pages (a hint only); NULL when there is no
+ * memory. */
+static unsigned char *copy_buffer(uint64_t size)
+{
+	size_t len = copy_buffer_size(size);
+	uintptr_t start, aligned;
+	unsigned char *raw;
+
+	if (size < SV_HUGE_PAGE)
+		return malloc(size);
+	if (size > SIZE_MAX - 2 * SV_HUGE_PAGE)
+		return NULL;
+	raw = mmap(NULL, len + SV_HUGE_PAGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		return NULL;
+	start = (uintptr_t)raw;
+	aligned = (start + SV_HUGE_PAGE - 1) & ~(uintptr_t)(SV_HUGE_PAGE - 1);
+	if (aligned > start)
+		munmap(raw, aligned - start);
+	if (aligned + len < start + len + SV_HUGE_PAGE)
+		munmap((void *)(aligned + len), start + len + SV_HUGE_PAGE - aligned - len);
+	madvise((void *)aligned, len, MADV_HUGEPAGE);
+	return (unsigned char *)aligned;
+}
+
+int sv_shm_frame_copy(const struct sv_shm_map *map, uint64_t offset,
+		      struct sv_shm_map *copy, struct sv_err *err)
+{
+	uint64_t start, count;
+	uint32_t len32;
+
+	memset(copy, 0, sizeof(*copy));
+	if (sv_shm_frame(map, offset, &start, &count, err) != 0)
+		return -1;
+	copy->obj = map->obj;
+	copy->size = SV_SHM_FRAME_HEADER + count;
+	copy->readonly = true;
+	copy->addr = copy_buffer(copy->size);
+	if (copy->addr == NULL)
+		return sv_obj_fail(err, ENOMEM, &map->obj);
+	len32 = (uint32_t)count;
+	memcpy(copy->addr, &len32, sizeof(len32));
+	/* Both sides at once: a copy is held up by one fault per page on
+	 * either side otherwise, and a copy under the lock holds up writers. */
+	prefault(map->addr + start, count, false);
+	prefault(copy->addr + SV_SHM_FRAME_HEADER, count, true);
+	memcpy(copy->addr + SV_SHM_FRAME_HEADER, map->addr + start, count);
+	return 0;
+}
+
+void sv_shm_snapshot_free(struct sv_shm_map *copy)
+{
+	if (copy->size < SV_HUGE_PAGE)
+		free(copy->addr);
+	else if (copy->addr != NULL)
+		munmap(copy->addr, copy_buffer_size(copy->size));
+	copy->addr = NULL;
 }
 
 int sv_shm_copy_out(const struct sv_shm_map *map, uint64_t start,

@@ -115,6 +115,15 @@ int sv_shm_range(const struct sv_shm_map *map, uint64_t offset,
 int sv_shm_frame(const struct sv_shm_map *map, uint64_t offset,
 		 uint64_t *start, uint64_t *count, struct sv_err *err);
 
+/* Copy the frame at OFFSET, its length first, into memory of its own:
+ * COPY->addr (free it with sv_shm_snapshot_free), COPY->size the frame's
+ * size, COPY->obj the segment.  No check that no writer is at work: see
+ * sv_shm_frame_snapshot.  Errors as sv_shm_frame, and ENOMEM. */
+int sv_shm_frame_copy(const struct sv_shm_map *map, uint64_t offset,
+		      struct sv_shm_map *copy, struct sv_err *err);
+
+void sv_shm_snapshot_free(struct sv_shm_map *copy);
+
 /* Write COUNT bytes of the segment from START to FD, with as many write(2)
  * calls as it takes.  A reader that went away is EPIPE. */
 int sv_shm_copy_out(const struct sv_shm_map *map, uint64_t start,

@@ -186,47 +186,22 @@ static int incomplete(const struct sv_shm_map *map, uint64_t offset,
 		      (ull)offset);
 }
 
-/* Copy the frame at OFFSET into SNAP (length first, then the payload),
- * with no check that it is whole. */
-static int copy_frame(const struct sv_shm_map *map, uint64_t offset,
-		      struct sv_shm_map *snap, struct sv_err *err)
-{
-	uint64_t start, count;
-	uint32_t len32;
-
-	if (sv_shm_frame(map, offset, &start, &count, err) != 0)
-		return -1;
-	snap->obj = map->obj;
-	snap->size = SV_SHM_FRAME_HEADER + count;
-	snap->readonly = true;
-	snap->addr = malloc(snap->size);
-	if (snap->addr == NULL)
-		return sv_obj_fail(err, ENOMEM, &map->obj);
-	len32 = (uint32_t)count;
-	memcpy(snap->addr, &len32, sizeof(len32));
-	memcpy(snap->addr + SV_SHM_FRAME_HEADER, map->addr + start, count);
-	return 0;
-}
-
 /* One try of the sequence lock: 1 when SNAP holds a whole frame, 0 when
  * a writer got in the way (try again), -1 on an error. */
 static int try_snapshot(const struct sv_shm_map *map, uint64_t offset,
 			struct sv_shm_guard *guard, struct sv_shm_map *snap,
-			long *pause, struct sv_err *err)
+			struct sv_err *err)
 {
 	unsigned short before[SV_GUARD_NSEMS], after[SV_GUARD_NSEMS];
 	int copied;
 
 	if (read_state(guard, before, err) != 0)
 		return -1;
-	if (before[SV_GUARD_LOCK] == 0) {           /* a write is under way */
-		pause_ns(*pause);
-		*pause = *pause * 2 > POLL_LONGEST_NS ? POLL_LONGEST_NS : *pause * 2;
+	if (before[SV_GUARD_LOCK] == 0)             /* a write is under way */
 		return 0;
-	}
 	if (before[SV_GUARD_DONE] == 0)
 		return incomplete(map, offset, err);
-	copied = copy_frame(map, offset, snap, err);
+	copied = sv_shm_frame_copy(map, offset, snap, err);
 	if (read_state(guard, after, err) != 0) {
 		sv_shm_snapshot_free(snap);
 		return -1;
@@ -237,33 +212,67 @@ static int try_snapshot(const struct sv_shm_map *map, uint64_t offset,
 	return 0;
 }
 
+/* The frame copied while holding the lock (SEM_UNDO, so a reader killed
+ * meanwhile gives it back): no writer can get in the way.  1 when SNAP
+ * holds the frame, 0 when the lock may not be taken (no alter
+ * permission), -1 on an error. */
+static int locked_snapshot(const struct sv_shm_map *map, uint64_t offset,
+			   struct sv_shm_guard *guard, struct sv_shm_map *snap,
+			   struct sv_err *err)
+{
+	unsigned short values[SV_GUARD_NSEMS];
+	struct sv_err unlock_err;
+	int rc;
+
+	if (sv_shm_guard_lock(guard, err) != 0)
+		return err->errnum == EACCES ? 0 : -1;
+	rc = read_state(guard, values, err);
+	if (rc == 0 && values[SV_GUARD_DONE] == 0)
+		rc = incomplete(map, offset, err);
+	if (rc == 0)
+		rc = sv_shm_frame_copy(map, offset, snap, err);
+	if (sv_shm_guard_unlock(guard, &unlock_err) != 0 && rc == 0) {
+		sv_shm_snapshot_free(snap);
+		*err = unlock_err;
+		rc = -1;
+	}
+	return rc == 0 ? 1 : -1;
+}
+
 int sv_shm_frame_snapshot(const struct sv_shm_map *map, uint64_t offset,
 			  struct sv_shm_guard *guard, struct sv_shm_map *snap,
 			  struct sv_err *err)
 {
+	bool may_lock = true;
 	int reopened = 0;
 	long pause = POLL_FIRST_NS;
 
 	memset(snap, 0, sizeof(*snap));
 	if (!guard->active)
-		return copy_frame(map, offset, snap, err);
+		return sv_shm_frame_copy(map, offset, snap, err);
 	for (;;) {
-		int rc = try_snapshot(map, offset, guard, snap, &pause, err);
+		/* Without a writer about, a copy checked unchanged costs the
+		 * writers nothing; when one got in the way, queue for the
+		 * lock (semaphore waiters are served in turn, so a stream of
+		 * writers cannot starve the reader).  Without permission to
+		 * take it, try again until a copy comes through unchanged. */
+		int rc = try_snapshot(map, offset, guard, snap, err);
 
+		if (rc == 0 && may_lock) {
+			rc = locked_snapshot(map, offset, guard, snap, err);
+			may_lock = rc != 0;
+		}
 		if (rc == 1)
 			return 0;
-		if (rc == 0)
+		if (rc == 0) {
+			pause_ns(pause);
+			pause = pause * 2 > POLL_LONGEST_NS ? POLL_LONGEST_NS : pause * 2;
 			continue;
+		}
 		if (!set_vanished(err) || ++reopened > REOPEN_ATTEMPTS ||
 		    reopen(guard, err) != 0)
 			return -1;
 	}
-}
-
-void sv_shm_snapshot_free(struct sv_shm_map *snap)
-{
-	free(snap->addr);
-	snap->addr = NULL;
 }
 
 bool sv_shm_guard_remove(key_t key)

@@ -12,11 +12,13 @@
  *                  included) leaves it at 0 until a later write completes.
  *   SV_GUARD_GEN   counts completed writes (1..SV_SEMVMX, then 0 again).
  *
- * Writers serialise on the lock.  Readers take nothing: they read the
- * three values, copy the frame, read them again, and keep the copy only
- * when nothing changed in between (a sequence lock), so a reader needs no
- * more than read permission and never holds writers up.  A new set starts
- * with every semaphore at 1: free, complete, generation 1. */
+ * Writers serialise on the lock.  A reader first takes nothing: it reads
+ * the three values, copies the frame, reads them again, and keeps the
+ * copy when nothing changed in between (a sequence lock).  When a writer
+ * got in the way, it queues for the lock like a writer (and holds it for
+ * the copy into its own memory, never while printing); a reader with read
+ * permission only polls until a copy comes through unchanged.  A new set
+ * starts with every semaphore at 1: free, complete, generation 1. */
 #ifndef SYSVCTL_SHM_GUARD_H
 #define SYSVCTL_SHM_GUARD_H
 
@@ -62,15 +64,14 @@ int sv_shm_guard_unlock(struct sv_shm_guard *guard, struct sv_err *err);
 
 /* A private copy of the whole frame at OFFSET, taken while no write was
  * under way and checked unchanged after it: SNAP gets the frame (its
- * 4-byte length first) in memory of its own (free it with
- * sv_shm_snapshot_free), SNAP->obj names the segment.  A write that was
+ * 4-byte length first) in memory of its own, SNAP->obj names the
+ * segment.  A write that was
  * interrupted (DONE at 0, lock free) is SV_EINCOMPLETE; a frame that runs
- * past the end is EBADMSG, as sv_shm_frame says. */
+ * past the end is EBADMSG, as sv_shm_frame says.  Free SNAP with
+ * sv_shm_snapshot_free. */
 int sv_shm_frame_snapshot(const struct sv_shm_map *map, uint64_t offset,
 			  struct sv_shm_guard *guard, struct sv_shm_map *snap,
 			  struct sv_err *err);
-
-void sv_shm_snapshot_free(struct sv_shm_map *snap);
 
 /* Remove the companion set of the segment that had KEY, if there is one
  * (a set of SV_GUARD_NSEMS semaphores); nothing else under KEY is
