@@ -1,7 +1,8 @@
 /* libFuzzer target over the --framed layout of shared memory segments
  * (src/ipc/shm.h): decoding a frame from arbitrary segment bytes at an
  * arbitrary offset, clamping read ranges, and the all-or-nothing framed
- * write followed by its decoding.  No kernel object is involved: the
+ * write followed by its decoding, and the private copy a framed reader
+ * takes.  No kernel object is involved: the
  * "segment" is a heap buffer the size of the input, so ASan sees any
  * access past its end.  Checks: a decoded payload lies inside the segment
  * after its 4-byte length; a range is clamped to the end; what a framed
@@ -49,6 +50,12 @@ static void decode(const struct sv_shm_map *map, uint64_t offset)
 		for (uint64_t i = 0; i < count; i++)
 			sum += map->addr[start + i];
 		(void)sum;
+		/* The reader's private copy: the same length and bytes. */
+		struct sv_shm_map copy;
+		CHECK(sv_shm_frame_copy(map, offset, &copy, &err) == 0);
+		CHECK(copy.size == SV_SHM_FRAME_HEADER + count);
+		CHECK(memcmp(copy.addr, map->addr + offset, copy.size) == 0);
+		sv_shm_snapshot_free(&copy);
 	} else {
 		CHECK(err.errnum != 0);
 		CHECK(memchr(err.msg, '\0', sizeof(err.msg)) != NULL);

@@ -516,6 +516,211 @@ sys.stdout.write(m.read(n, offset=4).decode())' "$K1"
 	assert_output "hi there"
 }
 
+# --- framed: whole frames, interrupted writes, the companion set -------------
+
+FRAMED_PY=$BATS_TEST_DIRNAME/framed.py
+
+# A file of COUNT bytes, each BYTE (one character): a frame a reader can
+# recognise whole by its length and its one byte.
+uniform_file() {
+	head -c "$2" /dev/zero | tr '\0' "$1" >"$3"
+}
+
+# The values of KEY's companion set, "LOCK DONE GEN", or "none".
+guard_state() {
+	"$PY" "$FRAMED_PY" state "$1"
+}
+
+@test "concurrent framed writers and readers never see a torn frame" {
+	local dir=$BATS_TEST_TMPDIR
+	sysvctl shm create "$K1" -s 3M >/dev/null
+	uniform_file a 1048573 "$dir/a"
+	uniform_file b 524291 "$dir/b"
+	sysvctl shm write "$K1" --framed <"$dir/a"
+	# Each loop stops after 150 rounds or 15 s, whichever comes first.
+	writer() {
+		for _ in $(seq 150); do
+			[ "$SECONDS" -lt 15 ] || break
+			"$SYSVCTL" shm write "$K1" --framed <"$dir/$1" || echo "write $?" >>"$dir/bad"
+		done
+	}
+	reader() {
+		for _ in $(seq 150); do
+			[ "$SECONDS" -lt 15 ] || break
+			if ! "$SYSVCTL" shm read "$K1" --framed >"$dir/out$1"; then
+				echo "read $?" >>"$dir/bad"
+			elif cmp -s "$dir/out$1" "$dir/a" || cmp -s "$dir/out$1" "$dir/b"; then
+				echo >>"$dir/whole$1"
+			else
+				echo "torn: $(wc -c <"$dir/out$1") bytes" >>"$dir/bad"
+			fi
+		done
+	}
+	SECONDS=0
+	writer a & writer b & reader 1 & reader 2 &
+	wait
+	echo "# $(cat "$dir"/whole* | wc -l) whole frames read, $(cat "$dir/bad" 2>/dev/null | wc -l) bad, in $SECONDS s" >&3
+	[ ! -e "$dir/bad" ] || { sort "$dir/bad" | uniq -c; false; }
+}
+
+@test "a writer killed by SIGKILL mid-copy leaves an incomplete frame (exit 8) until a whole one is written" {
+	sysvctl shm create "$K1" -s 64M >/dev/null
+	sysvctl shm write "$K1" --framed old
+	uniform_file z 60M "$BATS_TEST_TMPDIR/big"
+	run "$PY" "$FRAMED_PY" kill-mid-copy "$K1" KILL "$SYSVCTL" shm write "$K1" --framed <"$BATS_TEST_TMPDIR/big"
+	assert_success
+	assert_output 137
+	[ "$(guard_state "$K1" | cut -d' ' -f1,2)" = "1 0" ]
+	run --separate-stderr sysvctl shm read "$K1" --framed
+	[ "$status" -eq 8 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "sysvctl: shm $K1 (id $(ipcs_id shm "$K1")): incomplete frame at offset 0: a write into the segment was interrupted and none has completed since" ]
+	# Reported again, by any reader, until a write completes.
+	run sysvctl shm read "$K1" --framed -x
+	[ "$status" -eq 8 ]
+	sysvctl shm write "$K1" --framed new
+	run sysvctl shm read "$K1" --framed
+	assert_success
+	assert_output new
+}
+
+@test "a plain write killed mid-copy makes read --framed report an incomplete frame" {
+	sysvctl shm create "$K1" -s 64M >/dev/null
+	sysvctl shm write "$K1" --framed old
+	uniform_file z 60M "$BATS_TEST_TMPDIR/big"
+	run "$PY" "$FRAMED_PY" kill-mid-copy "$K1" KILL "$SYSVCTL" shm write "$K1" -o 0 <"$BATS_TEST_TMPDIR/big"
+	assert_output 137
+	run sysvctl shm read "$K1" --framed
+	[ "$status" -eq 8 ]
+	[ "$output" = "sysvctl: shm $K1 (id $(ipcs_id shm "$K1")): incomplete frame at offset 0: a write into the segment was interrupted and none has completed since" ]
+	# A plain read still reads the bytes as they are.
+	run sysvctl shm read "$K1" -o 4 -n 3
+	assert_success
+	# A plain write that completes clears the mark too.
+	printf '\003\000\000\000abc' | sysvctl shm write "$K1" -o 0
+	run sysvctl shm read "$K1" --framed
+	assert_success
+	assert_output abc
+}
+
+@test "SIGTERM and SIGINT during a write are held until the copy ends, then end it (143, 130)" {
+	sysvctl shm create "$K1" -s 64M >/dev/null
+	uniform_file t 50M "$BATS_TEST_TMPDIR/t"
+	uniform_file i 40M "$BATS_TEST_TMPDIR/i"
+	run "$PY" "$FRAMED_PY" kill-mid-copy "$K1" TERM "$SYSVCTL" shm write "$K1" --framed <"$BATS_TEST_TMPDIR/t"
+	assert_output 143
+	sysvctl shm read "$K1" --framed | cmp - "$BATS_TEST_TMPDIR/t"
+	run "$PY" "$FRAMED_PY" kill-mid-copy "$K1" INT "$SYSVCTL" shm write "$K1" --framed <"$BATS_TEST_TMPDIR/i"
+	assert_output 130
+	sysvctl shm read "$K1" --framed | cmp - "$BATS_TEST_TMPDIR/i"
+	[ "$(guard_state "$K1" | cut -d' ' -f1,2)" = "1 1" ]
+}
+
+@test "a plain length-prefix reader in Python reads a guarded frame; the companion set says it is whole" {
+	sysvctl shm create "$K1" -s 64 >/dev/null
+	printf 'py\0reader' | sysvctl shm write "$K1" -o 8 --framed
+	# The protocol of sysvctl-shm(1): values of the set, the frame, the
+	# values again; lock 1, done 1 and the same generation: whole.
+	run "$PY" -c 'import ctypes, struct, sys, sysv_ipc
+key = int(sys.argv[1], 16)
+libc = ctypes.CDLL(None)
+def values():
+    v = (ctypes.c_ushort * 3)()
+    assert libc.semctl(libc.semget(key, 0, 0), 0, 13, v) == 0
+    return list(v)
+before = values()
+m = sysv_ipc.SharedMemory(key)
+n, = struct.unpack("=I", m.read(4, offset=8))
+data = m.read(n, offset=12)
+after = values()
+assert before == after and before[0] == 1 and before[1] == 1, (before, after)
+sys.stdout.write(repr(data))' "$K1"
+	assert_success
+	assert_output "b'py\\x00reader'"
+}
+
+@test "the companion set has the segment's owner and mode; a reader with read permission only reads frames" {
+	sysvctl shm create "$K1" -s 64 -m 0644 >/dev/null
+	# nobody reads first, and so makes the set: it is still root's, 0644.
+	run as_nobody "$SYSVCTL" shm read "$K1" --framed
+	assert_success
+	assert_output ""
+	run ipcs -s -c
+	[ "$(ipcs -s | awk -v k="$K1" 'tolower($1) == tolower(k) { print $3, $4, $5 }')" = "root 644 3" ]
+	sysvctl shm write "$K1" --framed shared
+	run as_nobody "$SYSVCTL" shm read "$K1" --framed
+	assert_success
+	assert_output shared
+	run as_nobody "$SYSVCTL" shm write "$K1" --framed nope
+	[ "$status" -eq 4 ]
+}
+
+@test "a set of other semaphores under the segment's key stops --framed (exit 5), not a plain write" {
+	sysvctl shm create "$K1" -s 64 >/dev/null
+	sysvctl sem create "$K1" >/dev/null
+	run --separate-stderr sysvctl shm write "$K1" --framed x
+	[ "$status" -eq 5 ]
+	[ "$stderr" = "sysvctl: sem $K1 (id $(ipcs_id sem "$K1")): the segment's key is used by a set of 1 semaphore, not its companion set of 3: frames in this segment cannot be guarded" ]
+	run --separate-stderr sysvctl shm read "$K1" --framed
+	[ "$status" -eq 5 ]
+	run --separate-stderr sysvctl shm write "$K1" plain
+	assert_success
+	[ "$stderr" = "sysvctl: warning: sem $K1 (id $(ipcs_id sem "$K1")): the segment's key is used by a set of 1 semaphore, not its companion set of 3: frames in this segment cannot be guarded" ]
+	[ "$(sysvctl shm read "$K1" -n 5)" = plain ]
+	[ "$(sysvctl sem get "$K1")" = 1 ]
+}
+
+@test "shm rm removes the segment's companion set, and only that" {
+	sysvctl shm create "$K1" -s 64 >/dev/null
+	sysvctl shm write "$K1" --framed x
+	[ "$(guard_state "$K1")" = "1 1 2" ]
+	sysvctl shm create "$K2" -s 64 >/dev/null
+	sysvctl sem create "$K2" -n 3 >/dev/null
+	sysvctl shm rm "$K1" "id:$(ipcs_id shm "$K2")"
+	[ -z "$(ipcs_id sem "$K1")" ]
+	[ -z "$(ipcs_id shm "$K1")" ]
+	# A set of 3 under K2 that no write ever used is removed too: it is
+	# the segment's by its key and size; a set of another size is not.
+	[ -z "$(ipcs_id sem "$K2")" ]
+}
+
+@test "a stream is staged once and never beyond the room: max RSS" {
+	sysvctl shm create "$K1" -s 128M >/dev/null
+	sysvctl shm write "$K1" -o 0 before
+	# 1 GiB into 1 MiB: exit 7 after reading 1 MiB + 1, nothing written.
+	sysvctl shm create "$K2" -s 1M >/dev/null
+	run bash -c 'head -c 1G /dev/zero | /usr/bin/time -f "%M" "$0" shm write "$1" --framed 2>"$2"' \
+		"$SYSVCTL" "$K2" "$BATS_TEST_TMPDIR/rss.small"
+	[ "$status" -eq 7 ]
+	small_kb=$(tail -n 1 "$BATS_TEST_TMPDIR/rss.small")
+	# 96 MiB into 128 MiB: it fits; the stage and the segment together
+	# must stay well below twice the stream.
+	head -c 96M /dev/urandom >"$BATS_TEST_TMPDIR/medium"
+	cat "$BATS_TEST_TMPDIR/medium" | /usr/bin/time -f "%M" "$SYSVCTL" shm write "$K1" 2>"$BATS_TEST_TMPDIR/rss.medium"
+	medium_kb=$(tail -n 1 "$BATS_TEST_TMPDIR/rss.medium")
+	echo "# max RSS: $small_kb KB for 1 GiB into 1 MiB (exit 7), $medium_kb KB for 96 MiB into 128 MiB" >&3
+	[ "$small_kb" -lt $((8 * 1024)) ]
+	[ "$medium_kb" -lt $((120 * 1024)) ]
+	sysvctl shm read "$K1" -n 96M | cmp - "$BATS_TEST_TMPDIR/medium"
+	[ "$(sysvctl shm read "$K2" -n 4 | od -An -tx1)" = " 00 00 00 00" ]
+}
+
+@test "storm: framed writers killed at random by TERM, INT and KILL; no reader sees a torn frame" {
+	local dir=$BATS_TEST_TMPDIR
+	sysvctl shm create "$K1" -s 5M >/dev/null
+	uniform_file a 3145729 "$dir/a"
+	uniform_file b 2097155 "$dir/b"
+	uniform_file c 4194299 "$dir/c"
+	sysvctl shm write "$K1" --framed <"$dir/a"
+	run timeout 60 "$PY" "$FRAMED_PY" storm "$K1" 8 "$SYSVCTL" "$dir/a" "$dir/b" "$dir/c"
+	echo "# storm: $output" >&3
+	assert_success
+	assert_output --regexp ' torn=0 errors=0$'
+	# After the storm: one more write, read whole.
+	sysvctl shm write "$K1" --framed <"$dir/b"
+	sysvctl shm read "$K1" --framed | cmp - "$dir/b"
+}
+
 # --- usage --------------------------------------------------------------------
 
 @test "shm --help and verb --help print usage, exit 0" {

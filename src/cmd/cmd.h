@@ -22,6 +22,7 @@ enum {
 	EXIT_EXISTS = 5,
 	EXIT_BUSY = 6,
 	EXIT_LIMIT = 7,
+	EXIT_INCOMPLETE = 8,    /* shm read --framed: a write was interrupted */
 	EXIT_NOSYS = 9,         /* the kernel has no System V IPC (ENOSYS) */
 };
 

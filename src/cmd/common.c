@@ -38,6 +38,8 @@ int cmd_exit_code(int errnum)
 	case ENOSPC:
 	case ENOMEM:
 		return EXIT_LIMIT;
+	case SV_EINCOMPLETE:
+		return EXIT_INCOMPLETE;
 	case ENOSYS:
 		return EXIT_NOSYS;
 	default:

@@ -1,8 +1,10 @@
 /* sysvctl shm: create, write, read, stat and rm shared memory segments. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/shm.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -10,6 +12,7 @@
 #include "ipc/parse.h"
 #include "ipc/ref.h"
 #include "ipc/shm.h"
+#include "ipc/shm_guard.h"
 
 #define SIZE_MAX_ARG ((uint64_t)INT64_MAX)
 
@@ -164,7 +167,10 @@ static const char write_usage[] =
 	"                         [-c|--create [-s SIZE] [-m MODE]] [DATA]\n"
 	"\n"
 	"Write DATA, or all of stdin, byte for byte at OFFSET.  If it does not\n"
-	"fit, nothing is written and the exit is 7.  Prints nothing.\n"
+	"fit, nothing is written and the exit is 7.  Prints nothing.  The copy\n"
+	"is made under the lock of the segment's companion set (a semaphore set\n"
+	"under its key) with signals held until it completes; a writer killed\n"
+	"mid-copy makes 'read --framed' exit 8 until a write completes.\n"
 	"\n"
 	"Options:\n"
 	"  -o, --offset OFFSET  where to start, in bytes (default 0)\n"
@@ -224,9 +230,64 @@ static int parse_write_opts(int argc, char **argv, struct write_opts *opts,
 	return cmd_nargs_ok(argc - optind, 1, 2, "shm write", code) ? 0 : -1;
 }
 
+/* Hold back every signal that can be held while the bytes are copied, so
+ * that Ctrl-C or kill never leaves a write half done.  One that arrives
+ * meanwhile is delivered when they are let through again and ends the
+ * process as it would have (128+N).  SIGKILL cannot be held back: the
+ * companion set's mark tells readers about that case. */
+static void hold_signals(sigset_t *saved)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, saved);
+}
+
+/* The companion set of the segment; a set under its key that is not one
+ * only stops a framed write: a plain write goes on without it. */
+static int open_guard(const struct sv_shm_map *map, bool framed,
+		      struct sv_shm_guard *guard, struct sv_err *err)
+{
+	if (sv_shm_guard_open(map, guard, err) == 0)
+		return 0;
+	if (framed || err->errnum != EEXIST)
+		return -1;
+	cmd_warn("%s: %s", err->ctx, sv_err_text(err));
+	return 0;
+}
+
+/* Copy INPUT into the segment under the companion set's lock, marked as
+ * begun until it completes.  The lock is waited for with signals let
+ * through: one that ends the process then changes nothing. */
+static int guarded_copy(struct sv_shm_map *map, const struct write_opts *opts,
+			struct sv_shm_input *input, struct sv_err *err)
+{
+	struct sv_shm_guard guard;
+	struct sv_err unlock_err;
+	sigset_t saved;
+	int rc;
+
+	if (open_guard(map, opts->framed, &guard, err) != 0 ||
+	    sv_shm_guard_lock(&guard, err) != 0)
+		return -1;
+	hold_signals(&saved);
+	rc = sv_shm_guard_begin(&guard, err);
+	if (rc == 0)
+		rc = sv_shm_input_copy(map, opts->offset, opts->framed, input, err);
+	if (rc == 0)
+		rc = sv_shm_guard_complete(&guard, err);
+	if (sv_shm_guard_unlock(&guard, &unlock_err) != 0 && rc == 0) {
+		*err = unlock_err;
+		rc = -1;
+	}
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	return rc;
+}
+
 static int shm_write(int argc, char **argv)
 {
 	struct write_opts opts = { 0 };
+	struct sv_shm_input input;
 	struct sv_shm_map map;
 	struct sv_ref ref;
 	struct sv_obj obj;
@@ -245,11 +306,18 @@ static int shm_write(int argc, char **argv)
 		: sv_obj_open(SV_SHM, &ref, &obj, &err);
 	if (rc != 0 || sv_shm_attach(&obj, false, &map, &err) != 0)
 		return cmd_fail(&err);
+	/* Everything is read and checked to fit before the lock is taken:
+	 * a slow pipe never holds other writers up. */
 	if (data != NULL)
-		rc = sv_shm_write_bytes(&map, opts.offset, data, strlen(data),
-					opts.framed, &err);
+		rc = sv_shm_input_bytes(&map, opts.offset, opts.framed, data,
+					strlen(data), &input, &err);
 	else
-		rc = sv_shm_write_fd(&map, opts.offset, STDIN_FILENO, opts.framed, &err);
+		rc = sv_shm_input_fd(&map, opts.offset, opts.framed, STDIN_FILENO,
+				     &input, &err);
+	if (rc == 0) {
+		rc = guarded_copy(&map, &opts, &input, &err);
+		sv_shm_input_free(&input);
+	}
 	code = rc != 0 ? cmd_fail(&err) : EXIT_OK;
 	if (sv_shm_detach(&map, &err) != 0 && code == EXIT_OK)
 		code = cmd_fail(&err);
@@ -267,7 +335,8 @@ static const char read_usage[] =
 	"  -o, --offset OFFSET  where to start, in bytes (default 0)\n"
 	"  -n, --length LENGTH  how many bytes at most (default: to the end)\n"
 	"      --framed         read the 4-byte length at OFFSET, print that many\n"
-	"                       bytes after it\n"
+	"                       bytes after it; never a torn frame; exit 8 when a\n"
+	"                       write was interrupted and none completed since\n"
 	"  -x, --hex            a hexdump -C style dump with absolute offsets\n"
 	"  -h, --help           this help\n";
 
@@ -347,35 +416,36 @@ static size_t hex_line(char *out, uint64_t where, const unsigned char *bytes,
 }
 
 /* Like hexdump -C: a full line equal to the one before is not printed; a
- * run of them shows as one '*'.  The last line is the end offset.  Lines
- * are gathered in BUF and written with cmd_write_all, so a full
- * non-blocking stdout is waited on.  0, or -1 with errno. */
-static int print_hex(const unsigned char *base, uint64_t start, uint64_t count)
+ * run of them shows as one '*'.  The last line is the end offset.  BYTES
+ * are COUNT bytes that lie at offset SHOWN in the segment.  Lines are
+ * gathered in BUF and written with cmd_write_all, so a full non-blocking
+ * stdout is waited on.  0, or -1 with errno. */
+static int print_hex(const unsigned char *bytes, uint64_t shown, uint64_t count)
 {
 	char buf[16384];
 	size_t len = 0, done;
 	bool squeezing = false;
 
-	for (uint64_t at = 0; at < count; at += 16) {
-		const unsigned char *bytes = base + start + at;
-		size_t n = count - at < 16 ? (size_t)(count - at) : 16;
+	for (uint64_t off = 0; off < count; off += 16) {
+		const unsigned char *at = bytes + off;
+		size_t n = count - off < 16 ? (size_t)(count - off) : 16;
 
 		if (len > sizeof(buf) - 128) {
 			if (cmd_write_all(STDOUT_FILENO, buf, len, &done) != 0)
 				return -1;
 			len = 0;
 		}
-		if (n == 16 && at >= 16 && memcmp(bytes, bytes - 16, 16) == 0) {
+		if (n == 16 && off >= 16 && memcmp(at, at - 16, 16) == 0) {
 			if (!squeezing)
 				len += (size_t)snprintf(buf + len, 3, "*\n");
 			squeezing = true;
 			continue;
 		}
 		squeezing = false;
-		len += hex_line(buf + len, start + at, bytes, n);
+		len += hex_line(buf + len, shown + off, at, n);
 	}
 	if (count > 0)
-		len += (size_t)snprintf(buf + len, 24, "%08llx\n", (ull)(start + count));
+		len += (size_t)snprintf(buf + len, 24, "%08llx\n", (ull)(shown + count));
 	return cmd_write_all(STDOUT_FILENO, buf, len, &done);
 }
 
@@ -399,29 +469,53 @@ static int write_bytes(const struct sv_shm_map *map, uint64_t start,
 	return -1;
 }
 
-/* The bytes (or their dump) to stdout.  A failed write of stdout is
- * exit 1 whatever the cause; a reader that went away is not an error. */
-static int read_out(const struct sv_shm_map *map, const struct read_opts *opts)
+/* Print COUNT bytes of MAP from START: as they are, or with HEX as a dump
+ * whose offsets start at SHOWN (where the bytes lie in the segment).  A
+ * failed write of stdout is exit 1 whatever the cause; a reader that went
+ * away is not an error. */
+static int read_out(const struct sv_shm_map *map, uint64_t start,
+		    uint64_t count, uint64_t shown, bool hex)
 {
-	uint64_t start, count;
-	struct sv_err err;
 	int rc;
 
-	if (opts->framed)
-		rc = sv_shm_frame(map, opts->offset, &start, &count, &err);
-	else
-		rc = sv_shm_range(map, opts->offset,
-				  opts->length_given ? opts->length : UINT64_MAX,
-				  &start, &count, &err);
-	if (rc != 0)
-		return cmd_fail(&err);
-	if (opts->hex)
-		rc = print_hex(map->addr, start, count);
+	if (hex)
+		rc = print_hex(map->addr + start, shown, count);
 	else
 		rc = write_bytes(map, start, count);
 	if (rc == 0 || errno == EPIPE)
 		return EXIT_OK;
 	return cmd_stdout_fail(errno);
+}
+
+static int read_range(const struct sv_shm_map *map, const struct read_opts *opts)
+{
+	uint64_t start, count;
+	struct sv_err err;
+
+	if (sv_shm_range(map, opts->offset,
+			 opts->length_given ? opts->length : UINT64_MAX,
+			 &start, &count, &err) != 0)
+		return cmd_fail(&err);
+	return read_out(map, start, count, start, opts->hex);
+}
+
+/* A frame is printed from a copy taken while no write was under way, so
+ * a reader never sees a torn one, and a slow stdout never holds up the
+ * writers. */
+static int read_frame(const struct sv_shm_map *map, const struct read_opts *opts)
+{
+	struct sv_shm_guard guard;
+	struct sv_shm_map snap;
+	struct sv_err err;
+	int code;
+
+	if (sv_shm_guard_open(map, &guard, &err) != 0 ||
+	    sv_shm_frame_snapshot(map, opts->offset, &guard, &snap, &err) != 0)
+		return cmd_fail(&err);
+	code = read_out(&snap, SV_SHM_FRAME_HEADER, snap.size - SV_SHM_FRAME_HEADER,
+			opts->offset + SV_SHM_FRAME_HEADER, opts->hex);
+	sv_shm_snapshot_free(&snap);
+	return code;
 }
 
 static int shm_read(int argc, char **argv)
@@ -439,7 +533,7 @@ static int shm_read(int argc, char **argv)
 	    sv_obj_open(SV_SHM, &ref, &obj, &err) != 0 ||
 	    sv_shm_attach(&obj, true, &map, &err) != 0)
 		return cmd_fail(&err);
-	code = read_out(&map, &opts);
+	code = opts.framed ? read_frame(&map, &opts) : read_range(&map, &opts);
 	if (sv_shm_detach(&map, &err) != 0 && code == EXIT_OK)
 		code = cmd_fail(&err);
 	return code;
@@ -483,17 +577,45 @@ static int shm_stat(int argc, char **argv)
 static const char rm_usage[] =
 	"Usage: sysvctl shm rm REF...\n"
 	"\n"
-	"Remove segments.  A segment still attached is marked for removal (it\n"
-	"goes when the last process detaches) and a warning says how many hold\n"
-	"it.  Every REF is tried; one that names no segment is exit 3 at the end.\n"
+	"Remove segments, and the companion set of each (3 semaphores under its\n"
+	"key).  A segment still attached is marked for removal (it goes when\n"
+	"the last process detaches) and a warning says how many hold it.  Every\n"
+	"REF is tried; one that names no segment is exit 3 at the end.\n"
 	"\n"
 	"Options:\n"
 	"  -q, --quiet    no warnings\n"
 	"  -h, --help     this help\n";
 
+/* The key of the segment TEXT names, or IPC_PRIVATE when it names none
+ * (errors are rm's to report). */
+static key_t segment_key(const char *text)
+{
+	struct sv_ref ref;
+	struct sv_obj obj;
+	struct sv_err err;
+
+	if (sv_ref_parse(text, 0, &ref, &err) != 0 ||
+	    sv_obj_open(SV_SHM, &ref, &obj, &err) != 0)
+		return IPC_PRIVATE;
+	return obj.key;
+}
+
+/* rm, then the companion set of every segment it removed: the set under
+ * the key now belongs to no segment, and a new segment with the key must
+ * not inherit its "incomplete" mark. */
 static int shm_rm(int argc, char **argv)
 {
-	return cmd_rm_verb(SV_SHM, argc, argv, rm_usage);
+	key_t keys[argc > 0 ? argc : 1];
+	int code;
+
+	for (int i = 1; i < argc; i++)
+		keys[i] = argv[i][0] == '-' ? IPC_PRIVATE : segment_key(argv[i]);
+	code = cmd_rm_verb(SV_SHM, argc, argv, rm_usage);
+	for (int i = 1; i < argc; i++)
+		if (keys[i] != IPC_PRIVATE && shmget(keys[i], 0, 0) < 0 &&
+		    errno == ENOENT)
+			sv_shm_guard_remove(keys[i]);
+	return code;
 }
 
 int cmd_shm(int argc, char **argv)

@@ -56,6 +56,8 @@ const char *sv_err_text(const struct sv_err *err)
 		return "over a size or system limit";
 	case SV_EBUSY:
 		return "busy";
+	case SV_EINCOMPLETE:
+		return "incomplete frame";
 	default:
 		return strerror(err->errnum);
 	}

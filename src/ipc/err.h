@@ -14,6 +14,7 @@ enum {
 	SV_EUSAGE = 1000,   /* malformed or out-of-range argument: exit 2 */
 	SV_ELIMIT,          /* a size or system limit: exit 7 */
 	SV_EBUSY,           /* would block, or the timeout ran out: exit 6 */
+	SV_EINCOMPLETE,     /* a framed write was interrupted mid-copy: exit 8 */
 };
 
 struct sv_err {

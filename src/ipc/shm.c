@@ -1,6 +1,7 @@
 #include "shm.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -14,8 +15,11 @@
  * 2 GiB anyway, and a round number keeps the loops easy to follow. */
 #define SV_IO_CHUNK (1u << 30)
 
-/* The first buffer for staging a stream; it doubles from there. */
-#define SV_STAGE_START (64u * 1024u)
+/* The chunks a stream is staged in: the first small, so a few bytes cost
+ * little, each twice the one before up to the largest, so a large stream
+ * is in few pieces. */
+#define SV_STAGE_FIRST (64u * 1024u)
+#define SV_STAGE_MAX (8u * 1024u * 1024u)
 
 /* Below this, faulting pages in one by one costs less than asking for
  * them all at once. */
@@ -265,7 +269,7 @@ static void put_frame_length(struct sv_shm_map *map, uint64_t offset,
 	memcpy(map->addr + offset, &len32, sizeof(len32));
 }
 
-static int too_long_for_frame(struct sv_shm_map *map, uint64_t len,
+static int too_long_for_frame(const struct sv_shm_map *map, uint64_t len,
 			      struct sv_err *err)
 {
 	sv_obj_fail(err, SV_ELIMIT, &map->obj);
@@ -274,9 +278,10 @@ static int too_long_for_frame(struct sv_shm_map *map, uint64_t len,
 		      (ull)(len > UINT32_MAX + 1ull ? len : UINT32_MAX), (unsigned)UINT32_MAX);
 }
 
-int sv_shm_write_bytes(struct sv_shm_map *map, uint64_t offset,
-		       const void *data, size_t len, bool framed,
-		       struct sv_err *err)
+/* Whether LEN payload bytes fit at OFFSET (framed: after a length, which
+ * can count at most UINT32_MAX): SV_ELIMIT when not. */
+static int check_fits(const struct sv_shm_map *map, uint64_t offset,
+		      uint64_t len, bool framed, struct sv_err *err)
 {
 	uint64_t room = 0;
 
@@ -287,10 +292,6 @@ int sv_shm_write_bytes(struct sv_shm_map *map, uint64_t offset,
 	if (len > room)
 		return no_room(map, offset, len + (framed ? SV_SHM_FRAME_HEADER : 0),
 			       false, err);
-	prefault(payload_at(map, offset, framed), len, true);
-	memcpy(payload_at(map, offset, framed), data, len);
-	if (framed)
-		put_frame_length(map, offset, len);
 	return 0;
 }
 
@@ -301,29 +302,144 @@ static int input_failed(const struct sv_shm_map *map, int errnum,
 	return sv_msg(err, "reading the data: %s", strerror(errnum));
 }
 
-/* A regular file: its size says whether it fits before a byte is
- * written; then it is read straight into the segment.  The bytes are the
- * file's as of now: if it shrinks meanwhile, fewer are written; if it
- * grows, the rest is left unread. */
-static int write_regular(struct sv_shm_map *map, uint64_t offset, int fd,
-			 uint64_t file_left, bool framed, struct sv_err *err)
-{
-	unsigned char *dest;
-	uint64_t room = 0, done = 0;
+/* A piece of a staged stream, in a mapping of its own so that it goes
+ * back to the system the moment it has been copied. */
+struct sv_shm_chunk {
+	struct sv_shm_chunk *next;
+	size_t len;         /* bytes read into data */
+	size_t cap;         /* bytes data can hold */
+	size_t mapped;      /* the whole mapping, this header included */
+	unsigned char data[];
+};
 
+static struct sv_shm_chunk *chunk_new(size_t cap)
+{
+	size_t mapped = offsetof(struct sv_shm_chunk, data) + cap;
+	struct sv_shm_chunk *chunk = mmap(NULL, mapped, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (chunk == MAP_FAILED)
+		return NULL;
+	chunk->next = NULL;
+	chunk->len = 0;
+	chunk->cap = cap;
+	chunk->mapped = mapped;
+	return chunk;
+}
+
+void sv_shm_input_free(struct sv_shm_input *input)
+{
+	while (input->chunks != NULL) {
+		struct sv_shm_chunk *next = input->chunks->next;
+
+		munmap(input->chunks, input->chunks->mapped);
+		input->chunks = next;
+	}
+}
+
+/* Read FD to its end into chunks, keeping at most LIMIT bytes: reaching
+ * LIMIT means the input is longer than the room (LIMIT is room + 1).
+ * Nothing is held twice and nothing is reserved ahead of the data, so
+ * the memory used is the bytes read plus less than one chunk. */
+static int stage_stream(int fd, uint64_t limit, struct sv_shm_input *input)
+{
+	struct sv_shm_chunk **tail = &input->chunks, *chunk = NULL;
+	size_t next_cap = SV_STAGE_FIRST;
+
+	while (input->len < limit) {
+		ssize_t got;
+
+		if (chunk == NULL || chunk->len == chunk->cap) {
+			uint64_t left = limit - input->len;
+
+			chunk = chunk_new(next_cap < left ? next_cap : (size_t)left);
+			if (chunk == NULL)
+				return -1;
+			*tail = chunk;
+			tail = &chunk->next;
+			if (next_cap < SV_STAGE_MAX)
+				next_cap *= 2;
+		}
+		got = read(fd, chunk->data + chunk->len, chunk->cap - chunk->len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			break;
+		chunk->len += (size_t)got;
+		input->len += (uint64_t)got;
+	}
+	return 0;
+}
+
+int sv_shm_input_bytes(const struct sv_shm_map *map, uint64_t offset,
+		       bool framed, const void *data, size_t len,
+		       struct sv_shm_input *input, struct sv_err *err)
+{
+	memset(input, 0, sizeof(*input));
+	input->fd = -1;
+	input->bytes = data;
+	input->len = len;
+	return check_fits(map, offset, len, framed, err);
+}
+
+/* A stream that does not fit: what to say, once the chunks are freed. */
+static int stream_too_long(const struct sv_shm_map *map, uint64_t offset,
+			   bool framed, uint64_t room,
+			   struct sv_shm_input *input, struct sv_err *err)
+{
+	uint64_t staged = input->len;
+
+	sv_shm_input_free(input);
+	if (framed && room == UINT32_MAX)
+		return too_long_for_frame(map, staged, err);
+	return no_room(map, offset, room + (framed ? SV_SHM_FRAME_HEADER : 0),
+		       true, err);
+}
+
+int sv_shm_input_fd(const struct sv_shm_map *map, uint64_t offset,
+		    bool framed, int fd, struct sv_shm_input *input,
+		    struct sv_err *err)
+{
+	uint64_t room = 0;
+	struct stat st;
+	off_t pos;
+
+	memset(input, 0, sizeof(*input));
+	input->fd = -1;
 	if (payload_room(map, offset, framed, &room, err) != 0)
 		return -1;
-	if (framed && file_left > UINT32_MAX)
-		return too_long_for_frame(map, file_left, err);
-	if (file_left > room)
-		return no_room(map, offset,
-			       file_left + (framed ? SV_SHM_FRAME_HEADER : 0),
-			       false, err);
-	dest = payload_at(map, offset, framed);
-	prefault(dest, file_left, true);
-	while (done < file_left) {
-		uint64_t want = file_left - done;
-		ssize_t got = read(fd, dest + done, want > SV_IO_CHUNK ? SV_IO_CHUNK : want);
+	/* Files of /proc say they are empty and are not: a regular file that
+	 * seems to have nothing left is read as a stream. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (pos = lseek(fd, 0, SEEK_CUR)) >= 0 && st.st_size > pos) {
+		input->fd = fd;
+		input->len = (uint64_t)(st.st_size - pos);
+		return check_fits(map, offset, input->len, framed, err);
+	}
+	if (stage_stream(fd, room + 1, input) != 0) {
+		int errnum = errno;
+
+		sv_shm_input_free(input);
+		return input_failed(map, errnum, err);
+	}
+	if (input->len > room)
+		return stream_too_long(map, offset, framed, room, input, err);
+	return 0;
+}
+
+/* Read a regular file straight into DEST, at most LEN bytes: the file's
+ * as of its size when checked; if it shrank meanwhile, *done says how
+ * many came.  A read error leaves what came before it in the segment. */
+static int read_file(const struct sv_shm_map *map, unsigned char *dest, int fd,
+		     uint64_t len, uint64_t *done, struct sv_err *err)
+{
+	*done = 0;
+	while (*done < len) {
+		uint64_t want = len - *done;
+		ssize_t got = read(fd, dest + *done,
+				   want > SV_IO_CHUNK ? SV_IO_CHUNK : want);
 
 		if (got < 0 && errno == EINTR)
 			continue;
@@ -331,93 +447,58 @@ static int write_regular(struct sv_shm_map *map, uint64_t offset, int fd,
 			return input_failed(map, errno, err);
 		if (got == 0)
 			break;
-		done += (uint64_t)got;
+		*done += (uint64_t)got;
+	}
+	return 0;
+}
+
+/* Copy the staged chunks to DEST, giving each back once copied: the
+ * segment fills as the stage empties, so the two together never hold
+ * much more than the stream.  (Faulting in the whole destination first
+ * would hold it twice.) */
+static void copy_chunks(unsigned char *dest, struct sv_shm_input *input)
+{
+	while (input->chunks != NULL) {
+		struct sv_shm_chunk *next = input->chunks->next;
+
+		prefault(dest, input->chunks->len, true);
+		memcpy(dest, input->chunks->data, input->chunks->len);
+		dest += input->chunks->len;
+		munmap(input->chunks, input->chunks->mapped);
+		input->chunks = next;
+	}
+}
+
+int sv_shm_input_copy(struct sv_shm_map *map, uint64_t offset, bool framed,
+		      struct sv_shm_input *input, struct sv_err *err)
+{
+	unsigned char *dest = payload_at(map, offset, framed);
+	uint64_t done = input->len;
+
+	if (input->chunks == NULL)
+		prefault(dest, input->len, true);
+	if (input->fd >= 0) {
+		if (read_file(map, dest, input->fd, input->len, &done, err) != 0)
+			return -1;
+	} else if (input->chunks != NULL) {
+		copy_chunks(dest, input);
+	} else if (input->len > 0) {
+		memcpy(dest, input->bytes, input->len);
 	}
 	if (framed)
 		put_frame_length(map, offset, done);
 	return 0;
 }
 
-struct stage {
-	unsigned char *buf;
-	size_t len, cap;
-};
-
-/* Read FD to its end into STAGE, keeping at most LIMIT bytes: reaching
- * LIMIT means the input is longer than the room (LIMIT is room + 1). */
-static int stage_stream(int fd, size_t limit, struct stage *stage)
+int sv_shm_write_bytes(struct sv_shm_map *map, uint64_t offset,
+		       const void *data, size_t len, bool framed,
+		       struct sv_err *err)
 {
-	while (stage->len < limit) {
-		ssize_t got;
+	struct sv_shm_input input;
 
-		if (stage->len == stage->cap) {
-			size_t cap = stage->cap ? stage->cap * 2 : SV_STAGE_START;
-			unsigned char *grown;
-
-			if (cap > limit || cap < stage->cap)
-				cap = limit;
-			grown = realloc(stage->buf, cap);
-			if (grown == NULL)
-				return -1;
-			prefault(grown + stage->cap, cap - stage->cap, true);
-			stage->buf = grown;
-			stage->cap = cap;
-		}
-		got = read(fd, stage->buf + stage->len, stage->cap - stage->len);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			return -1;
-		if (got == 0)
-			break;
-		stage->len += (size_t)got;
-	}
-	return 0;
-}
-
-static int write_stream(struct sv_shm_map *map, uint64_t offset, int fd,
-			bool framed, struct sv_err *err)
-{
-	struct stage stage = { NULL, 0, 0 };
-	uint64_t room = 0;
-	int rc;
-
-	if (payload_room(map, offset, framed, &room, err) != 0)
+	if (sv_shm_input_bytes(map, offset, framed, data, len, &input, err) != 0)
 		return -1;
-	if (room >= SIZE_MAX)
-		room = SIZE_MAX - 1;
-	if (stage_stream(fd, (size_t)room + 1, &stage) != 0) {
-		rc = input_failed(map, errno, err);
-	} else if (stage.len > room && framed && room == UINT32_MAX) {
-		rc = too_long_for_frame(map, stage.len, err);
-	} else if (stage.len > room) {
-		rc = no_room(map, offset,
-			     room + (framed ? SV_SHM_FRAME_HEADER : 0), true, err);
-	} else {
-		rc = 0;
-		prefault(payload_at(map, offset, framed), stage.len, true);
-		if (stage.len > 0)
-			memcpy(payload_at(map, offset, framed), stage.buf, stage.len);
-		if (framed)
-			put_frame_length(map, offset, stage.len);
-	}
-	free(stage.buf);
-	return rc;
-}
-
-int sv_shm_write_fd(struct sv_shm_map *map, uint64_t offset, int fd,
-		    bool framed, struct sv_err *err)
-{
-	struct stat st;
-	off_t pos;
-
-	/* Files of /proc say they are empty and are not: a regular file that
-	 * seems to have nothing left is read as a stream. */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (pos = lseek(fd, 0, SEEK_CUR)) >= 0 && st.st_size > pos)
-		return write_regular(map, offset, fd, (uint64_t)(st.st_size - pos),
-				     framed, err);
-	return write_stream(map, offset, fd, framed, err);
+	return sv_shm_input_copy(map, offset, framed, &input, err);
 }
 
 static int offset_past_end(const struct sv_shm_map *map, uint64_t offset,
@@ -468,6 +549,77 @@ int sv_shm_frame(const struct sv_shm_map *map, uint64_t offset,
 	*start = offset + SV_SHM_FRAME_HEADER;
 	*count = len32;
 	return 0;
+}
+
+/* The private copy of a frame is in huge pages when it is large enough:
+ * where a page fault is dear (a virtual machine), faulting a large copy in
+ * by 4 KiB pages costs several times the copy itself. */
+#define SV_HUGE_PAGE (2u * 1024u * 1024u)
+
+static size_t copy_buffer_size(uint64_t size)
+{
+	return (size_t)((size + SV_HUGE_PAGE - 1) & ~(uint64_t)(SV_HUGE_PAGE - 1));
+}
+
+/* SIZE bytes, from malloc when small, else aligned on a huge page and
+ * asked to be backed by huge pages (a hint only); NULL when there is no
+ * memory. */
+static unsigned char *copy_buffer(uint64_t size)
+{
+	size_t len = copy_buffer_size(size);
+	uintptr_t start, aligned;
+	unsigned char *raw;
+
+	if (size < SV_HUGE_PAGE)
+		return malloc(size);
+	if (size > SIZE_MAX - 2 * SV_HUGE_PAGE)
+		return NULL;
+	raw = mmap(NULL, len + SV_HUGE_PAGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		return NULL;
+	start = (uintptr_t)raw;
+	aligned = (start + SV_HUGE_PAGE - 1) & ~(uintptr_t)(SV_HUGE_PAGE - 1);
+	if (aligned > start)
+		munmap(raw, aligned - start);
+	if (aligned + len < start + len + SV_HUGE_PAGE)
+		munmap((void *)(aligned + len), start + len + SV_HUGE_PAGE - aligned - len);
+	madvise((void *)aligned, len, MADV_HUGEPAGE);
+	return (unsigned char *)aligned;
+}
+
+int sv_shm_frame_copy(const struct sv_shm_map *map, uint64_t offset,
+		      struct sv_shm_map *copy, struct sv_err *err)
+{
+	uint64_t start, count;
+	uint32_t len32;
+
+	memset(copy, 0, sizeof(*copy));
+	if (sv_shm_frame(map, offset, &start, &count, err) != 0)
+		return -1;
+	copy->obj = map->obj;
+	copy->size = SV_SHM_FRAME_HEADER + count;
+	copy->readonly = true;
+	copy->addr = copy_buffer(copy->size);
+	if (copy->addr == NULL)
+		return sv_obj_fail(err, ENOMEM, &map->obj);
+	len32 = (uint32_t)count;
+	memcpy(copy->addr, &len32, sizeof(len32));
+	/* Both sides at once: a copy is held up by one fault per page on
+	 * either side otherwise, and a copy under the lock holds up writers. */
+	prefault(map->addr + start, count, false);
+	prefault(copy->addr + SV_SHM_FRAME_HEADER, count, true);
+	memcpy(copy->addr + SV_SHM_FRAME_HEADER, map->addr + start, count);
+	return 0;
+}
+
+void sv_shm_snapshot_free(struct sv_shm_map *copy)
+{
+	if (copy->size < SV_HUGE_PAGE)
+		free(copy->addr);
+	else if (copy->addr != NULL)
+		munmap(copy->addr, copy_buffer_size(copy->size));
+	copy->addr = NULL;
 }
 
 int sv_shm_copy_out(const struct sv_shm_map *map, uint64_t start,

@@ -68,13 +68,40 @@ int sv_shm_write_bytes(struct sv_shm_map *map, uint64_t offset,
 		       const void *data, size_t len, bool framed,
 		       struct sv_err *err);
 
-/* Write everything FD gives until end of file at OFFSET (framed: a
- * length, then the bytes), all or nothing as sv_shm_write_bytes.  A
- * regular file is read straight into the segment once its size is known
- * to fit; any other file is staged in memory bounded by the free space
- * after OFFSET (plus one byte, to see that it does not fit). */
-int sv_shm_write_fd(struct sv_shm_map *map, uint64_t offset, int fd,
-		    bool framed, struct sv_err *err);
+/* What a write will put into a segment, gathered and checked to fit
+ * before a byte of the segment changes: given bytes, a regular file to
+ * read straight in (its size known), or a stream staged in memory. */
+struct sv_shm_chunk;
+struct sv_shm_input {
+	uint64_t len;                   /* payload bytes */
+	const unsigned char *bytes;     /* given bytes, or NULL */
+	int fd;                         /* a regular file, or -1 */
+	struct sv_shm_chunk *chunks;    /* a staged stream, or NULL */
+};
+
+/* LEN bytes of DATA (kept by the caller until the copy), checked to fit
+ * at OFFSET: SV_ELIMIT when not. */
+int sv_shm_input_bytes(const struct sv_shm_map *map, uint64_t offset,
+		       bool framed, const void *data, size_t len,
+		       struct sv_shm_input *input, struct sv_err *err);
+
+/* Everything FD gives until end of file, checked to fit at OFFSET.  A
+ * regular file is only measured (its bytes are read at the copy); any
+ * other file is read now into memory that never holds more than the room
+ * after OFFSET plus one byte (to see that it does not fit): a stream that
+ * does not fit is SV_ELIMIT after reading room + 1 bytes, no more. */
+int sv_shm_input_fd(const struct sv_shm_map *map, uint64_t offset,
+		    bool framed, int fd, struct sv_shm_input *input,
+		    struct sv_err *err);
+
+/* Copy INPUT into the segment at OFFSET (framed: the length last).  The
+ * staged memory is given back as it is copied.  Only a read error of a
+ * regular file fails, with part of the bytes written. */
+int sv_shm_input_copy(struct sv_shm_map *map, uint64_t offset, bool framed,
+		      struct sv_shm_input *input, struct sv_err *err);
+
+/* Give back what sv_shm_input_fd staged and was not copied. */
+void sv_shm_input_free(struct sv_shm_input *input);
 
 /* The bytes to read from OFFSET, LENGTH long (UINT64_MAX: to the end),
  * clamped to the end of the segment.  OFFSET at or after the end is
@@ -87,6 +114,15 @@ int sv_shm_range(const struct sv_shm_map *map, uint64_t offset,
  * A frame that does not fit in the segment is EBADMSG. */
 int sv_shm_frame(const struct sv_shm_map *map, uint64_t offset,
 		 uint64_t *start, uint64_t *count, struct sv_err *err);
+
+/* Copy the frame at OFFSET, its length first, into memory of its own:
+ * COPY->addr (free it with sv_shm_snapshot_free), COPY->size the frame's
+ * size, COPY->obj the segment.  No check that no writer is at work: see
+ * sv_shm_frame_snapshot.  Errors as sv_shm_frame, and ENOMEM. */
+int sv_shm_frame_copy(const struct sv_shm_map *map, uint64_t offset,
+		      struct sv_shm_map *copy, struct sv_err *err);
+
+void sv_shm_snapshot_free(struct sv_shm_map *copy);
 
 /* Write COUNT bytes of the segment from START to FD, with as many write(2)
  * calls as it takes.  A reader that went away is EPIPE. */
