@@ -18,6 +18,7 @@ bash_complete() {
 	bash -c '
 		source /usr/share/bash-completion/bash_completion
 		source "$1"
+		compopt() { :; }	# only valid inside a real completion
 		line=$2
 		COMP_LINE=$line
 		COMP_POINT=${#line}
@@ -125,6 +126,8 @@ fish_complete() {
 complete_in() {
 	echo "$1: completing '$2'"
 	run "$1_complete" "$2"
+	# refute_line fails on an empty "lines" (no candidates at all).
+	((${#lines[@]})) || lines=("")
 }
 
 SHELLS=(bash zsh fish)
