@@ -51,7 +51,7 @@ zsh_complete() {
 		out=$(mktemp) compdir=$1 line=$2
 		zpty z zsh -f -i
 		zpty -w z "PS1= RPS1=; fpath=(${(q)compdir} \$fpath); autoload -Uz compinit; compinit -u -D"
-		zpty -w z "compadd() { if (( \${@[(I)-[OAD]*]} )); then builtin compadd \"\$@\"; return; fi; local -a m; builtin compadd -A m \"\$@\"; (( \$#m )) && print -rl -- \${IPREFIX}\${^m} >>${(q)out}; builtin compadd \"\$@\"; }"
+		zpty -w z "compadd() { if (( \${@[(I)-[OAD]*]} )); then builtin compadd \"\$@\"; return; fi; local -a m p P o; builtin compadd -A m \"\$@\"; zparseopts -E -a o p:=p P:=P J: V: X: x: d: i: I: S: s: W: r: R: M: F: E: o::; (( \$#m )) && print -rl -- \${IPREFIX}\${p[2]}\${P[2]}\${^m} >>${(q)out}; builtin compadd \"\$@\"; }"
 		zpty -w z "__sysvctl_test_done() { print -r -- \"<<done>>\" >>${(q)out} }; comppostfuncs=(__sysvctl_test_done)"
 		zpty -w -n z "$line"$'"'"'\t'"'"'
 		for i in {1..200}; do
