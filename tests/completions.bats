@@ -1,14 +1,16 @@
 #!/usr/bin/env bats
-# The bash, zsh and fish completions: they load, and bash's completes
-# commands, verbs, options and live REFs.
+# The bash, zsh and fish completions, tested by driving them: bash through
+# COMP_WORDS/COMP_CWORD, zsh in a zpty, fish with complete -C; each test
+# asserts the candidates offered.
 
 load helpers
 
 # The helpers drive each shell's completion on a command LINE (the last
 # word being completed, "" after a trailing space) and print the candidates,
 # one a line, as the whole word they would make. The completions find the
-# binary as "sysvctl" on PATH.
-COMPDIR=$BATS_TEST_DIRNAME/../completions
+# binary as "sysvctl" on PATH. SYSVCTL_COMPLETIONS tests another copy of
+# completions/ (an older commit's, say).
+COMPDIR=${SYSVCTL_COMPLETIONS:-$BATS_TEST_DIRNAME/../completions}
 PATH=$(dirname "$SYSVCTL"):$PATH
 
 # bash: COMP_WORDS split as readline splits them (":" and "=" are word
@@ -71,6 +73,18 @@ fish_complete() {
 		"$COMPDIR/sysvctl.fish" "$*"
 }
 
+# Run the completion of LINE in SHELL (bash, zsh or fish) with `run`,
+# saying which, so that a failing assertion names the shell.
+complete_in() {
+	echo "$1: completing '$2'"
+	run "$1_complete" "$2"
+	# refute_line fails on an empty "lines" (no candidates at all).
+	((${#lines[@]})) || lines=("")
+}
+
+# SYSVCTL_TEST_SHELLS="zsh" tests one shell.
+read -ra SHELLS <<<"${SYSVCTL_TEST_SHELLS:-bash zsh fish}"
+
 @test "bash completes the commands" {
 	run bash_complete sysvctl ""
 	assert_success
@@ -107,30 +121,21 @@ fish_complete() {
 	fish -n "$BATS_TEST_DIRNAME/../completions/sysvctl.fish"
 }
 
-@test "bash offers every long option each verb's --help lists" {
-	for verb in "shm create" "shm write" "shm read" "shm stat" "shm rm" \
-		"sem create" "sem acquire" "sem release" "sem z" "sem get" \
-		"sem set" "sem stat" "sem rm" "sem run" "mq create" "mq send" \
-		"mq recv" "mq stat" "mq set" "mq rm" "ls" "rm" "limits"; do
-		# shellcheck disable=SC2086
-		offered=$(bash_complete sysvctl $verb --)
-		for option in $(sysvctl $verb --help | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u); do
-			grep -qx -- "$option" <<<"$offered" ||
-				{ echo "sysvctl $verb: $option is not completed"; false; }
+@test "every shell offers every long option each verb's --help lists" {
+	for shell in "${SHELLS[@]}"; do
+		for verb in "shm create" "shm write" "shm read" "shm stat" "shm rm" \
+			"sem create" "sem acquire" "sem release" "sem z" "sem get" \
+			"sem set" "sem stat" "sem rm" "sem run" "mq create" "mq send" \
+			"mq recv" "mq stat" "mq set" "mq rm" "ls" "rm" "limits"; do
+			offered=$("${shell}_complete" "sysvctl $verb --")
+			# shellcheck disable=SC2086
+			for option in $(sysvctl $verb --help | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u); do
+				grep -qx -- "$option" <<<"$offered" ||
+					{ echo "$shell: sysvctl $verb: $option is not completed"; false; }
+			done
 		done
 	done
 }
-
-# Run the completion of LINE in SHELL (bash, zsh or fish) with `run`,
-# saying which, so that a failing assertion names the shell.
-complete_in() {
-	echo "$1: completing '$2'"
-	run "$1_complete" "$2"
-	# refute_line fails on an empty "lines" (no candidates at all).
-	((${#lines[@]})) || lines=("")
-}
-
-SHELLS=(bash zsh fish)
 
 @test "every shell offers live keys of the kind for every verb that opens one" {
 	sysvctl shm create "$K1" >/dev/null
