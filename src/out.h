@@ -49,6 +49,10 @@ struct out_opts {
 struct out_table;
 struct out_line;
 
+/* Whether OPTS go together: --json with --raw or --export, or --raw with
+ * --export, is SV_EUSAGE.  out_table_new() checks it too. */
+int out_opts_check(const struct out_opts *opts, struct sv_err *err);
+
 /* A table named NAME (its JSON key) over the columns COLS, of which
  * DEFAULT_COLUMNS (a comma list) are shown unless opts->columns says
  * otherwise.  An unknown column, or --json with --raw or --export, is

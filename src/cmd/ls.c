@@ -107,6 +107,8 @@ static int parse_args(int argc, char **argv, struct ls_opts *opts)
 		opts->kinds = (1u << SV_NKINDS) - 1;
 	opts->filter.refs = opts->refs;
 	opts->out.json = sv_globals.json;
+	if (!cmd_table_opts_ok(&opts->out, &code))
+		return code;
 	return -1;
 }
 
@@ -185,7 +187,7 @@ static struct out_table *make_table(enum sv_kind kind, const struct ls_opts *opt
 	size_t len = strlen(err->msg);
 
 	/* -o applies to every kind listed: say which one lacks a column. */
-	if (table == NULL && err->errnum == SV_EUSAGE && nkinds(opts->kinds) > 1)
+	if (table == NULL && strcmp(err->ctx, "-o") == 0 && nkinds(opts->kinds) > 1)
 		snprintf(err->msg + len, sizeof(err->msg) - len,
 			 " (not a %s column)", sv_kind_name(kind));
 	return table;

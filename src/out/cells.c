@@ -88,7 +88,7 @@ static int choose_columns(struct out_table *table, const char *default_columns,
 	return 0;
 }
 
-static int check_format(const struct out_opts *opts, struct sv_err *err)
+int out_opts_check(const struct out_opts *opts, struct sv_err *err)
 {
 	if (opts->json && (opts->raw || opts->export)) {
 		sv_fail(err, SV_EUSAGE, "--json");
@@ -109,7 +109,7 @@ struct out_table *out_table_new(const char *name, const struct out_col *cols,
 	static bool locale_set;
 	struct out_table *table;
 
-	if (check_format(opts, err) != 0)
+	if (out_opts_check(opts, err) != 0)
 		return NULL;
 	table = calloc(1, sizeof(*table));
 	if (table == NULL || (table->name = strdup(name)) == NULL) {
