@@ -25,6 +25,8 @@ enum out_type {
 	OUT_BYTES,  /* bytes, JSON only: a string that may be empty or hold NULs */
 	OUT_MODE,   /* JSON string "0600"; text 0600 */
 	OUT_TIME,   /* epoch seconds: JSON number or null (never); text local time or "-" */
+	OUT_NAME,   /* the table's name (a JSON string), set by the layer itself;
+		     * a table that shows it needs no "NAME " before its lines */
 };
 
 struct out_col {

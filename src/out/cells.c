@@ -102,6 +102,31 @@ int out_opts_check(const struct out_opts *opts, struct sv_err *err)
 	return 0;
 }
 
+static bool json_quoted(enum out_type type);
+
+/* The table's name as its OUT_NAME cells print it, rendered once. */
+static int render_name(struct out_table *table)
+{
+	struct out_buf *buf = &table->text;
+	size_t len = strlen(table->name);
+
+	for (size_t pos = 0; pos < table->nshown; pos++)
+		if (table->cols[table->order[pos]].type == OUT_NAME)
+			table->shows_name = true;
+	if (!table->shows_name)
+		return 0;
+	if (table->format == OUT_JSON) {
+		if (out_json_string(buf, table->name, len) != 0)
+			return -1;
+		table->name_cell.width = 0;
+	} else {
+		table->name_cell.width = (uint32_t)out_text_escape(buf, table->name, len,
+								   table->format);
+	}
+	table->name_cell.len = (uint32_t)buf->len;
+	return buf->failed ? -1 : 0;
+}
+
 struct out_table *out_table_new(const char *name, const struct out_col *cols,
 				size_t ncols, const char *default_columns,
 				const struct out_opts *opts, struct sv_err *err)
@@ -126,6 +151,11 @@ struct out_table *out_table_new(const char *name, const struct out_col *cols,
 	for (size_t i = 0; i < OUT_MAX_COLS; i++)
 		table->shown[i] = -1;
 	if (choose_columns(table, default_columns, err) != 0) {
+		out_table_free(table);
+		return NULL;
+	}
+	if (render_name(table) != 0) {
+		sv_fail(err, ENOMEM, "output");
 		out_table_free(table);
 		return NULL;
 	}
@@ -174,6 +204,9 @@ struct out_line *out_line_new(struct out_table *table)
 		table->rows_size = rows;
 	}
 	memset(table->cells + table->nrows * n, 0, n * sizeof(*table->cells));
+	for (size_t pos = 0; table->shows_name && pos < n; pos++)
+		if (table->cols[table->order[pos]].type == OUT_NAME)
+			table->cells[table->nrows * n + pos] = table->name_cell;
 	table->cursor.row = table->nrows++;
 	return &table->cursor;
 }
@@ -207,7 +240,7 @@ static void put_cell(struct out_line *line, size_t col, const char *text,
  * literals: numbers, or the bytes' own string literal). */
 static bool json_quoted(enum out_type type)
 {
-	return type == OUT_STR || type == OUT_MODE;
+	return type == OUT_STR || type == OUT_MODE || type == OUT_NAME;
 }
 
 void out_set_str(struct out_line *line, size_t col, const char *text)
@@ -437,7 +470,7 @@ int out_print_ndjson(struct out_table *table)
 	int rc = out_json_print_ndjson(table);
 
 	table->nrows = 0;
-	table->text.len = 0;
+	table->text.len = table->name_cell.len;   /* keep the name */
 	return rc;
 }
 

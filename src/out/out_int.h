@@ -52,6 +52,8 @@ struct out_table {
 	size_t nrows, rows_size;
 	struct out_buf text;
 	struct out_line cursor;     /* the line being filled */
+	struct out_cell name_cell;  /* the table's name, rendered: OUT_NAME cells */
+	bool shows_name;            /* an OUT_NAME column is shown */
 	time_t last_time;           /* the last time formatted, and its text: */
 	char last_time_text[32];    /* objects made together share their times */
 };

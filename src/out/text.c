@@ -305,24 +305,23 @@ int out_text_print(struct out_table *const *tables, size_t n, bool sections)
 	for (size_t i = 0; i < n; i++) {
 		const struct out_table *table = tables[i];
 		size_t widths[OUT_MAX_COLS];
-		/* Several kinds: a script's lines say their kind, a human's
-		 * table has a title. */
-		bool prefixed = sections && (table->opts.noheadings ||
-					     table->format != OUT_TEXT);
-		const char *prefix = prefixed ? table->name : NULL;
+		/* Several kinds: a script's lines say their kind (unless a
+		 * column does), a human's table has a title. */
+		bool script = table->opts.noheadings || table->format != OUT_TEXT;
+		bool prefixed = sections && script && !table->shows_name;
 
 		if (table->text.failed)
 			return -1;
 		if (table->nrows == 0)  /* an empty listing prints nothing */
 			continue;
 		if (table->format == OUT_EXPORT) {
-			put_export(table, sections);
+			put_export(table, prefixed);
 			continue;
 		}
-		if (!first && !prefixed)
+		if (!first && !(sections && script))
 			out_sink_putc('\n');
 		first = false;
-		if (sections && !prefixed) {
+		if (sections && !script) {
 			out_sink_put(table->name, strlen(table->name));
 			out_sink_puts(":\n");
 		}
@@ -330,7 +329,7 @@ int out_text_print(struct out_table *const *tables, size_t n, bool sections)
 		fit_terminal(table, widths);
 		if (!table->opts.noheadings)
 			put_header(table, widths, prefixed);
-		put_rows(table, widths, prefix);
+		put_rows(table, widths, prefixed ? table->name : NULL);
 	}
 	return out_sink_flush();
 }
