@@ -22,10 +22,12 @@ bytes() {
 - $id"
 }
 
-@test "--noheadings never pads a cell beyond the widest of its column" {
+@test "--noheadings never pads: not beyond the widest cell, not at the end of a line" {
 	id=$(sysvctl shm create "$K1" -s 1M)
-	run bytes sysvctl ls shm --key "$K1" -o STATUS,SIZE,NATTCH,ID --noheadings
+	run bytes sysvctl ls shm --key "$K1" -o STATUS,SIZE,NATTCH,ID,STATUS,COMMAND --noheadings
 	assert_output "$(bytes echo "  1M 0 $id")"
+	run bytes sysvctl ls shm --key "$K1" -o SIZE,STATUS
+	assert_output "$(bytes printf 'SIZE STATUS\n  1M\n')"
 }
 
 @test "--json with --raw or --export is exit 2 with one line" {

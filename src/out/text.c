@@ -200,37 +200,46 @@ static size_t cut_cell(const char *text, size_t len, size_t width)
 }
 
 /* TEXT..TEXT+LEN, SHOWN columns wide, in a column WIDTH wide: padded,
- * or cut when the column was narrowed to fit the terminal. */
+ * or cut when the column was narrowed to fit the terminal.  Padding after
+ * a cell waits in *PENDING until something follows it on the line, so
+ * that no line ends in spaces. */
 static void put_aligned(const char *text, size_t len, size_t shown,
-			size_t width, bool right, bool last)
+			size_t width, bool right, size_t *pending)
 {
 	if (shown > width) {
 		len = shown == len ? width : cut_cell(text, len, width);
 		shown = width;
 	}
 	if (right)
-		out_sink_pad(width - shown);
-	out_sink_put(text, len);
-	if (!right && !last)
-		out_sink_pad(width - shown);
+		*pending += width - shown;
+	if (len > 0) {
+		out_sink_pad(*pending);
+		out_sink_put(text, len);
+		*pending = 0;
+	}
+	if (!right)
+		*pending += width - shown;
 }
 
 static void put_header(const struct out_table *table, const size_t *widths,
 		       bool prefixed)
 {
+	size_t pending = 0;
+
 	if (prefixed)
 		out_sink_puts("KIND ");
 	for (size_t pos = 0; pos < table->nshown; pos++) {
 		const struct out_col *col = &table->cols[table->order[pos]];
 		size_t len = strlen(col->name);
 
-		if (pos > 0)
-			out_sink_putc(' ');
-		if (table->format == OUT_RAW)
+		if (table->format == OUT_RAW) {
+			if (pos > 0)
+				out_sink_putc(' ');
 			out_sink_put(col->name, len);
-		else
-			put_aligned(col->name, len, len, widths[pos], right_aligned(col),
-				    pos + 1 == table->nshown);
+			continue;
+		}
+		pending += pos > 0;
+		put_aligned(col->name, len, len, widths[pos], right_aligned(col), &pending);
 	}
 	out_sink_putc('\n');
 }
@@ -240,26 +249,34 @@ static void put_rows(const struct out_table *table, const size_t *widths,
 {
 	size_t prefix_len = prefix ? strlen(prefix) : 0;
 
+	bool right[OUT_MAX_COLS];
+
+	for (size_t pos = 0; pos < table->nshown; pos++)
+		right[pos] = right_aligned(&table->cols[table->order[pos]]);
 	for (size_t row = 0; row < table->nrows; row++) {
 		const struct out_cell *cells = &table->cells[row * table->nshown];
+		size_t pending = 0;
 
 		if (prefix != NULL) {
 			out_sink_put(prefix, prefix_len);
 			out_sink_putc(' ');
 		}
 		for (size_t pos = 0; pos < table->nshown; pos++) {
-			const struct out_col *col = &table->cols[table->order[pos]];
+			const struct out_cell *cell = &cells[pos];
 
-			if (pos > 0)
-				out_sink_putc(' ');
-			if (table->format == OUT_RAW && cells[pos].len == 0)
-				out_sink_putc('-');
-			else if (table->format == OUT_RAW)
-				out_sink_put(table->text.data + cells[pos].off, cells[pos].len);
-			else
-				put_aligned(table->text.data + cells[pos].off, cells[pos].len,
-					    cells[pos].len ? cells[pos].width : 0, widths[pos],
-					    right_aligned(col), pos + 1 == table->nshown);
+			if (table->format == OUT_RAW) {
+				if (pos > 0)
+					out_sink_putc(' ');
+				if (cell->len == 0)
+					out_sink_putc('-');
+				else
+					out_sink_put(table->text.data + cell->off, cell->len);
+				continue;
+			}
+			pending += pos > 0;
+			put_aligned(table->text.data + cell->off, cell->len,
+				    cell->len ? cell->width : 0, widths[pos], right[pos],
+				    &pending);
 		}
 		out_sink_putc('\n');
 	}
