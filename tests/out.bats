@@ -7,9 +7,9 @@
 
 load helpers
 
-# The bytes of a command's stdout, trailing newlines included, as od -c.
+# The bytes of a command's stdout, trailing newlines and spaces included, in hex.
 bytes() {
-	"$@" | od -An -c | tr -s ' \n' ' '
+	"$@" | od -An -tx1 | tr -s ' \n' ' '
 }
 
 @test "--raw prints an empty cell as '-'" {
