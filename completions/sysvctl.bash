@@ -19,7 +19,7 @@ _sysvctl_refs()
 _sysvctl_verb_opts()
 {
 	local common="-j --json -q --quiet -h --help"
-	local table="-o --output --raw --noheadings --bytes"
+	local table="-o --output --raw --noheadings -e --export --notruncate --bytes"
 	case "$1 $2" in
 	"shm create") echo "-s --size -m --mode -p --exist-ok --hugetlb --noreserve $common" ;;
 	"shm write") echo "-o --offset --framed -c --create -s --size -m --mode $common" ;;
@@ -121,7 +121,7 @@ _sysvctl()
 		;;
 	ls)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "-o --output --raw --noheadings --bytes --owner --orphans --older-than --key -j --json -q --quiet -h --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "-o --output --raw --noheadings -e --export --notruncate --bytes --owner --orphans --older-than --key -j --json -q --quiet -h --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "shm sem mq" -- "$cur"))
 		fi
@@ -136,7 +136,7 @@ _sysvctl()
 		fi
 		;;
 	limits)
-		COMPREPLY=($(compgen -W "-o --output --raw --noheadings --bytes -j --json -h --help" -- "$cur"))
+		COMPREPLY=($(compgen -W "-o --output --raw --noheadings -e --export --notruncate --bytes -j --json -h --help" -- "$cur"))
 		;;
 	help)
 		COMPREPLY=($(compgen -W "shm sem mq ftok key ls rm limits" -- "$cur"))

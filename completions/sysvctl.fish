@@ -101,6 +101,8 @@ for kind in shm sem mq
     complete -c sysvctl -n "__sysvctl_using $kind stat" -s o -l output -x -d 'columns'
     complete -c sysvctl -n "__sysvctl_using $kind stat" -l raw -d 'no alignment'
     complete -c sysvctl -n "__sysvctl_using $kind stat" -l noheadings -d 'no header line'
+    complete -c sysvctl -n "__sysvctl_using $kind stat" -s e -l export -d 'NAME="value" pairs'
+    complete -c sysvctl -n "__sysvctl_using $kind stat" -l notruncate -d 'never cut a column to fit'
     complete -c sysvctl -n "__sysvctl_using $kind stat" -l bytes -d 'sizes in bytes'
 end
 
@@ -113,6 +115,8 @@ complete -c sysvctl -n '__fish_seen_subcommand_from rm' -a '(__sysvctl_refs all)
 complete -c sysvctl -n '__fish_seen_subcommand_from ls limits' -s o -l output -x -d 'columns'
 complete -c sysvctl -n '__fish_seen_subcommand_from ls limits' -l raw -d 'no alignment'
 complete -c sysvctl -n '__fish_seen_subcommand_from ls limits' -l noheadings -d 'no header line'
+complete -c sysvctl -n '__fish_seen_subcommand_from ls limits' -s e -l export -d 'NAME="value" pairs'
+complete -c sysvctl -n '__fish_seen_subcommand_from ls limits' -l notruncate -d 'never cut a column to fit'
 complete -c sysvctl -n '__fish_seen_subcommand_from ls limits' -l bytes -d 'sizes in bytes'
 complete -c sysvctl -n '__fish_seen_subcommand_from ls rm' -l owner -x -a '(__fish_complete_users)' -d 'owner'
 complete -c sysvctl -n '__fish_seen_subcommand_from ls rm' -l orphans -d 'no live process'

@@ -25,11 +25,17 @@ static const char ls_usage[] =
 	"      --orphans        no process recorded for it is alive\n"
 	"      --older-than D   last activity longer ago than D (30s, 5m, 2h, 1d)\n"
 	"  -o, --output LIST    columns (comma list, +LIST adds); '-o help' lists them\n"
-	"      --raw            no alignment\n"
+	"      --raw            no alignment; an empty cell is '-'\n"
 	"      --noheadings     no header line\n"
+	"  -e, --export         NAME=\"value\" pairs\n"
+	"      --notruncate     never cut a column to fit the terminal\n"
 	"      --bytes          sizes in bytes\n"
 	"  -j, --json           {\"shm\": [...], \"sem\": [...], \"mq\": [...]}\n"
-	"  -h, --help           this help\n";
+	"  -h, --help           this help\n"
+	"\n"
+	"With several kinds, --raw, --noheadings and --export lines start with\n"
+	"the kind (unless -o shows KIND) and tables have a title.  Nothing\n"
+	"listed prints nothing.\n";
 
 struct ls_opts {
 	unsigned kinds;             /* bit 1 << kind; 0: all */
