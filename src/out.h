@@ -70,6 +70,10 @@ bool out_wants(const struct out_table *table, size_t col);
 /* The same for the table a line belongs to. */
 bool out_wants_line(struct out_line *line, size_t col);
 
+/* Room for ROWS more lines, when a command knows how many it will add:
+ * growing as lines come copies what is there each time. */
+void out_table_reserve(struct out_table *table, size_t rows);
+
 /* A new line at the end of the table; NULL only when out of memory.  The
  * line is filled until the next out_line_new() on the same table. */
 struct out_line *out_line_new(struct out_table *table);

@@ -205,6 +205,7 @@ static int fill_table(struct out_table *table, enum sv_kind kind,
 {
 	size_t count = sv_list_count(list, kind);
 
+	out_table_reserve(table, count);
 	for (size_t i = 0; i < count; i++)
 		if (sv_filter_match(&opts->filter, list, kind, i, procs) &&
 		    fill_line(table, list, kind, i, procs) != 0)

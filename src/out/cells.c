@@ -189,20 +189,36 @@ bool out_wants_line(struct out_line *line, size_t col)
 	return out_wants(line->table, col);
 }
 
+/* Room for ROWS lines in all. */
+static bool grow_rows(struct out_table *table, size_t rows)
+{
+	size_t n = table->nshown ? table->nshown : 1;
+	struct out_cell *cells;
+
+	if (rows <= table->rows_size)
+		return true;
+	cells = realloc(table->cells, rows * n * sizeof(*cells));
+	if (cells == NULL)
+		return false;
+	table->cells = cells;
+	table->rows_size = rows;
+	return true;
+}
+
+void out_table_reserve(struct out_table *table, size_t rows)
+{
+	/* About 8 bytes of text a cell: numbers, keys, short names. */
+	if (grow_rows(table, table->nrows + rows))
+		out_buf_grow(&table->text, rows * table->nshown * 8);
+}
+
 struct out_line *out_line_new(struct out_table *table)
 {
 	size_t n = table->nshown;
 
-	if (table->nrows == table->rows_size) {
-		size_t rows = table->rows_size ? table->rows_size * 2 : 64;
-		struct out_cell *cells = realloc(table->cells,
-						 rows * (n ? n : 1) * sizeof(*cells));
-
-		if (cells == NULL)
-			return NULL;
-		table->cells = cells;
-		table->rows_size = rows;
-	}
+	if (table->nrows == table->rows_size &&
+	    !grow_rows(table, table->rows_size ? table->rows_size * 2 : 64))
+		return NULL;
 	memset(table->cells + table->nrows * n, 0, n * sizeof(*table->cells));
 	for (size_t pos = 0; table->shows_name && pos < n; pos++)
 		if (table->cols[table->order[pos]].type == OUT_NAME)
