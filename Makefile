@@ -17,17 +17,17 @@ CFLAGS    ?= -O2 -g
 # -Werror is on by default (CI keeps it); a packager may say WERROR= .
 WERROR    ?= -Werror
 WARNINGS  := -Wall -Wextra $(WERROR) -Wshadow -Wformat=2 -Wstrict-prototypes
-DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbsd-overlay smartcols json-c)
+DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbsd-overlay json-c)
 # Scripts call sysvctl in loops, so every shared library loaded at start-up
 # costs on each call (each one about 15% of /bin/true's run time here, see
 # bench/run): libbsd, libmd under it, json-c (string literals of message
-# bodies) and libresolv (b64_ntop) are linked statically, and libsmartcols is dlopen()ed by src/out.c only when a table
-# or JSON is printed.  Only libc is loaded on the hot paths.
+# bodies) and libresolv (b64_ntop) are linked statically; tables and JSON
+# are rendered by src/out/ itself.  Only libc is loaded.
 DEPS_LIBS := -Wl,-Bstatic -ljson-c -lbsd -lmd -lresolv -Wl,-Bdynamic
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CPPFLAGS) $(CFLAGS) $(DEPS_CFLAGS) -Isrc \
 	-DSYSVCTL_VERSION='"$(VERSION)"' -MMD -MP
 
-SRCS      := $(wildcard src/*.c src/ipc/*.c src/cmd/*.c)
+SRCS      := $(wildcard src/*.c src/out/*.c src/ipc/*.c src/cmd/*.c)
 CORE_SRCS := $(wildcard src/ipc/*.c)
 OBJS      := $(SRCS:%.c=$(BUILD)/obj/%.o)
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)

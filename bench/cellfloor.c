@@ -1,22 +1,18 @@
-/* cellfloor: floors of bench/run's listing section.
+/* cellfloor: a floor of bench/run's listing section.
  *
- *   cellfloor [--json | --plain] CELLS
+ *   cellfloor CELLS
  *
  * Reads /proc/sysvipc/shm, sem and msg whole (what `cat` does), then
- * prints the cells of CELLS: the output of `sysvctl ls --raw`, tables
- * separated by a blank line, a header line first in each, cells separated
- * by one space (\xHH escapes undone).  So the same cells as `sysvctl ls`
- * prints, with no parsing of /proc, no lookups and no formatting of
- * values:
- * - by default and with --json, through libsmartcols, as sysvctl's tables
- *   are: what reading the kernel's lists and handing libsmartcols the
- *   table costs at the least;
- * - with --plain, aligned by a printf loop that takes every byte for one
- *   column (no multibyte widths, no escaping, no terminal): what a tool
- *   without libsmartcols could get down to. */
+ * prints the cells of CELLS: the output of `sysvctl ls KIND --raw` for
+ * each kind, tables separated by a blank line, a header line first in
+ * each, cells separated by one space (\xHH escapes undone).  So the same
+ * cells as `sysvctl ls` prints, with no parsing of /proc, no lookups and
+ * no formatting of values, aligned by a printf loop that takes every
+ * byte for one column (no multibyte widths, no escaping, no terminal).
+ * (Until sysvctl rendered its own tables it also timed libsmartcols
+ * here: 7.5x cat for a table, 4.7x for JSON, against 2.45x for this.) */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <libsmartcols/libsmartcols.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,89 +96,41 @@ static void plain_print(struct plain *pl, int *ntables)
 	(*ntables)++;
 }
 
-static void print_table(struct libscols_table *tb, int json, int *ntables)
-{
-	if (tb == NULL)
-		return;
-	if (*ntables > 0 && !json)
-		fputc('\n', stdout);
-	scols_print_table(tb);
-	scols_unref_table(tb);
-	(*ntables)++;
-}
-
 int main(int argc, char **argv)
 {
-	static const char *names[] = { "shm", "sem", "mq" };
-	int json = argc > 2 && strcmp(argv[1], "--json") == 0;
-	int plain = argc > 2 && strcmp(argv[1], "--plain") == 0;
 	struct plain pl = { NULL, 0, 0, 0 };
-	FILE *cells = fopen(argv[argc - 1], "r");
-	struct libscols_table *tb = NULL;
+	FILE *cells = argc == 2 ? fopen(argv[1], "r") : NULL;
 	char *line = NULL;
 	size_t size = 0;
 	ssize_t len;
 	int ntables = 0;
 
-	if (argc < 2 || cells == NULL) {
-		fprintf(stderr, "usage: cellfloor [--json | --plain] CELLS\n");
+	if (cells == NULL) {
+		fprintf(stderr, "usage: cellfloor CELLS\n");
 		return 2;
 	}
 	read_proc();
 	while ((len = getline(&line, &size, cells)) > 0) {
-		struct libscols_line *ln = NULL;
 		char *p = line;
-		size_t col = 0;
+		size_t ncols = 0;
 
 		if (line[len - 1] == '\n')
 			line[--len] = '\0';
-		if (len == 0 && plain) {
+		if (len == 0) {
 			plain_print(&pl, &ntables);
 			continue;
 		}
-		if (len == 0) {
-			print_table(tb, json, &ntables);
-			tb = NULL;
-			continue;
-		}
-		if (plain) {
-			size_t ncols = 0;
-
-			for (char *space; (space = strchr(p, ' ')) != NULL; p = space + 1) {
-				*space = '\0';
-				unescape(p);
-				plain_add(&pl, p);
-				ncols++;
-			}
+		for (char *space; (space = strchr(p, ' ')) != NULL; p = space + 1) {
+			*space = '\0';
 			unescape(p);
 			plain_add(&pl, p);
-			if (pl.ncols == 0)
-				pl.ncols = ncols + 1;
-			continue;
+			ncols++;
 		}
-		if (tb == NULL) {
-			tb = scols_new_table();
-			scols_table_set_name(tb, names[ntables % 3]);
-			scols_table_enable_json(tb, json);
-		} else {
-			ln = scols_table_new_line(tb, NULL);
-		}
-		for (;;) {
-			char *space = strchr(p, ' ');
-
-			if (space != NULL)
-				*space = '\0';
-			unescape(p);
-			if (ln == NULL)
-				scols_table_new_column(tb, p, 0, 0);
-			else
-				scols_line_set_data(ln, col++, p);
-			if (space == NULL)
-				break;
-			p = space + 1;
-		}
+		unescape(p);
+		plain_add(&pl, p);
+		if (pl.ncols == 0)
+			pl.ncols = ncols + 1;
 	}
-	print_table(tb, json, &ntables);
 	plain_print(&pl, &ntables);
 	free(pl.cells);
 	free(line);

@@ -18,7 +18,7 @@ _sysvctl_verbs()
 _sysvctl_options()
 {
 	local common="-j --json -q --quiet -h --help"
-	local table="-o= --output= --raw --noheadings --bytes"
+	local table="-o= --output= --raw --noheadings -e --export --notruncate --bytes"
 	case $1 in
 	global) echo "-h --help -V --version -j --json -q --quiet -N= --ns=" ;;
 	"shm create") echo "-s= --size= -m= --mode= -p --exist-ok --hugetlb --noreserve $common" ;;

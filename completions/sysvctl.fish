@@ -44,6 +44,8 @@ set -g __sysvctl_options \
     'shm stat,sem stat,mq stat,ls,limits|o|output|columns|columns' \
     'shm stat,sem stat,mq stat,ls,limits|-|raw||no alignment' \
     'shm stat,sem stat,mq stat,ls,limits|-|noheadings||no header line' \
+    'shm stat,sem stat,mq stat,ls,limits|e|export||NAME="value" pairs' \
+    'shm stat,sem stat,mq stat,ls,limits|-|notruncate||never cut a column to fit' \
     'shm stat,sem stat,mq stat,ls,limits|-|bytes||sizes in bytes' \
     'key|-|for|kind|kind' \
     'ls,rm|-|owner|user|owned by USER' \

@@ -1,7 +1,9 @@
 /* The output layer: every table and every JSON document sysvctl prints.
  * A command describes its columns once (struct out_col) and fills lines;
- * the text table (aligned, --raw, --noheadings, -o) and the typed JSON come
- * from that one description, through libsmartcols. */
+ * the text table (aligned, --raw, --noheadings, --export, -o, fitted to a
+ * terminal) and the typed JSON come from that one description.  The layer
+ * renders both itself (src/out/): it knows cells and their types, not IPC.
+ * JSON strings are escaped by json-c. */
 #ifndef SYSVCTL_OUT_H
 #define SYSVCTL_OUT_H
 
@@ -23,19 +25,25 @@ enum out_type {
 	OUT_BYTES,  /* bytes, JSON only: a string that may be empty or hold NULs */
 	OUT_MODE,   /* JSON string "0600"; text 0600 */
 	OUT_TIME,   /* epoch seconds: JSON number or null (never); text local time or "-" */
+	OUT_NAME,   /* the table's name (a JSON string), set by the layer itself;
+		     * a table that shows it needs no "NAME " before its lines */
 };
 
 struct out_col {
 	const char *name;   /* header, "USED-BYTES"; JSON key "used_bytes" */
 	enum out_type type;
-	double width;       /* libsmartcols width hint: <1 a fraction of the terminal */
+	double width;       /* width hint: >= 1 the least width of a column whose
+			     * cells are at least as wide as its header; < 1
+			     * a flexible column, cut to fit a terminal */
 	const char *help;   /* one line for "-o help" */
 };
 
 struct out_opts {
 	bool json;
 	bool raw;
-	bool noheadings;
+	bool noheadings;        /* no header line; cells padded only to the widest */
+	bool export;            /* KEY="value" pairs, one line per line */
+	bool notruncate;        /* on a terminal, never cut the flexible column */
 	bool bytes;             /* sizes in bytes, not human-readable */
 	const char *columns;    /* -o list; "+A,B" adds to the default; NULL: default */
 };
@@ -43,9 +51,14 @@ struct out_opts {
 struct out_table;
 struct out_line;
 
+/* Whether OPTS go together: --json with --raw or --export, or --raw with
+ * --export, is SV_EUSAGE.  out_table_new() checks it too. */
+int out_opts_check(const struct out_opts *opts, struct sv_err *err);
+
 /* A table named NAME (its JSON key) over the columns COLS, of which
  * DEFAULT_COLUMNS (a comma list) are shown unless opts->columns says
- * otherwise.  An unknown column is SV_EUSAGE. */
+ * otherwise.  An unknown column, or --json with --raw or --export, is
+ * SV_EUSAGE. */
 struct out_table *out_table_new(const char *name, const struct out_col *cols,
 				size_t ncols, const char *default_columns,
 				const struct out_opts *opts, struct sv_err *err);
@@ -57,7 +70,12 @@ bool out_wants(const struct out_table *table, size_t col);
 /* The same for the table a line belongs to. */
 bool out_wants_line(struct out_line *line, size_t col);
 
-/* A new line at the end of the table; NULL only when out of memory. */
+/* Room for ROWS more lines, when a command knows how many it will add:
+ * growing as lines come copies what is there each time. */
+void out_table_reserve(struct out_table *table, size_t rows);
+
+/* A new line at the end of the table; NULL only when out of memory.  The
+ * line is filled until the next out_line_new() on the same table. */
 struct out_line *out_line_new(struct out_table *table);
 
 /* Fill one cell of a line; cells of columns not shown are ignored.  A cell
@@ -73,12 +91,16 @@ void out_set_bool(struct out_line *line, size_t col, bool value);
 void out_set_mode(struct out_line *line, size_t col, mode_t mode);
 void out_set_time(struct out_line *line, size_t col, time_t when);
 
-/* Print N tables: as text one after the other with a blank line between
- * them; as JSON one document with one key per table (empty tables too). */
+/* Print N tables (a listing of N kinds): as JSON one document with one key
+ * per table, empty tables too.  As text an empty table prints nothing; with
+ * N > 1, each non-empty table is titled "NAME:" and followed by a blank
+ * line, and with --raw, --noheadings or --export every line starts with
+ * the table's name (KIND="NAME" with --export). */
 int out_print_tables(struct out_table *const *tables, size_t n);
 
 /* Print the only line of TABLE as one flat JSON object, with NESTED's lines
- * (when not NULL) as a list under NESTED's name; as text, both tables. */
+ * (when not NULL) as a list under NESTED's name; as text, both tables,
+ * a blank line between them. */
 int out_print_object(struct out_table *table, struct out_table *nested);
 
 /* Print each line of TABLE as one compact JSON object on its own line

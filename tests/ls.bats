@@ -73,10 +73,10 @@ ids_of() {
 	refute_line --partial MESSAGES
 	run sysvctl ls mq shm --key "$K1" -o KEY --noheadings
 	assert_success
-	# shm first, then mq, whatever the order named.
-	assert_output "$K1
-
-$K1"
+	# shm first, then mq, whatever the order named; with several kinds
+	# each line starts with its kind.
+	assert_output "shm $K1
+mq $K1"
 	run sysvctl ls disk
 	assert_failure 2
 	assert_output "sysvctl: ls: 'disk' is not a kind (shm, sem or mq) (see 'sysvctl ls --help')"
@@ -127,7 +127,7 @@ $K1"
 	mq=$(mkmq "$K1")
 	run sysvctl ls --key "$K1" -o KEY,ID --raw --noheadings
 	assert_success
-	assert_line "$K1 $mq"
+	assert_line "mq $K1 $mq"
 	run sysvctl ls -o KEY,SIZE
 	assert_failure 2
 	assert_line --index 0 "sysvctl: -o: unknown column 'SIZE' (not a sem column)"

@@ -89,21 +89,29 @@ enum {
 	OPT_RAW = 0x100,
 	OPT_NOHEADINGS,
 	OPT_BYTES,
+	OPT_NOTRUNCATE,
 	OPT_CMD_FIRST,      /* verbs number their own long-only options from here */
 };
 #define CMD_TABLE_LONGOPTS \
 	{ "raw", no_argument, NULL, OPT_RAW }, \
 	{ "noheadings", no_argument, NULL, OPT_NOHEADINGS }, \
 	{ "bytes", no_argument, NULL, OPT_BYTES }, \
+	{ "export", no_argument, NULL, 'e' }, \
+	{ "notruncate", no_argument, NULL, OPT_NOTRUNCATE }, \
 	{ "output", required_argument, NULL, 'o' }
-#define CMD_TABLE_SHORTOPTS "o:"
+#define CMD_TABLE_SHORTOPTS "o:e"
 
 /* Handle a table option into OPTS; false when OPT is not one. */
 bool cmd_table_opt(int opt, struct out_opts *opts);
 
+/* Check the table options once all are parsed (--json with --raw or
+ * --export is a usage error); false after printing the error. */
+bool cmd_table_opts_ok(const struct out_opts *opts, int *exit_code);
+
 /* Parse the options of a verb that prints one table (-o, --raw,
- * --noheadings, --bytes and the common ones) into OPTS, json included.
- * "-o help" lists COLS.  True when the verb must return *exit_code now. */
+ * --noheadings, -e, --notruncate, --bytes and the common ones) into OPTS,
+ * json included, and check them.  "-o help" lists COLS.  True when the
+ * verb must return *exit_code now. */
 bool cmd_table_opts(int argc, char **argv, const char *cmdpath,
 		    const char *usage, const struct out_col *cols, size_t ncols,
 		    struct out_opts *opts, int *exit_code);

@@ -16,6 +16,9 @@
 	{ "CUID", OUT_NUM, 5, "the creator's user id" }, \
 	{ "CGID", OUT_NUM, 5, "the creator's group id" }
 
+/* The kind, filled by the output layer from the table's name. */
+#define KIND_COLUMN { "KIND", OUT_NAME, 4, "the kind: shm, sem or mq" }
+
 const struct out_col shm_columns[SHM_NCOLS] = {
 	PERM_COLUMNS,
 	{ "SIZE", OUT_SIZE, 6, "size in bytes" },
@@ -28,6 +31,7 @@ const struct out_col shm_columns[SHM_NCOLS] = {
 	{ "CTIME", OUT_TIME, 19, "time of creation or the last change" },
 	{ "MARKED-FOR-REMOVAL", OUT_BOOL, 3, "removed once the last process detaches" },
 	{ "COMMAND", OUT_STR, 0.3, "the creator's command line, while it runs" },
+	KIND_COLUMN,
 };
 
 const struct out_col sem_columns[SEM_NCOLS] = {
@@ -35,6 +39,7 @@ const struct out_col sem_columns[SEM_NCOLS] = {
 	{ "NSEMS", OUT_NUM, 3, "semaphores in the set" },
 	{ "OTIME", OUT_TIME, 19, "time of the last semop" },
 	{ "CTIME", OUT_TIME, 19, "time of creation or the last change" },
+	KIND_COLUMN,
 };
 
 const struct out_col semaphore_columns[SEMAPHORE_NCOLS] = {
@@ -55,6 +60,7 @@ const struct out_col mq_columns[MQ_NCOLS] = {
 	{ "STIME", OUT_TIME, 19, "time of the last send" },
 	{ "RTIME", OUT_TIME, 19, "time of the last receive" },
 	{ "CTIME", OUT_TIME, 19, "time of creation or the last change" },
+	KIND_COLUMN,
 };
 
 /* The user name of UID, remembered: a listing asks for the same few

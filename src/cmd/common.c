@@ -149,12 +149,28 @@ bool cmd_table_opt(int opt, struct out_opts *opts)
 	case OPT_BYTES:
 		opts->bytes = true;
 		return true;
+	case 'e':
+		opts->export = true;
+		return true;
+	case OPT_NOTRUNCATE:
+		opts->notruncate = true;
+		return true;
 	case 'o':
 		opts->columns = optarg;
 		return true;
 	default:
 		return false;
 	}
+}
+
+bool cmd_table_opts_ok(const struct out_opts *opts, int *exit_code)
+{
+	struct sv_err err;
+
+	if (out_opts_check(opts, &err) == 0)
+		return true;
+	*exit_code = cmd_fail(&err);
+	return false;
 }
 
 bool cmd_table_opts(int argc, char **argv, const char *cmdpath,
@@ -175,6 +191,8 @@ bool cmd_table_opts(int argc, char **argv, const char *cmdpath,
 		    cmd_common_opt(opt, argv, cmdpath, usage, exit_code))
 			return true;
 	opts->json = sv_globals.json;
+	if (!cmd_table_opts_ok(opts, exit_code))
+		return true;
 	if (opts->columns != NULL && strcmp(opts->columns, "help") == 0) {
 		out_print_columns(stdout, cols, ncols);
 		*exit_code = EXIT_OK;

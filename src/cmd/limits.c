@@ -13,8 +13,10 @@ static const char limits_usage[] =
 	"\n"
 	"Options:\n"
 	"  -o, --output LIST    columns: NAME,VALUE,USED,DESCRIPTION; '-o help'\n"
-	"      --raw            no alignment\n"
+	"      --raw            no alignment; an empty cell is '-'\n"
 	"      --noheadings     no header line\n"
+	"  -e, --export         NAME=\"value\" pairs\n"
+	"      --notruncate     never cut a column to fit the terminal\n"
 	"  -j, --json           {\"limits\": [{\"name\": ..., \"value\": N, \"used\": N|null}]}\n"
 	"  -h, --help           this help\n";
 

@@ -26,11 +26,17 @@ static const char ls_usage[] =
 	"      --orphans        no live process uses it (see sysvctl-ls(1))\n"
 	"      --older-than D   last activity longer ago than D (30s, 5m, 2h, 1d)\n"
 	"  -o, --output LIST    columns (comma list, +LIST adds); '-o help' lists them\n"
-	"      --raw            no alignment\n"
+	"      --raw            no alignment; an empty cell is '-'\n"
 	"      --noheadings     no header line\n"
+	"  -e, --export         NAME=\"value\" pairs\n"
+	"      --notruncate     never cut a column to fit the terminal\n"
 	"      --bytes          sizes in bytes\n"
 	"  -j, --json           {\"shm\": [...], \"sem\": [...], \"mq\": [...]}\n"
-	"  -h, --help           this help\n";
+	"  -h, --help           this help\n"
+	"\n"
+	"With several kinds, --raw, --noheadings and --export lines start with\n"
+	"the kind (unless -o shows KIND) and tables have a title.  Nothing\n"
+	"listed prints nothing.\n";
 
 struct ls_opts {
 	unsigned kinds;             /* bit 1 << kind; 0: all */
@@ -108,6 +114,8 @@ static int parse_args(int argc, char **argv, struct ls_opts *opts)
 		opts->kinds = (1u << SV_NKINDS) - 1;
 	opts->filter.refs = opts->refs;
 	opts->out.json = sv_globals.json;
+	if (!cmd_table_opts_ok(&opts->out, &code))
+		return code;
 	return -1;
 }
 
@@ -186,7 +194,7 @@ static struct out_table *make_table(enum sv_kind kind, const struct ls_opts *opt
 	size_t len = strlen(err->msg);
 
 	/* -o applies to every kind listed: say which one lacks a column. */
-	if (table == NULL && err->errnum == SV_EUSAGE && nkinds(opts->kinds) > 1)
+	if (table == NULL && strcmp(err->ctx, "-o") == 0 && nkinds(opts->kinds) > 1)
 		snprintf(err->msg + len, sizeof(err->msg) - len,
 			 " (not a %s column)", sv_kind_name(kind));
 	return table;
@@ -198,6 +206,7 @@ static int fill_table(struct out_table *table, enum sv_kind kind,
 {
 	size_t count = sv_list_count(list, kind);
 
+	out_table_reserve(table, count);
 	for (size_t i = 0; i < count; i++)
 		if (sv_filter_match(&opts->filter, list, kind, i, procs) &&
 		    fill_line(table, list, kind, i, procs) != 0)

@@ -142,8 +142,10 @@ static const char stat_usage[] =
 	"\n"
 	"Options:\n"
 	"  -o, --output LIST   columns to show ('-o help' lists them; +LIST adds)\n"
-	"      --raw           no alignment\n"
+	"      --raw           no alignment; an empty cell is '-'\n"
 	"      --noheadings    no header line\n"
+	"  -e, --export        NAME=\"value\" pairs\n"
+	"      --notruncate    never cut a column to fit the terminal\n"
 	"      --bytes         sizes in bytes\n"
 	"  -j, --json          one flat JSON object\n"
 	"  -h, --help          this help\n";

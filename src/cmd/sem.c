@@ -447,8 +447,10 @@ static const char stat_usage[] =
 	"Options:\n"
 	"  -o, --output COLUMNS  columns of either table ('-o help' lists them;\n"
 	"                        '+A,B' adds to the defaults)\n"
-	"      --raw             no alignment\n"
+	"      --raw             no alignment; an empty cell is '-'\n"
 	"      --noheadings      no header line\n"
+	"  -e, --export          NAME=\"value\" pairs\n"
+	"      --notruncate      never cut a column to fit the terminal\n"
 	"  -j, --json            one JSON object\n"
 	"  -h, --help            this help\n";
 

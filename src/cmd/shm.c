@@ -548,8 +548,10 @@ static const char stat_usage[] =
 	"Options:\n"
 	"  -o, --output COLUMNS  comma list, '+COLUMNS' adds to the default;\n"
 	"                        '-o help' lists them\n"
-	"      --raw             no alignment\n"
+	"      --raw             no alignment; an empty cell is '-'\n"
 	"      --noheadings      no header line\n"
+	"  -e, --export          NAME=\"value\" pairs\n"
+	"      --notruncate      never cut a column to fit the terminal\n"
 	"      --bytes           sizes in bytes\n"
 	"  -j, --json            one JSON object\n"
 	"  -h, --help            this help\n";
