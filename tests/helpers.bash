@@ -108,3 +108,9 @@ in_other_ipc_ns() {
 	[ "$(readlink "/proc/$1/ns/ipc" 2>/dev/null)" != "$(readlink /proc/self/ns/ipc)" ] &&
 		[ -n "$(readlink "/proc/$1/ns/ipc" 2>/dev/null)" ]
 }
+
+# uniform_file BYTE COUNT FILE: a file of COUNT bytes, each BYTE (one character): a frame a reader can
+# recognise whole by its length and its one byte.
+uniform_file() {
+	head -c "$2" /dev/zero | tr '\0' "$1" >"$3"
+}

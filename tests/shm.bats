@@ -520,12 +520,6 @@ sys.stdout.write(m.read(n, offset=4).decode())' "$K1"
 
 FRAMED_PY=$BATS_TEST_DIRNAME/framed.py
 
-# A file of COUNT bytes, each BYTE (one character): a frame a reader can
-# recognise whole by its length and its one byte.
-uniform_file() {
-	head -c "$2" /dev/zero | tr '\0' "$1" >"$3"
-}
-
 # The values of KEY's companion set, "LOCK DONE GEN", or "none".
 guard_state() {
 	"$PY" "$FRAMED_PY" state "$1"
