@@ -64,6 +64,23 @@ msgmax() {
 
 # The kernel's IPC_SET takes msg_qbytes as an int: 4G would become 0 and
 # 4294968296 would become 1000.  Above INT_MAX is exit 2, nothing changed.
+@test "send to a missing queue offers --create" {
+	run --separate-stderr sysvctl mq send "$K1" hi
+	assert_failure 3
+	[ "$stderr" = "sysvctl: mq $K1: no such message queue
+hint: create it with 'sysvctl mq create $K1' or pass --create to send" ]
+}
+
+@test "root without CAP_SYS_RESOURCE is told of the capability, not to run as root" {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+	msgmnb=$(cat /proc/sys/kernel/msgmnb)
+	sysvctl mq create "$K1"
+	run --separate-stderr setpriv --inh-caps=-sys_resource --bounding-set=-sys_resource \
+		"$SYSVCTL" mq set "$K1" --max-bytes $((msgmnb + 1))
+	assert_failure 4
+	[ "${stderr_lines[1]}" = "hint: more than kernel.msgmnb ($msgmnb bytes) needs CAP_SYS_RESOURCE, which this root process lacks (a container?); raise the limit with 'sysctl kernel.msgmnb=$((msgmnb + 1))' where that is allowed" ]
+}
+
 @test "--max-bytes takes 1 to 2147483647: above is exit 2 for create and set" {
 	local value
 	sysvctl mq create "$K2" --max-bytes 100
@@ -121,6 +138,18 @@ msgmax() {
 	[ "$(queued "$K1")" = 1 ]
 	sysvctl mq recv "$K1" > "$BATS_TEST_TMPDIR/out"
 	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
+}
+
+@test "MESSAGE - means stdin, also with --lines" {
+	sysvctl mq create "$K1"
+	printf 'from stdin' | sysvctl mq send "$K1" -
+	run sysvctl mq recv "$K1" --nowait
+	assert_output "from stdin"
+	printf 'one\ntwo\n' | sysvctl mq send "$K1" --lines -
+	[ "$(queued "$K1")" = 2 ]
+	printf -- - | sysvctl mq send "$K1"
+	sysvctl mq recv "$K1" -k 3 -l > "$BATS_TEST_TMPDIR/out"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$(printf 'one\ntwo\n-')" ]
 }
 
 @test "an empty stdin is one empty message" {
@@ -547,7 +576,7 @@ fill_typed() {
 	run --separate-stderr sysvctl mq rm "$K1" "$K2" "$K3"
 	assert_failure 3
 	[ "$stderr" = "sysvctl: mq $K2: no such message queue
-hint: create it with 'sysvctl mq create $K2' or pass --create to send" ]
+hint: create it with 'sysvctl mq create $K2'" ]
 	[ -z "$(ipcs_id mq "$K1")" ]
 	[ -z "$(ipcs_id mq "$K3")" ]
 }

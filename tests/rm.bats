@@ -253,7 +253,7 @@ time.sleep(120)' "$K1" > "$BATS_TEST_TMPDIR/held" &
 	run --separate-stderr sysvctl rm "$K1"
 	assert_success
 	assert_output "shm $K1 $id"
-	[ "$stderr" = "sysvctl: warning: shm $K1 (id $id): still attached by 1 process; removed when the last one detaches" ]
+	[ "$stderr" = "sysvctl: warning: shm $K1 (id $id): marked for removal; still attached 1 time, it goes when the last attachment is detached" ]
 	run --separate-stderr sysvctl -q rm shm "id:$id"
 	assert_success
 	[ -z "$stderr" ]

@@ -223,6 +223,16 @@ time.sleep(60)' "$1" >"$BATS_TEST_TMPDIR/hold.out" &
 	assert_success
 }
 
+@test "write DATA - reads stdin" {
+	sysvctl shm create "$K1" -s 16
+	printf 'piped' | sysvctl shm write "$K1" -
+	run sysvctl shm read "$K1" -n 5
+	assert_output "piped"
+	printf 'xy' | sysvctl shm write "$K1" -o 1 -- -
+	run sysvctl shm read "$K1" -n 3
+	assert_output "pxy"
+}
+
 @test "write prints nothing" {
 	sysvctl shm create "$K1" -s 8
 	run --separate-stderr sysvctl shm write "$K1" abc
@@ -252,9 +262,10 @@ time.sleep(60)' "$1" >"$BATS_TEST_TMPDIR/hold.out" &
 	run --separate-stderr sysvctl shm read "$K1"
 	assert_failure 3
 	[ "${stderr_lines[0]}" = "sysvctl: shm $K1: no such shared memory segment" ]
-	[ "${stderr_lines[1]}" = "hint: create it with 'sysvctl shm create $K1' or pass --create to write" ]
-	run sysvctl shm write "$K1" x
+	[ "${stderr_lines[1]}" = "hint: create it with 'sysvctl shm create $K1'" ]
+	run --separate-stderr sysvctl shm write "$K1" x
 	assert_failure 3
+	[ "${stderr_lines[1]}" = "hint: create it with 'sysvctl shm create $K1' or pass --create to write" ]
 	run sysvctl shm stat "$K1"
 	assert_failure 3
 	[ -z "$(ipcs_id shm "$K1")" ]
@@ -424,7 +435,7 @@ time.sleep(60)' "$1" >"$BATS_TEST_TMPDIR/hold.out" &
 	hold_attached "$K1"
 	run --separate-stderr sysvctl shm rm "$K1"
 	assert_success
-	[ "$stderr" = "sysvctl: warning: shm $K1 (id $id): marked for removal; 1 process is still attached, it goes when the last one detaches" ]
+	[ "$stderr" = "sysvctl: warning: shm $K1 (id $id): marked for removal; still attached 1 time, it goes when the last attachment is detached" ]
 	[ -z "$(ipcs_id shm "$K1")" ]
 	run sysvctl shm stat "id:$id" --json
 	assert_success
@@ -432,6 +443,47 @@ time.sleep(60)' "$1" >"$BATS_TEST_TMPDIR/hold.out" &
 	run --separate-stderr sysvctl -q shm rm "id:$id"
 	assert_success
 	[ -z "$stderr" ]
+}
+
+@test "rm of a segment one process attached twice counts attachments, not processes" {
+	id=$(sysvctl shm create "$K1" -s 64)
+	track_id shm "$id"
+	"$PY" -c 'import sys, time, sysv_ipc
+first = sysv_ipc.SharedMemory(int(sys.argv[1], 16))
+second = sysv_ipc.SharedMemory(int(sys.argv[1], 16))
+print("attached", flush=True)
+time.sleep(60)' "$K1" >"$BATS_TEST_TMPDIR/twice.out" &
+	track_pid $!
+	poll_until grep -q attached "$BATS_TEST_TMPDIR/twice.out"
+	run --separate-stderr sysvctl shm rm "$K1"
+	assert_success
+	[ "$stderr" = "sysvctl: warning: shm $K1 (id $id): marked for removal; still attached 2 times, it goes when the last attachment is detached" ]
+}
+
+@test "rm of a missing segment does not offer --create" {
+	run --separate-stderr sysvctl shm rm "$K1"
+	assert_failure 3
+	[ "$stderr" = "sysvctl: shm $K1: no such shared memory segment
+hint: create it with 'sysvctl shm create $K1'" ]
+}
+
+@test "stat of a key that names another kind says which kind" {
+	sysvctl sem create "$K1" >/dev/null
+	run --separate-stderr sysvctl shm stat "$K1"
+	assert_failure 3
+	[ "$stderr" = "sysvctl: shm $K1: no such shared memory segment
+hint: key $K1 names a semaphore set, not a shared memory segment: see 'sysvctl sem stat $K1'" ]
+	sysvctl mq create "$K1" >/dev/null
+	run --separate-stderr sysvctl shm read "$K1"
+	assert_failure 3
+	[ "${stderr_lines[1]}" = "hint: key $K1 names a semaphore set and a message queue, not a shared memory segment: see 'sysvctl ls --key $K1'" ]
+}
+
+@test "a missing id is not offered a create" {
+	run --separate-stderr sysvctl shm stat id:2147483000
+	assert_failure 3
+	[ "$stderr" = "sysvctl: shm id 2147483000: no such shared memory segment
+hint: 'sysvctl ls shm' lists the ids in use" ]
 }
 
 @test "rm goes on past a missing segment and exits 3 at the end" {

@@ -50,6 +50,10 @@ int cmd_dispatch(const char *parent, const struct cmd *cmds, size_t ncmds,
 /* Print "sysvctl: CTX: MESSAGE" (and "hint: ..."), return the exit code. */
 int cmd_fail(const struct sv_err *err);
 
+/* cmd_fail for a verb with --create: a missing object's hint also offers
+ * "or pass --create to CREATE_USE". */
+int cmd_fail_create(const struct sv_err *err, const char *create_use);
+
 /* The exit code an error number stands for. */
 int cmd_exit_code(int errnum);
 
@@ -59,6 +63,10 @@ int cmd_usage_error(const char *cmdpath, const char *fmt, ...)
 
 /* "sysvctl: warning: ...", unless -q. */
 void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The data argument ARG of shm write or mq send: NULL (read stdin) when
+ * it is absent (NULL) or "-", as for cat. */
+const char *cmd_data_arg(const char *arg);
 
 /* Print a usage text to stdout, return EXIT_OK. */
 int cmd_help(const char *usage);
@@ -144,6 +152,10 @@ int cmd_print_json_numbers(const char *const *names, const long long *values,
  * marked for removal, with a warning.  Returns the first failure's exit
  * code, or EXIT_OK. */
 int cmd_rm_verb(enum sv_kind kind, int argc, char **argv, const char *usage);
+
+/* After removing OBJ: warn that it is only marked for removal when
+ * ATTACHED (its nattch then) is not 0. */
+void cmd_warn_attached(const struct sv_obj *obj, unsigned long attached);
 
 /* What create prints: the id, or {"key": K, "id": N} with --json. */
 int cmd_print_created(const struct sv_obj *obj);

@@ -29,10 +29,10 @@ static const char send_usage[] =
 	"Usage: sysvctl mq send REF [-T TYPE] [-t TIMEOUT|--nowait] [-l|--lines]\n"
 	"                           [-c|--create] [MESSAGE]\n"
 	"\n"
-	"Send MESSAGE, or all of stdin, as one message, byte for byte.  With\n"
-	"--lines every line of stdin is one message, without its newline.  A\n"
-	"full queue is waited on.  A message above kernel.msgmax is exit 7 and\n"
-	"is not sent.\n"
+	"Send MESSAGE, or all of stdin (no MESSAGE, or '-'), as one message,\n"
+	"byte for byte.  With --lines every line of stdin is one message,\n"
+	"without its newline.  A full queue is waited on.  A message above\n"
+	"kernel.msgmax is exit 7 and is not sent.\n"
 	"\n"
 	"Options:\n"
 	"  -T, --type TYPE      the message type, 1 or more (default 1)\n"
@@ -289,13 +289,13 @@ static int parse_send(int argc, char **argv, struct send_opts *opts, int *code)
 	}
 	if (!cmd_nargs_ok(argc - optind, 1, 2, "mq send", code))
 		return -1;
-	if (argc - optind == 2) {
+	opts->message = cmd_data_arg(argc - optind == 2 ? argv[optind + 1] : NULL);
+	if (opts->message != NULL) {
 		if (opts->lines) {
 			*code = cmd_usage_error("mq send", "--lines reads stdin: "
 						"give no MESSAGE");
 			return -1;
 		}
-		opts->message = argv[optind + 1];
 	}
 	*code = mq_parse_wait(timeout, nowait, "mq send", &opts->wait);
 	return *code == EXIT_OK ? 0 : -1;
@@ -314,7 +314,7 @@ int mq_send(int argc, char **argv)
 		return code;
 	if (sv_ref_parse(argv[optind], 0, &ref, &err) != 0 ||
 	    sv_mq_open(&ref, opts.create, &obj, &err) != 0)
-		return cmd_fail(&err);
+		return cmd_fail_create(&err, "send");
 	sv_mq_begin(&mq, &obj, &opts.wait);
 	mq.stop = &cmd_stop_signo;
 	/* Caught before the first send: a signal that lands as a message

@@ -276,7 +276,6 @@ static void remove_one(struct rm_opts *opts, const struct sv_obj *obj,
 {
 	unsigned long attached = 0;
 	struct sv_err err;
-	char what[64];
 
 	if (!opts->dry_run && sv_obj_remove(obj, &attached, &err) != 0) {
 		if (err.errnum != ENOENT || (reason == BY_REF && !opts->force))
@@ -284,10 +283,7 @@ static void remove_one(struct rm_opts *opts, const struct sv_obj *obj,
 		return;
 	}
 	print_removed(obj, json);
-	if (attached > 0)
-		cmd_warn("%s: still attached by %lu process%s; removed when the "
-			 "last one detaches", sv_obj_describe(obj, what, sizeof(what)),
-			 attached, attached == 1 ? "" : "es");
+	cmd_warn_attached(obj, attached);
 }
 
 static void report_skipped(const struct sv_obj *obj, uint64_t messages)

@@ -265,7 +265,7 @@ static int sem_acquire(int argc, char **argv)
 		return code;
 	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
 	    sem_wait_op(&obj, &opts, -opts.delta, false, &err) != 0)
-		return cmd_fail(&err);
+		return cmd_fail_create(&err, "acquire or run");
 	return EXIT_OK;
 }
 

@@ -131,7 +131,7 @@ int sem_run(int argc, char **argv)
 		opts.new.value = 0;
 	if (sem_open_set(argv[ref_at], &opts, &obj, &err) != 0 ||
 	    sem_wait_op(&obj, &opts, opts.up ? opts.delta : -opts.delta, true, &err) != 0) {
-		code = cmd_fail(&err);
+		code = cmd_fail_create(&err, "acquire or run");
 		if (code == EXIT_BUSY && opts.has_conflict_exit)
 			code = opts.conflict_exit;
 		return code;

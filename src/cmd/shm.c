@@ -166,11 +166,12 @@ static const char write_usage[] =
 	"Usage: sysvctl shm write REF [-o OFFSET] [--framed]\n"
 	"                         [-c|--create [-s SIZE] [-m MODE]] [DATA]\n"
 	"\n"
-	"Write DATA, or all of stdin, byte for byte at OFFSET.  If it does not\n"
-	"fit, nothing is written and the exit is 7.  Prints nothing.  The copy\n"
-	"is made under the lock of the segment's companion set (a semaphore set\n"
-	"under its key) with signals held until it completes; a writer killed\n"
-	"mid-copy makes 'read --framed' exit 8 until a write completes.\n"
+	"Write DATA, or all of stdin (no DATA, or '-'), byte for byte at OFFSET.\n"
+	"If it does not fit, nothing is written and the exit is 7.  Prints\n"
+	"nothing.  The copy is made under the lock of the segment's companion\n"
+	"set (a semaphore set under its key) with signals held until it\n"
+	"completes; a writer killed mid-copy makes 'read --framed' exit 8 until\n"
+	"a write completes.\n"
 	"\n"
 	"Options:\n"
 	"  -o, --offset OFFSET  where to start, in bytes (default 0)\n"
@@ -299,12 +300,14 @@ static int shm_write(int argc, char **argv)
 	default_spec(&opts.spec);
 	if (parse_write_opts(argc, argv, &opts, &code) != 0)
 		return code;
-	data = argc - optind == 2 ? argv[optind + 1] : NULL;
+	data = cmd_data_arg(argc - optind == 2 ? argv[optind + 1] : NULL);
 	if (sv_ref_parse(argv[optind], 0, &ref, &err) != 0)
 		return cmd_fail(&err);
 	rc = opts.create ? sv_shm_open_or_create(&ref, &opts.spec, &obj, &created, &err)
 		: sv_obj_open(SV_SHM, &ref, &obj, &err);
-	if (rc != 0 || sv_shm_attach(&obj, false, &map, &err) != 0)
+	if (rc != 0)
+		return cmd_fail_create(&err, "write");
+	if (sv_shm_attach(&obj, false, &map, &err) != 0)
 		return cmd_fail(&err);
 	/* Everything is read and checked to fit before the lock is taken:
 	 * a slow pipe never holds other writers up. */

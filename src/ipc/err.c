@@ -11,6 +11,8 @@ int sv_fail(struct sv_err *err, int errnum, const char *fmt, ...)
 	err->errnum = errnum;
 	err->msg[0] = '\0';
 	err->hint[0] = '\0';
+	err->cause = SV_CAUSE_NONE;
+	err->ref = NULL;
 	va_start(ap, fmt);
 	vsnprintf(err->ctx, sizeof(err->ctx), fmt, ap);
 	va_end(ap);

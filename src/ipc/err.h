@@ -17,15 +17,27 @@ enum {
 	SV_EINCOMPLETE,     /* a framed write was interrupted mid-copy: exit 8 */
 };
 
+/* A known pitfall the core recognised, for the command layer to word as a
+ * hint (hints that quote command-line syntax live in src/cmd). */
+enum sv_cause {
+	SV_CAUSE_NONE,
+	SV_CAUSE_MISSING,   /* no object of kind with key (or id) */
+	SV_CAUSE_DENIED,    /* the object's mode does not let us in */
+};
+
 struct sv_err {
 	int errnum;         /* errno or one of the SV_E* values above */
+	enum sv_cause cause;
+	int kind;           /* enum sv_kind of the object, for a cause */
+	const char *ref;    /* what the user typed for it; NULL: an id */
+	unsigned key;       /* its key, for SV_CAUSE_MISSING with ref */
 	char ctx[160];      /* the object: "shm 0x0000162e (id 5)" */
 	char msg[256];      /* replaces strerror(errnum) when not empty */
 	char hint[256];     /* one "hint:" line when not empty */
 };
 
 /* Record an error: errnum, and the context formatted from fmt.
- * Clears the message and hint.  Always returns -1. */
+ * Clears the message, the hint and the cause.  Always returns -1. */
 int sv_fail(struct sv_err *err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

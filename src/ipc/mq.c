@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/msg.h>
+#include <unistd.h>
 
 #include "sysctl.h"
 
@@ -158,13 +159,21 @@ static int set_error(const struct sv_obj *obj, uint64_t max_bytes, int errnum,
 	sv_obj_error(obj, errnum, err);
 	if (errnum != EPERM)
 		return -1;
-	if (sv_sysctl_u64("msgmnb", &msgmnb, &unused) == 0 && max_bytes > msgmnb)
+	if (sv_sysctl_u64("msgmnb", &msgmnb, &unused) != 0 || max_bytes <= msgmnb)
+		return sv_hint(err, "only the owner, the creator or root may change it");
+	/* Root in a container often lacks the capability: "run it as root"
+	 * would send them round in a circle. */
+	if (geteuid() == 0)
 		return sv_hint(err, "more than kernel.msgmnb (%llu bytes) needs "
-			       "CAP_SYS_RESOURCE: run it as root, or raise the "
-			       "limit with 'sysctl kernel.msgmnb=%llu'",
+			       "CAP_SYS_RESOURCE, which this root process lacks (a "
+			       "container?); raise the limit with 'sysctl "
+			       "kernel.msgmnb=%llu' where that is allowed",
 			       (unsigned long long)msgmnb,
 			       (unsigned long long)max_bytes);
-	return sv_hint(err, "only the owner, the creator or root may change it");
+	return sv_hint(err, "more than kernel.msgmnb (%llu bytes) needs "
+		       "CAP_SYS_RESOURCE: run it as root, or raise the "
+		       "limit with 'sysctl kernel.msgmnb=%llu'",
+		       (unsigned long long)msgmnb, (unsigned long long)max_bytes);
 }
 
 int sv_mq_set_max_bytes(const struct sv_obj *obj, uint64_t max_bytes,

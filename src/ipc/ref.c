@@ -194,16 +194,17 @@ static int key_by_id(enum sv_kind kind, int id, key_t *key)
 	return -1;
 }
 
-static const char *kind_noun(enum sv_kind kind)
+const char *sv_kind_noun(enum sv_kind kind)
 {
 	return kind == SV_SHM ? "shared memory segment" :
 	       kind == SV_SEM ? "semaphore set" : "message queue";
 }
 
-static int access_hint(enum sv_kind kind, struct sv_err *err)
+static int denied(enum sv_kind kind, struct sv_err *err)
 {
-	return sv_hint(err, "its mode does not let you in; see 'sysvctl %s stat' "
-		       "as its owner or root", sv_kind_name(kind));
+	err->cause = SV_CAUSE_DENIED;
+	err->kind = kind;
+	return -1;
 }
 
 int sv_obj_fail(struct sv_err *err, int errnum, const struct sv_obj *obj)
@@ -216,7 +217,7 @@ int sv_obj_fail(struct sv_err *err, int errnum, const struct sv_obj *obj)
 int sv_obj_gone(const struct sv_obj *obj, struct sv_err *err)
 {
 	sv_obj_fail(err, ENOENT, obj);
-	return sv_msg(err, "no such %s (it was removed)", kind_noun(obj->kind));
+	return sv_msg(err, "no such %s (it was removed)", sv_kind_noun(obj->kind));
 }
 
 int sv_obj_error(const struct sv_obj *obj, int errnum, struct sv_err *err)
@@ -224,7 +225,7 @@ int sv_obj_error(const struct sv_obj *obj, int errnum, struct sv_err *err)
 	if (errnum == EINVAL || errnum == EIDRM)
 		return sv_obj_gone(obj, err);
 	sv_obj_fail(err, errnum, obj);
-	return errnum == EACCES ? access_hint(obj->kind, err) : -1;
+	return errnum == EACCES ? denied(obj->kind, err) : -1;
 }
 
 static int missing_object(enum sv_kind kind, const struct sv_ref *ref,
@@ -233,12 +234,11 @@ static int missing_object(enum sv_kind kind, const struct sv_ref *ref,
 	char what[64];
 
 	sv_fail(err, ENOENT, "%s", sv_ref_describe(kind, ref, what, sizeof(what)));
-	sv_msg(err, "no such %s", kind_noun(kind));
-	return sv_hint(err, "create it with 'sysvctl %s create %s'%s",
-		       sv_kind_name(kind), ref->text,
-		       kind == SV_SHM ? " or pass --create to write" :
-		       kind == SV_SEM ? " or pass --create to acquire or run" :
-		       " or pass --create to send");
+	err->cause = SV_CAUSE_MISSING;
+	err->kind = kind;
+	err->ref = ref->form == SV_REF_KEY ? ref->text : NULL;
+	err->key = (unsigned)ref->key;
+	return sv_msg(err, "no such %s", sv_kind_noun(kind));
 }
 
 int sv_obj_open(enum sv_kind kind, const struct sv_ref *ref,
@@ -271,7 +271,7 @@ int sv_obj_open(enum sv_kind kind, const struct sv_ref *ref,
 	if (errno == ENOENT)
 		return missing_object(kind, ref, err);
 	sv_fail(err, errno, "%s", sv_ref_describe(kind, ref, what, sizeof(what)));
-	return errno == EACCES ? access_hint(kind, err) : -1;
+	return errno == EACCES ? denied(kind, err) : -1;
 }
 
 bool sv_key_in_use(enum sv_kind kind, key_t key)

@@ -17,6 +17,9 @@ enum sv_kind { SV_SHM, SV_SEM, SV_MQ };
 /* "shm", "sem" or "mq". */
 const char *sv_kind_name(enum sv_kind kind);
 
+/* "shared memory segment", "semaphore set" or "message queue". */
+const char *sv_kind_noun(enum sv_kind kind);
+
 enum sv_ref_form { SV_REF_KEY, SV_REF_ID, SV_REF_PRIVATE };
 
 struct sv_ref {
@@ -48,8 +51,9 @@ struct sv_obj {
 	int id;
 };
 
-/* Find an existing object of KIND named by REF.  ENOENT (exit 3) with a
- * hint when there is none; EACCES when it exists but may not be used. */
+/* Find an existing object of KIND named by REF.  ENOENT (exit 3) with
+ * cause SV_CAUSE_MISSING when there is none; EACCES (SV_CAUSE_DENIED) when
+ * it exists but may not be used. */
 int sv_obj_open(enum sv_kind kind, const struct sv_ref *ref,
 		struct sv_obj *obj, struct sv_err *err);
 
@@ -64,7 +68,7 @@ int sv_obj_fail(struct sv_err *err, int errnum, const struct sv_obj *obj);
 int sv_obj_gone(const struct sv_obj *obj, struct sv_err *err);
 
 /* ERRNUM from a call on OBJ: gone for EINVAL and EIDRM, else failed
- * naming OBJ, with a hint for EACCES; -1. */
+ * naming OBJ, with cause SV_CAUSE_DENIED for EACCES; -1. */
 int sv_obj_error(const struct sv_obj *obj, int errnum, struct sv_err *err);
 
 /* A REF that names no object yet: "shm 0x0000162e" or "shm id 5". */
