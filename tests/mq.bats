@@ -448,6 +448,29 @@ fill_typed() {
 	assert_output "$(printf '42\tanswer\n9223372036854775807\tmax')"
 }
 
+@test "--print-type ends each record with a newline, or -0's NUL" {
+	sysvctl mq create "$K1"
+	sysvctl mq send "$K1" -T 2 urgent
+	sysvctl mq recv "$K1" -p > "$BATS_TEST_TMPDIR/out"
+	printf '2\turgent\n' | cmp - "$BATS_TEST_TMPDIR/out"
+	sysvctl mq send "$K1" -T 3 later
+	sysvctl mq recv "$K1" -p -0 > "$BATS_TEST_TMPDIR/out"
+	printf '3\tlater\0' | cmp - "$BATS_TEST_TMPDIR/out"
+}
+
+@test "-q silences no message (timed out): exit 6 alone" {
+	sysvctl mq create "$K1"
+	run --separate-stderr sysvctl -q mq recv "$K1" -t 0.05
+	assert_failure 6
+	[ -z "$stderr" ] && [ -z "$output" ]
+	run --separate-stderr sysvctl mq recv "$K1" --nowait -q
+	assert_failure 6
+	[ -z "$stderr" ]
+	run --separate-stderr sysvctl mq recv "$K2" --nowait -q
+	assert_failure 3
+	[ -n "$stderr" ]
+}
+
 @test "--json prints one object per message per line" {
 	sysvctl mq create "$K1"
 	sysvctl mq send "$K1" -T 2 'say "hi"'
@@ -650,7 +673,7 @@ $q->snd(4, "from perl\0x") or die "snd: $!";' "$K1"
 	assert_success
 	assert_output "9:from sysvctl"
 	sysvctl mq recv "$K1" -p > "$BATS_TEST_TMPDIR/out"
-	printf '4\tfrom perl\0x' | cmp - "$BATS_TEST_TMPDIR/out"
+	printf '4\tfrom perl\0x\n' | cmp - "$BATS_TEST_TMPDIR/out"
 }
 
 @test "a message above 64 KiB is received whole when msgmax allows it" {

@@ -52,13 +52,15 @@ static const char recv_usage[] =
 	"Options:\n"
 	"  -T, --type TYPE     which message to take (see above)\n"
 	"      --except        with TYPE > 0: the first message of another type\n"
-	"  -t, --timeout T     wait at most T for each message (exit 6)\n"
+	"  -t, --timeout T     wait at most T for each message (exit 6; silent\n"
+	"                      with -q)\n"
 	"      --nowait        do not wait: no message is exit 6\n"
 	"  -k, --count COUNT   take COUNT messages\n"
 	"  -a, --all           take every message there is now; none is fine\n"
 	"  -l, --lines         end each message with a newline\n"
 	"  -0, --null          end each message with a NUL byte\n"
-	"  -p, --print-type    put TYPE and a tab before each message\n"
+	"  -p, --print-type    print each message as TYPE<TAB>BODY<NEWLINE> (a NUL\n"
+	"                      instead of the newline with -0)\n"
 	"  -j, --json          one JSON object per message per line:\n"
 	"                      {\"type\": N, \"size\": N, \"data\": \"...\"}, with\n"
 	"                      \"encoding\": \"base64\" when the body is not UTF-8\n"
@@ -393,7 +395,10 @@ static int recv_end(int rc, const struct sv_err *err)
 {
 	int code = EXIT_OK;
 
-	if (rc != 0 && !(err->errnum == EINTR && cmd_stop_signo != 0))
+	/* -q: no message in time is an answer (exit 6), as grep -q's. */
+	if (rc != 0 && err->errnum == SV_EBUSY && sv_globals.quiet)
+		code = cmd_exit_code(err->errnum);
+	else if (rc != 0 && !(err->errnum == EINTR && cmd_stop_signo != 0))
 		code = cmd_fail(err);
 	if (cmd_stop_signo != 0)
 		cmd_stop_end();
@@ -493,6 +498,10 @@ static int parse_recv(int argc, char **argv, struct recv_opts *opts, int *code)
 	}
 	if ((*code = check_recv_opts(opts, timeout != NULL)) != EXIT_OK)
 		return -1;
+	/* TYPE<TAB>BODY is a record: it ends with a newline (or -0's NUL),
+	 * never on the shell's prompt. */
+	if (opts->print_type && opts->separator < 0)
+		opts->separator = '\n';
 	*code = mq_parse_wait(timeout, nowait, "mq recv", &opts->wait);
 	return *code == EXIT_OK ? 0 : -1;
 }
