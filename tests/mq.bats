@@ -152,6 +152,17 @@ hint: create it with 'sysvctl mq create $K1' or pass --create to send" ]
 	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$(printf 'one\ntwo\n-')" ]
 }
 
+@test "send from a terminal says it reads the data from there" {
+	sysvctl mq create "$K1"
+	run "$BATS_TEST_DIRNAME/on_pty.py" --after Ctrl-D --send 'typed\x04\x04' \
+		"$SYSVCTL" mq send "$K1"
+	assert_success
+	# The terminal echoes what is typed after the warning.
+	[[ "$output" == "sysvctl: warning: mq send: reading the data from the terminal until Ctrl-D (give it as an argument, or redirect stdin)"* ]]
+	run sysvctl mq recv "$K1" --nowait
+	assert_output "typed"
+}
+
 @test "an empty stdin is one empty message" {
 	sysvctl mq create "$K1"
 	sysvctl mq send "$K1" < /dev/null

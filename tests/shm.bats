@@ -233,6 +233,38 @@ time.sleep(60)' "$1" >"$BATS_TEST_TMPDIR/hold.out" &
 	assert_output "pxy"
 }
 
+@test "read of binary data to a terminal is refused; text, --hex and pipes are not" {
+	sysvctl shm create "$K1" -s 16
+	sysvctl shm write "$K1" hello
+	run "$BATS_TEST_DIRNAME/on_pty.py" "$SYSVCTL" shm read "$K1" -n 5
+	assert_success
+	assert_output "hello"
+	printf '\033[2J\001' | sysvctl shm write "$K1"
+	run "$BATS_TEST_DIRNAME/on_pty.py" "$SYSVCTL" shm read "$K1"
+	assert_failure 2
+	assert_output "sysvctl: shm $K1 (id $(ipcs_id shm "$K1")): binary data not written to a terminal
+hint: use --hex to see it, or redirect stdout to a file or a pipe"
+	run "$BATS_TEST_DIRNAME/on_pty.py" "$SYSVCTL" shm read "$K1" --hex -n 4
+	assert_success
+	assert_output "00000000  1b 5b 32 4a                                       |.[2J|
+00000004"
+	[ "$(sysvctl shm read "$K1" -n 5 | od -An -tx1 | tr -d ' ')" = 1b5b324a01 ]
+}
+
+@test "write from a terminal says it reads the data from there" {
+	sysvctl shm create "$K1" -s 16
+	run "$BATS_TEST_DIRNAME/on_pty.py" --after Ctrl-D --send 'typed\x04\x04' \
+		"$SYSVCTL" shm write "$K1"
+	assert_success
+	# The terminal echoes what is typed after the warning.
+	[[ "$output" == "sysvctl: warning: shm write: reading the data from the terminal until Ctrl-D (give it as an argument, or redirect stdin)"* ]]
+	run sysvctl shm read "$K1" -n 5
+	assert_output "typed"
+	run "$BATS_TEST_DIRNAME/on_pty.py" "$SYSVCTL" shm write "$K1" -q
+	assert_success
+	assert_output ""
+}
+
 @test "write prints nothing" {
 	sysvctl shm create "$K1" -s 8
 	run --separate-stderr sysvctl shm write "$K1" abc

@@ -68,6 +68,10 @@ void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * it is absent (NULL) or "-", as for cat. */
 const char *cmd_data_arg(const char *arg);
 
+/* Before reading the data from stdin: when stdin is a terminal, say so
+ * (a warning) instead of waiting silently. */
+void cmd_note_tty_stdin(const char *cmdpath);
+
 /* Print a usage text to stdout, return EXIT_OK. */
 int cmd_help(const char *usage);
 

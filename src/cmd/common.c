@@ -176,6 +176,13 @@ const char *cmd_data_arg(const char *arg)
 	return arg != NULL && strcmp(arg, "-") == 0 ? NULL : arg;
 }
 
+void cmd_note_tty_stdin(const char *cmdpath)
+{
+	if (isatty(STDIN_FILENO))
+		cmd_warn("%s: reading the data from the terminal until Ctrl-D "
+			 "(give it as an argument, or redirect stdin)", cmdpath);
+}
+
 int cmd_help(const char *usage)
 {
 	fputs(usage, stdout);

@@ -320,6 +320,8 @@ int mq_send(int argc, char **argv)
 	/* Caught before the first send: a signal that lands as a message
 	 * goes out must not report a sent message as failed. */
 	cmd_stop_catch(false);
+	if (opts.message == NULL)
+		cmd_note_tty_stdin("mq send");
 	code = opts.lines ? send_lines(&mq, &opts) : send_one(&mq, &opts);
 	sv_mq_end(&mq);
 	return code;

@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "columns.h"
+#include "ipc/codec.h"
 #include "ipc/parse.h"
 #include "ipc/ref.h"
 #include "ipc/shm.h"
@@ -311,6 +312,8 @@ static int shm_write(int argc, char **argv)
 		return cmd_fail(&err);
 	/* Everything is read and checked to fit before the lock is taken:
 	 * a slow pipe never holds other writers up. */
+	if (data == NULL)
+		cmd_note_tty_stdin("shm write");
 	if (data != NULL)
 		rc = sv_shm_input_bytes(&map, opts.offset, opts.framed, data,
 					strlen(data), &input, &err);
@@ -332,7 +335,9 @@ static const char read_usage[] =
 	"\n"
 	"Write the segment's bytes to stdout exactly, from OFFSET to the end or\n"
 	"LENGTH bytes (clamped to the end).  An OFFSET at or beyond the end is\n"
-	"exit 2.\n"
+	"exit 2.  Binary bytes (control bytes other than tab, newlines and NUL,\n"
+	"or text that is not UTF-8) are not written to a terminal: exit 2; use\n"
+	"--hex or a redirect.\n"
 	"\n"
 	"Options:\n"
 	"  -o, --offset OFFSET  where to start, in bytes (default 0)\n"
@@ -472,6 +477,28 @@ static int write_bytes(const struct sv_shm_map *map, uint64_t start,
 	return -1;
 }
 
+/* Bytes that would upset a terminal: control bytes (ESC above all) other
+ * than tab, newlines and NUL (padding a terminal shows as nothing), or
+ * text that is not UTF-8.  curl refuses such output on a terminal too. */
+static bool looks_binary(const unsigned char *bytes, uint64_t count)
+{
+	for (uint64_t i = 0; i < count; i++)
+		if ((bytes[i] < 0x20 && bytes[i] != 0 && !strchr("\t\n\r\f\v", bytes[i])) ||
+		    bytes[i] == 0x7f)
+			return true;
+	return !sv_utf8_valid(bytes, count);
+}
+
+static int binary_to_terminal(const struct sv_shm_map *map)
+{
+	char what[64];
+
+	fprintf(stderr, "sysvctl: %s: binary data not written to a terminal\n"
+		"hint: use --hex to see it, or redirect stdout to a file or a "
+		"pipe\n", sv_obj_describe(&map->obj, what, sizeof(what)));
+	return EXIT_USAGE;
+}
+
 /* Print COUNT bytes of MAP from START: as they are, or with HEX as a dump
  * whose offsets start at SHOWN (where the bytes lie in the segment).  A
  * failed write of stdout is exit 1 whatever the cause; a reader that went
@@ -483,6 +510,8 @@ static int read_out(const struct sv_shm_map *map, uint64_t start,
 
 	if (hex)
 		rc = print_hex(map->addr + start, shown, count);
+	else if (isatty(STDOUT_FILENO) && looks_binary(map->addr + start, count))
+		return binary_to_terminal(map);
 	else
 		rc = write_bytes(map, start, count);
 	if (rc == 0 || errno == EPIPE)
