@@ -76,20 +76,9 @@ static const char key_usage[] =
 	"  -j, --json       print {\"key\": N}\n"
 	"  -h, --help       this help\n";
 
-static int parse_kind(const char *text, enum sv_kind *kind)
-{
-	for (int k = 0; k < SV_NKINDS; k++) {
-		if (strcmp(text, sv_kind_name((enum sv_kind)k)) == 0) {
-			*kind = (enum sv_kind)k;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 static int key_gen(const enum sv_kind *kind)
 {
-	unsigned mask = kind ? 1u << *kind : (1u << SV_NKINDS) - 1;
+	unsigned mask = kind ? 1u << *kind : SV_ALL_KINDS;
 	struct sv_err err;
 	key_t key;
 
@@ -135,7 +124,7 @@ int cmd_key(int argc, char **argv)
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (opt == OPT_FOR) {
-			if (parse_kind(optarg, &kind) != 0)
+			if (sv_kind_parse(optarg, &kind) != 0)
 				return cmd_usage_error("key", "--for takes shm, sem "
 						       "or mq, not '%s'", optarg);
 			have_kind = true;

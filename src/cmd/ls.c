@@ -111,7 +111,7 @@ static int parse_args(int argc, char **argv, struct ls_opts *opts)
 		opts->kinds |= 1u << kind;
 	}
 	if (opts->kinds == 0)
-		opts->kinds = (1u << SV_NKINDS) - 1;
+		opts->kinds = SV_ALL_KINDS;
 	opts->filter.refs = opts->refs;
 	opts->out.json = sv_globals.json;
 	if (!cmd_table_opts_ok(&opts->out, &code))

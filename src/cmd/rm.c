@@ -168,14 +168,14 @@ static int parse_args(int argc, char **argv, struct rm_opts *opts)
 /* The kinds to search: those named, else all. */
 static unsigned search_kinds(const struct rm_opts *opts)
 {
-	return opts->kinds ? opts->kinds : (1u << SV_NKINDS) - 1;
+	return opts->kinds ? opts->kinds : SV_ALL_KINDS;
 }
 
 static void report_missing(struct rm_opts *opts, const struct sv_ref *ref)
 {
 	unsigned kinds = search_kinds(opts);
 	struct sv_err err;
-	char what[64];
+	char what[64], names[32];
 
 	if (opts->force)
 		return;
@@ -183,13 +183,11 @@ static void report_missing(struct rm_opts *opts, const struct sv_ref *ref)
 		enum sv_kind kind = (enum sv_kind)__builtin_ctz(kinds);
 
 		sv_fail(&err, ENOENT, "%s", sv_ref_describe(kind, ref, what, sizeof(what)));
-		sv_msg(&err, "no such %s", kind == SV_SHM ? "shared memory segment" :
-		       kind == SV_SEM ? "semaphore set" : "message queue");
+		sv_msg(&err, "no such %s", sv_kind_noun(kind));
 	} else {
 		sv_fail(&err, ENOENT, "0x%08x", (unsigned)ref->key);
 		sv_msg(&err, "no %s has this key",
-		       kinds == 7 ? "shm, sem or mq" : kinds == 3 ? "shm or sem" :
-		       kinds == 5 ? "shm or mq" : "sem or mq");
+		       sv_kinds_list(kinds, names, sizeof(names)));
 	}
 	note_error(opts, cmd_fail(&err));
 }

@@ -60,9 +60,14 @@ static void on_stop(int signo)
 void cmd_stop_catch(bool pipe)
 {
 	struct sigaction action = { .sa_handler = on_stop };
+	struct sigaction kick = { .sa_handler = on_kick };
 
 	sigemptyset(&action.sa_mask);
 	action.sa_flags = 0;    /* no SA_RESTART: a wait must end with EINTR */
+	/* The kick, and the timer of a wait with a timeout (mq -t), end a
+	 * blocked call with SIGALRM: caught from now on, never fatal. */
+	sigemptyset(&kick.sa_mask);
+	sigaction(SIGALRM, &kick, NULL);
 	for (size_t i = 0; i < NSTOP; i++) {
 		if (stop_signals[i] == SIGPIPE && !pipe)
 			continue;

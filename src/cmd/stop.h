@@ -21,7 +21,8 @@ extern volatile sig_atomic_t cmd_stop_signo;
 
 /* Catch SIGINT, SIGTERM and SIGHUP (and SIGPIPE with PIPE), each unless
  * it is ignored (nohup, a background job of a script): those stay
- * ignored.  No SA_RESTART: a blocking call ends with EINTR. */
+ * ignored.  No SA_RESTART: a blocking call ends with EINTR.  SIGALRM (the
+ * kick, and the timer of a wait with a timeout) is caught too. */
 void cmd_stop_catch(bool pipe);
 
 /* Give back the dispositions found before cmd_stop_catch, so that a

@@ -411,17 +411,6 @@ bool sv_filter_match(const struct sv_filter *filter, const struct sv_list *list,
 	return !filter->orphans || sv_list_orphan(list, kind, index, procs);
 }
 
-int sv_kind_parse(const char *word, enum sv_kind *kind)
-{
-	for (int k = 0; k < SV_NKINDS; k++) {
-		if (strcmp(word, sv_kind_name((enum sv_kind)k)) == 0) {
-			*kind = (enum sv_kind)k;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 int sv_filter_set_owner(struct sv_filter *filter, const char *text,
 			struct sv_err *err)
 {

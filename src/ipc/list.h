@@ -78,8 +78,6 @@ struct sv_filter {
 bool sv_filter_match(const struct sv_filter *filter, const struct sv_list *list,
 		     enum sv_kind kind, size_t index, struct sv_procs *procs);
 
-/* The kind a word names: "shm", "sem" or "mq"; -1 for any other word. */
-int sv_kind_parse(const char *word, enum sv_kind *kind);
 
 /* --owner USER|UID: a user name (looked up once) or a numeric uid.  An
  * unknown name is SV_EUSAGE. */

@@ -213,26 +213,18 @@ void sv_mq_end(struct sv_mq *mq)
 	mq->have_timer = false;
 }
 
-/* The timer's only job is to interrupt msgsnd/msgrcv (EINTR); whether the
+/* The timer's only job is to interrupt msgsnd/msgrcv (EINTR) with
+ * SIGALRM, which the command layer catches (see sv_mq_begin); whether the
  * deadline has passed is read from the clock, so nothing is shared with
- * the handler. */
-static void on_timer(int signo)
-{
-	(void)signo;
-}
-
+ * any handler. */
 static int timer_setup(struct sv_mq *mq, struct sv_err *err)
 {
 	struct sigevent event = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM };
-	struct sigaction action = { .sa_handler = on_timer };
 	char what[64];
 
 	if (mq->have_timer)
 		return 0;
-	sigemptyset(&action.sa_mask);
-	action.sa_flags = 0;    /* no SA_RESTART: the wait must end with EINTR */
-	if (sigaction(SIGALRM, &action, NULL) != 0 ||
-	    timer_create(CLOCK_MONOTONIC, &event, &mq->timer) != 0)
+	if (timer_create(CLOCK_MONOTONIC, &event, &mq->timer) != 0)
 		return sv_fail(err, errno, "%s: timer", sv_obj_describe(&mq->obj, what, sizeof(what)));
 	mq->have_timer = true;
 	return 0;

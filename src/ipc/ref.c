@@ -22,6 +22,33 @@ const char *sv_kind_name(enum sv_kind kind)
 	return names[kind];
 }
 
+int sv_kind_parse(const char *word, enum sv_kind *kind)
+{
+	for (int k = 0; k < SV_NKINDS; k++) {
+		if (strcmp(word, sv_kind_name((enum sv_kind)k)) == 0) {
+			*kind = (enum sv_kind)k;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *sv_kinds_list(unsigned mask, char *buf, size_t size)
+{
+	int left = __builtin_popcount(mask & (SV_ALL_KINDS));
+
+	buf[0] = '\0';
+	for (int k = 0; k < SV_NKINDS; k++) {
+		if (!(mask & (1u << k)))
+			continue;
+		left--;
+		snprintf(buf + strlen(buf), size - strlen(buf), "%s%s",
+			 sv_kind_name((enum sv_kind)k),
+			 left > 1 ? ", " : left == 1 ? " or " : "");
+	}
+	return buf;
+}
+
 key_t sv_key_from_name(const char *name)
 {
 	uint32_t hash = 2166136261u;        /* FNV-1a offset basis */

@@ -13,9 +13,16 @@
 
 enum sv_kind { SV_SHM, SV_SEM, SV_MQ };
 #define SV_NKINDS 3
+#define SV_ALL_KINDS ((1u << SV_NKINDS) - 1)   /* a mask of every kind */
 
 /* "shm", "sem" or "mq". */
 const char *sv_kind_name(enum sv_kind kind);
+
+/* The kind a word names: "shm", "sem" or "mq"; -1 for any other word. */
+int sv_kind_parse(const char *word, enum sv_kind *kind);
+
+/* "shm, sem or mq": the kinds in MASK (bit 1 << kind), into BUF. */
+const char *sv_kinds_list(unsigned mask, char *buf, size_t size);
 
 /* "shared memory segment", "semaphore set" or "message queue". */
 const char *sv_kind_noun(enum sv_kind kind);

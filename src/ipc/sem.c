@@ -10,14 +10,10 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 
+#include "semun.h"
 #include "sysctl.h"
 
 /* semctl's fourth argument; the caller defines it (semctl(2)). */
-union semun {
-	int val;
-	struct semid_ds *buf;
-	unsigned short *array;
-};
 
 /* How long a process that opens a set still being initialised waits for
  * its creator's first semop (sem_otime becomes non-zero). */

@@ -8,15 +8,11 @@
 #include <time.h>
 
 #include "sem.h"
+#include "semun.h"
 
 typedef unsigned long long ull;
 
 /* semctl's fourth argument; the caller defines it (semctl(2)). */
-union semun {
-	int val;
-	struct semid_ds *buf;
-	unsigned short *array;
-};
 
 /* How often a vanished set (someone ran 'sem rm' on it) is made again
  * before giving up, and how often a reader copies a frame that changed
