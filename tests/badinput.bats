@@ -9,7 +9,6 @@
 
 load helpers
 
-PY=/usr/bin/python3
 
 # One vector per line: the expected exit status, then the arguments as
 # shell words ($K1..$K4, $LONG65 and '' are expanded).  The first word after

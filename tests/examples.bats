@@ -32,3 +32,18 @@ run_examples() {
 			{ echo "# ${page##*/} has examples but no test" >&3; return 1; }
 	done
 }
+
+@test "every fenced block of the README and the man pages is one that runs" {
+	local doc examples fences
+	# The README runs its ```sh blocks: any other fence would be skipped.
+	fences=$(grep -c '^```' "$BATS_TEST_DIRNAME/../README.md")
+	examples=$(grep -c '^```sh$' "$BATS_TEST_DIRNAME/../README.md")
+	[ "$fences" -eq $((2 * examples)) ] ||
+		{ echo "# README.md has a fence that is not \`\`\`sh" >&3; return 1; }
+	# A man page runs the blocks under # EXAMPLES: none may stand before.
+	for doc in "$BATS_TEST_DIRNAME"/../man/*.scd; do
+		fences=$(sed -n '/^# EXAMPLES$/q; /^```/p' "$doc" | wc -l)
+		[ "$fences" -eq 0 ] ||
+			{ echo "# ${doc##*/} has a block outside EXAMPLES" >&3; return 1; }
+	done
+}

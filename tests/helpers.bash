@@ -12,6 +12,18 @@ sysvctl() {
 	"$SYSVCTL" "$@"
 }
 
+# The Python with sysv_ipc (the system's, not a virtualenv's).
+PY=/usr/bin/python3
+
+# py CODE ARGS...: Python with sys, os, time, struct and sysv_ipc imported;
+# the arguments are in sys.argv[1:], keys given as 0x... text.
+py() {
+	local code=$1
+	shift
+	"$PY" -c "import sys, os, time, struct, sysv_ipc
+$code" "$@"
+}
+
 # fresh_key, shared with tests/valgrind.sh.
 source "$BATS_TEST_DIRNAME/keys.bash"
 
@@ -93,6 +105,20 @@ poll_until() {
 	done
 	echo "# timed out waiting for: $*" >&3
 	return 1
+}
+
+# blocked_in PID FUNCTION: PID sleeps in the kernel in FUNCTION (its
+# wchan: do_msgsnd, do_msgrcv...), for poll_until.
+blocked_in() {
+	[ "$(cat "/proc/$1/wchan" 2>/dev/null)" = "$2" ]
+}
+
+# Skip the test where a mount namespace can't be made: unshare --mount
+# (and --mount-proc) makes every mount private first, which fails where
+# mount propagation can't be changed (a chroot, some containers).
+needs_mount_ns() {
+	unshare --mount true 2>/dev/null ||
+		skip "unshare --mount fails here: mount propagation can't be changed (a chroot?)"
 }
 
 # Start a process in an IPC namespace of its own, tracked for teardown;

@@ -5,18 +5,6 @@
 
 load helpers
 
-PY=/usr/bin/python3
-
-
-
-# py CODE ARGS...: Python with sysv_ipc, struct and sys imported; the
-# arguments are in sys.argv[1:], keys given as 0x... text.
-py() {
-	local code=$1
-	shift
-	"$PY" -c "import sys, struct, sysv_ipc
-$code" "$@"
-}
 
 # pl CODE ARGS...: Perl with IPC::SysV and its object modules loaded.
 pl() {

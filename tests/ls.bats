@@ -5,11 +5,6 @@
 
 load helpers
 
-# Run Python with sysv_ipc: py 'CODE' ARGS...
-py() {
-	/usr/bin/python3 -c "import sysv_ipc, sys, os, time
-$1" "${@:2}"
-}
 
 # Make an object with KEY that nothing holds; print its id.
 mkshm() { py 'm = sysv_ipc.SharedMemory(int(sys.argv[1], 0), sysv_ipc.IPC_CREX, size=int(sys.argv[2])); m.detach(); print(m.id)' "$1" "${2:-4096}"; }
@@ -35,7 +30,7 @@ print(o.id, flush=True)
 time.sleep(120)' "$@" > "$out" &
 	HOLDER=$!
 	track_pid "$HOLDER"
-	for _ in $(seq 100); do [ -s "$out" ] && break; sleep 0.05; done
+	poll_until test -s "$out"
 	HOLDER_ID=$(cat "$out")
 	[ -n "$HOLDER_ID" ]
 }
@@ -280,6 +275,7 @@ mq $K1"
 }
 
 @test "a reused pid does not keep an orphan alive" {
+	needs_mount_ns
 	# In fresh IPC and pid namespaces (the queue goes with them): the
 	# queue's sender exits; a process started a later second gets its pid.
 	run unshare --ipc --pid --fork --mount-proc bash -c '
@@ -336,10 +332,8 @@ after: 0"
 }
 
 @test "--ns lists the objects of another IPC namespace" {
-	unshare --ipc sleep 60 &
-	track_pid $!
-	sleep 0.2
-	pid=$(pgrep -P $! sleep || echo $!)
+	start_ipc_ns
+	pid=$NS_PID
 	nsenter -t "$pid" --ipc ipcmk -M 12288 >/dev/null
 	id=$(nsenter -t "$pid" --ipc ipcmk -Q | grep -o '[0-9]*$')
 	run sysvctl -N "$pid" ls --json
@@ -357,6 +351,7 @@ after: 0"
 }
 
 @test "a segment whose creator is in an unseen pid namespace is no orphan" {
+	needs_mount_ns
 	# ipcmk runs in this pid namespace; a child pid namespace sees its
 	# pid as 0 and cannot tell whether it lives.
 	run unshare --ipc bash -c '
@@ -482,6 +477,7 @@ wait_sem_value() {
 }
 
 @test "a live user in an unseen pid namespace keeps its set and queue" {
+	needs_mount_ns
 	# The holders run in this pid namespace; a child pid namespace sees
 	# their pids as 0 after recorded activity: "cannot tell", not gone.
 	run unshare --ipc bash -c '

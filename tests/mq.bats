@@ -3,7 +3,6 @@
 
 load helpers
 
-PY=/usr/bin/python3
 
 # The number of messages in the queue with key $1, from ipcs.
 queued() {
@@ -365,11 +364,13 @@ fill_typed() {
 
 @test "recv -t returns a message that arrives in time" {
 	sysvctl mq create "$K1"
-	( sleep 0.2; "$SYSVCTL" mq send "$K1" late ) &
-	track_pid $!
-	run sysvctl mq recv "$K1" -t 10
-	assert_success
-	assert_output "late"
+	"$SYSVCTL" mq recv "$K1" -t 10 > "$BATS_TEST_TMPDIR/out" &
+	pid=$!
+	track_pid $pid
+	poll_until blocked_in "$pid" do_msgrcv
+	sysvctl mq send "$K1" late
+	wait "$pid"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = late ]
 }
 
 @test "a full queue: send --nowait is exit 6 and -t times out" {
@@ -395,7 +396,7 @@ fill_typed() {
 	"$SYSVCTL" mq send "$K1" "second message" &
 	pid=$!
 	track_pid $pid
-	sleep 0.2
+	poll_until blocked_in "$pid" do_msgsnd
 	[ "$(queued "$K1")" = 1 ]
 	run sysvctl mq recv "$K1"
 	assert_output "0123456789"
@@ -409,8 +410,7 @@ fill_typed() {
 	"$SYSVCTL" mq recv "$K1" -T 7 > "$BATS_TEST_TMPDIR/out" &
 	pid=$!
 	track_pid $pid
-	sleep 0.2
-	kill -0 "$pid"
+	poll_until blocked_in "$pid" do_msgrcv
 	sysvctl mq send "$K1" -T 2 other
 	sysvctl mq send "$K1" -T 7 wanted
 	wait $pid
@@ -423,7 +423,7 @@ fill_typed() {
 	"$SYSVCTL" mq recv "$K1" 2> "$BATS_TEST_TMPDIR/err" &
 	pid=$!
 	track_pid $pid
-	sleep 0.2
+	poll_until blocked_in "$pid" do_msgrcv
 	ipcrm -Q "$K1"
 	rc=0
 	wait $pid || rc=$?
@@ -535,7 +535,13 @@ fill_typed() {
 	# The reader has exited before recv writes: only the first batch (64
 	# messages) was taken, the others stay queued, and the exit is
 	# SIGPIPE's.
-	run --separate-stderr bash -c "(sleep 0.3; exec '$SYSVCTL' mq recv $K1 --all -l) | true; exit \${PIPESTATUS[0]}"
+	# stdout is a pipe whose read end is closed before recv starts.
+	run --separate-stderr "$PY" -c 'import os, signal, sys
+read_end, write_end = os.pipe()
+os.close(read_end)
+os.dup2(write_end, 1)
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' "$SYSVCTL" mq recv "$K1" --all -l
 	assert_failure 141
 	[[ "$stderr" == "sysvctl: mq $K1 (id "*"): writing to stdout: Broken pipe: 64 messages were taken off the queue and are lost, the first of type 1, 6 bytes" ]]
 	[ "$(queued "$K1")" = 36 ]

@@ -49,7 +49,7 @@ $HINT" ]
 }
 
 @test "a missing /proc/sysvipc is exit 9 for ls and rm" {
-	unshare --mount true 2>/dev/null || skip "cannot make a mount namespace here"
+	needs_mount_ns
 	run unshare --mount sh -c '
 		mount -t tmpfs none /proc/sysvipc 2>/dev/null || exit 99
 		"$1" ls shm 2>&1; echo "ls=$?"

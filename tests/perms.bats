@@ -5,7 +5,6 @@
 
 load helpers
 
-PY=/usr/bin/python3
 
 
 

@@ -5,10 +5,6 @@
 
 load helpers
 
-py() {
-	/usr/bin/python3 -c "import sysv_ipc, sys, os, time
-$1" "${@:2}"
-}
 
 # Make an object of KIND with KEY that nothing holds, owned by uid OWNER
 # (default root); print its id.
@@ -197,7 +193,7 @@ q.send(b"x")
 print(q.id, flush=True)
 time.sleep(120)' "$K2" "$OWNER" > "$BATS_TEST_TMPDIR/live" &
 	track_pid $!
-	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/live" ] && break; sleep 0.05; done
+	poll_until test -s "$BATS_TEST_TMPDIR/live"
 	run sysvctl rm --orphans --owner "$OWNER"
 	assert_success
 	assert_output "mq $K1 $dead"
@@ -247,7 +243,7 @@ m = sysv_ipc.SharedMemory(int(sys.argv[1], 0), sysv_ipc.IPC_CREX, size=4096)
 print(m.id, flush=True)
 time.sleep(120)' "$K1" > "$BATS_TEST_TMPDIR/held" &
 	track_pid $!
-	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/held" ] && break; sleep 0.05; done
+	poll_until test -s "$BATS_TEST_TMPDIR/held"
 	id=$(cat "$BATS_TEST_TMPDIR/held")
 	track_id shm "$id"
 	run --separate-stderr sysvctl rm "$K1"
@@ -271,10 +267,8 @@ time.sleep(120)' "$K1" > "$BATS_TEST_TMPDIR/held" &
 }
 
 @test "--ns removes in another IPC namespace" {
-	unshare --ipc sleep 60 &
-	track_pid $!
-	sleep 0.2
-	pid=$(pgrep -P $! sleep || echo $!)
+	start_ipc_ns
+	pid=$NS_PID
 	id=$(nsenter -t "$pid" --ipc ipcmk -Q | grep -o '[0-9]*$')
 	key=$(nsenter -t "$pid" --ipc ipcs -q | awk -v id="$id" '$2 == id { print $1 }')
 	run sysvctl -N "$pid" rm mq --all

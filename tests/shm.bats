@@ -3,7 +3,6 @@
 
 load helpers
 
-PY=/usr/bin/python3
 
 # The bytes of a segment as hex, one string (for before/after checks).
 shm_hex() {

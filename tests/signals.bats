@@ -5,7 +5,6 @@
 
 load helpers
 
-PY=/usr/bin/python3
 
 # The number of messages in the queue with key $1, from ipcs.
 queued() {
