@@ -24,7 +24,11 @@ enum out_type {
 	OUT_BOOL,   /* JSON true/false; text yes/no */
 	OUT_BYTES,  /* bytes, JSON only: a string that may be empty or hold NULs */
 	OUT_MODE,   /* JSON string "0600"; text 0600 */
-	OUT_TIME,   /* epoch seconds: JSON number or null (never); text local time or "-" */
+	OUT_TIME,   /* epoch seconds: JSON number or null (never); text as
+		     * --time-format says (ISO 8601 with the UTC offset), or "-" */
+	OUT_UID,    /* a user id: JSON number; text the number, and in a
+		     * vertical list the user's name beside it: "0 (root)" */
+	OUT_GID,    /* a group id, likewise */
 	OUT_NAME,   /* the table's name (a JSON string), set by the layer itself;
 		     * a table that shows it needs no "NAME " before its lines */
 };
@@ -46,13 +50,19 @@ struct out_opts {
 	bool notruncate;        /* on a terminal, never cut the flexible column */
 	bool bytes;             /* sizes in bytes, not human-readable */
 	const char *columns;    /* -o list; "+A,B" adds to the default; NULL: default */
+	bool single;            /* the table holds one object (stat): a
+				 * vertical "Label: value" list, unless -o,
+				 * --raw, --noheadings, --export or --json */
+	const char *time_format;    /* "iso" (NULL), "short" or "epoch": how
+				     * text prints OUT_TIME cells */
 };
 
 struct out_table;
 struct out_line;
 
 /* Whether OPTS go together: --json with --raw or --export, or --raw with
- * --export, is SV_EUSAGE.  out_table_new() checks it too. */
+ * --export, is SV_EUSAGE, and so is a time format other than iso, short
+ * or epoch.  out_table_new() checks it too. */
 int out_opts_check(const struct out_opts *opts, struct sv_err *err);
 
 /* A table named NAME (its JSON key) over the columns COLS, of which
@@ -63,6 +73,11 @@ struct out_table *out_table_new(const char *name, const struct out_col *cols,
 				size_t ncols, const char *default_columns,
 				const struct out_opts *opts, struct sv_err *err);
 void out_table_free(struct out_table *table);
+
+/* The labels of a vertical list (opts->single): LABELS[col] is what
+ * "Label:" says for column col, the column's name where NULL.  LABELS
+ * lives as long as the table. */
+void out_table_labels(struct out_table *table, const char *const *labels);
 
 /* Whether column COL is shown: lets a command skip costly work. */
 bool out_wants(const struct out_table *table, size_t col);

@@ -159,3 +159,118 @@ $K1 $command"
 	COLUMNS=40 run sysvctl ls shm --key "$K1" -o KEY,COMMAND --noheadings
 	assert_output "$K1 $command"
 }
+
+@test "--time-format: iso carries the UTC offset, short as lsipc, epoch the seconds" {
+	sysvctl sem create "$K1" >/dev/null
+	run sysvctl ls sem --key "$K1" -o CTIME --raw --noheadings --time-format epoch
+	assert_success
+	assert_output --regexp '^[0-9]+$'
+	ctime=$output
+	run env TZ=America/New_York "$SYSVCTL" ls sem --key "$K1" -o CTIME --raw --noheadings
+	assert_output "$(TZ=America/New_York date -d "@$ctime" +%Y-%m-%dT%H:%M:%S%:z)"
+	assert_output --regexp '-0[45]:00$'
+	run env TZ=Asia/Kolkata "$SYSVCTL" sem stat "$K1" -o OTIME,CTIME --raw --noheadings --time-format iso
+	assert_output "$(TZ=Asia/Kolkata date -d "@$ctime" +%Y-%m-%dT%H:%M:%S+05:30) $(TZ=Asia/Kolkata date -d "@$ctime" +%Y-%m-%dT%H:%M:%S+05:30)"
+	# short, as lsipc: today only the time of day.
+	run env TZ=UTC "$SYSVCTL" ls sem --key "$K1" -o CTIME --noheadings --time-format short
+	today=$(TZ=UTC date -d "@$ctime" +%Y-%m-%d)
+	if [ "$today" = "$(TZ=UTC date +%Y-%m-%d)" ]; then
+		assert_output "$(TZ=UTC date -d "@$ctime" +%H:%M)"
+	else
+		assert_output "$(TZ=UTC date -d "@$ctime" +%b%d/%H:%M)"
+	fi
+	run env TZ=UTC "$SYSVCTL" ls sem --key "$K1" -o CTIME -e --time-format epoch
+	assert_output "CTIME=\"$ctime\""
+	# JSON times stay epoch seconds whatever the format.
+	run sysvctl ls sem --key "$K1" -o CTIME -j --time-format short
+	assert_output --partial "\"ctime\": $ctime"
+}
+
+@test "--time-format: an unknown format is exit 2 with one line" {
+	run sysvctl ls --time-format local
+	assert_failure 2
+	assert_output "sysvctl: --time-format: 'local' is not iso, short or epoch"
+	run sysvctl mq stat "$K1" --time-format
+	assert_failure 2
+}
+
+@test "stat of one object is a vertical list with user and group names" {
+	sysvctl shm create "$K1" -s 1M -m 640 >/dev/null
+	sysvctl sem create "$K2" -n 2 -v 3 >/dev/null
+	sysvctl mq create "$K3" >/dev/null
+	shm=$(ipcs_id shm "$K1") sem=$(ipcs_id sem "$K2") mq=$(ipcs_id mq "$K3")
+	user=$(id -un) group=$(id -gn) uid=$(id -u) gid=$(id -g)
+	t() { TZ=UTC date -d "@$1" +%Y-%m-%dT%H:%M:%S+00:00; }
+	shm_ctime=$(sysvctl shm stat "$K1" -o CTIME --raw --noheadings --time-format epoch)
+	cpid=$(sysvctl shm stat "$K1" -o CPID --raw --noheadings)
+	run env TZ=UTC "$SYSVCTL" shm stat "$K1"
+	assert_success
+	assert_output "Key:                $K1
+ID:                 $shm
+Segment size:       1M
+Attached processes: 0
+Creator PID:        $cpid
+Last user PID:      0
+Mode:               0640
+UID:                $uid ($user)
+GID:                $gid ($group)
+Creator UID:        $uid ($user)
+Creator GID:        $gid ($group)
+Attach time:        -
+Detach time:        -
+Last change:        $(t "$shm_ctime")
+Marked for removal: no"
+	sem_time=$(sysvctl sem stat "$K2" -o OTIME --raw --noheadings --time-format epoch)
+	sem_pid=$(sysvctl sem stat "$K2" -o PID --raw --noheadings | head -n 1)
+	run env TZ=UTC "$SYSVCTL" sem stat "$K2"
+	assert_output "Key:            $K2
+ID:             $sem
+Semaphores:     2
+Mode:           0600
+UID:            $uid ($user)
+GID:            $gid ($group)
+Creator UID:    $uid ($user)
+Creator GID:    $gid ($group)
+Last operation: $(t "$sem_time")
+Last change:    $(t "$(sysvctl sem stat "$K2" -o CTIME --raw --noheadings --time-format epoch)")
+
+INDEX VALUE NCNT ZCNT   PID
+    0     3    0    0 $(printf %5s "$sem_pid")
+    1     3    0    0 $(printf %5s "$sem_pid")"
+	run env TZ=UTC "$SYSVCTL" mq stat "$K3"
+	assert_output "Key:               $K3
+ID:                $mq
+Mode:              0600
+UID:               $uid ($user)
+GID:               $gid ($group)
+Creator UID:       $uid ($user)
+Creator GID:       $gid ($group)
+Messages:          0
+Bytes used:        0B
+Queue size:        $(numfmt --to=iec </proc/sys/kernel/msgmnb)
+Last sender PID:   0
+Last receiver PID: 0
+Last send:         -
+Last receive:      -
+Last change:       $(t "$(sysvctl mq stat "$K3" -o CTIME --raw --noheadings --time-format epoch)")"
+}
+
+@test "stat keeps its exact forms with -o, --raw, --noheadings, --export and --json" {
+	sysvctl mq create "$K1" >/dev/null
+	id=$(ipcs_id mq "$K1")
+	run sysvctl mq stat "$K1" -o KEY,ID,UID
+	assert_output "KEY        ID UID
+$K1 $(printf %2s "$id") $(printf %3s "$(id -u)")"
+	run sysvctl mq stat "$K1" -o KEY,UID --raw
+	assert_output "KEY UID
+$K1 $(id -u)"
+	run sysvctl mq stat "$K1" -e -o ID,UID
+	assert_output "ID=\"$id\" UID=\"$(id -u)\""
+	run sysvctl mq stat "$K1" --noheadings
+	assert_line --index 0 --regexp "^$K1 +$id 0600 "
+	run sysvctl -j mq stat "$K1" -o ID,UID
+	assert_output "{
+   \"id\": $id,
+   \"uid\": $(id -u)
+}"
+}

@@ -90,6 +90,7 @@ enum {
 	OPT_NOHEADINGS,
 	OPT_BYTES,
 	OPT_NOTRUNCATE,
+	OPT_TIME_FORMAT,
 	OPT_CMD_FIRST,      /* verbs number their own long-only options from here */
 };
 #define CMD_TABLE_LONGOPTS \
@@ -98,6 +99,7 @@ enum {
 	{ "bytes", no_argument, NULL, OPT_BYTES }, \
 	{ "export", no_argument, NULL, 'e' }, \
 	{ "notruncate", no_argument, NULL, OPT_NOTRUNCATE }, \
+	{ "time-format", required_argument, NULL, OPT_TIME_FORMAT }, \
 	{ "output", required_argument, NULL, 'o' }
 #define CMD_TABLE_SHORTOPTS "o:e"
 

@@ -155,6 +155,9 @@ bool cmd_table_opt(int opt, struct out_opts *opts)
 	case OPT_NOTRUNCATE:
 		opts->notruncate = true;
 		return true;
+	case OPT_TIME_FORMAT:
+		opts->time_format = optarg;
+		return true;
 	case 'o':
 		opts->columns = optarg;
 		return true;

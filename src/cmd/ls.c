@@ -30,6 +30,7 @@ static const char ls_usage[] =
 	"      --noheadings     no header line\n"
 	"  -e, --export         NAME=\"value\" pairs\n"
 	"      --notruncate     never cut a column to fit the terminal\n"
+	"      --time-format F  times as iso (with the UTC offset), short or epoch\n"
 	"      --bytes          sizes in bytes\n"
 	"  -j, --json           {\"shm\": [...], \"sem\": [...], \"mq\": [...]}\n"
 	"  -h, --help           this help\n"

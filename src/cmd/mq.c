@@ -138,7 +138,8 @@ static const char stat_usage[] =
 	"Usage: sysvctl mq stat REF [-o COLUMNS] [--raw] [--noheadings] [--bytes]\n"
 	"\n"
 	"Show what the kernel records of a message queue: key, id, mode, owner,\n"
-	"messages, used and max bytes, last sender and receiver, times.\n"
+	"messages, used and max bytes, last sender and receiver, times: a\n"
+	"vertical list (a table with -o, --raw, --noheadings or -e).\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output LIST   columns to show ('-o help' lists them; +LIST adds)\n"
@@ -146,6 +147,7 @@ static const char stat_usage[] =
 	"      --noheadings    no header line\n"
 	"  -e, --export        NAME=\"value\" pairs\n"
 	"      --notruncate    never cut a column to fit the terminal\n"
+	"      --time-format F times as iso (with the UTC offset), short or epoch\n"
 	"      --bytes         sizes in bytes\n"
 	"  -j, --json          one flat JSON object\n"
 	"  -h, --help          this help\n";
@@ -165,6 +167,7 @@ static int mq_stat(int argc, char **argv)
 		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "mq stat", &code))
 		return code;
+	opts.single = true;     /* a vertical list, unless -o, --raw... */
 	if ((code = open_ref(argv[optind], &obj)) != EXIT_OK)
 		return code;
 	if (sv_mq_stat(&obj, &info, &err) != 0)
@@ -172,6 +175,7 @@ static int mq_stat(int argc, char **argv)
 	table = out_table_new("mq", mq_columns, MQ_NCOLS, MQ_STAT_COLUMNS, &opts, &err);
 	if (table == NULL)
 		return cmd_fail(&err);
+	out_table_labels(table, mq_labels);
 	line = out_line_new(table);
 	if (line != NULL)
 		columns_fill_mq(line, &info);

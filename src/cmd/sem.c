@@ -440,8 +440,9 @@ static void split_columns(const char *list, char *set, char *nested, size_t size
 static const char stat_usage[] =
 	"Usage: sysvctl sem stat REF [-o COLUMNS] [--raw] [--noheadings]\n"
 	"\n"
-	"Show the set (key, id, nsems, mode, owner, creator, otime, ctime) and a\n"
-	"table of its semaphores (index, value, ncnt, zcnt, pid).  --json prints\n"
+	"Show the set (key, id, nsems, mode, owner, creator, otime, ctime: a\n"
+	"vertical list unless -o, --raw, --noheadings or -e) and a table of its\n"
+	"semaphores (index, value, ncnt, zcnt, pid).  --json prints\n"
 	"one object with the semaphores as a list \"semaphores\".\n"
 	"\n"
 	"Options:\n"
@@ -451,6 +452,7 @@ static const char stat_usage[] =
 	"      --noheadings      no header line\n"
 	"  -e, --export          NAME=\"value\" pairs\n"
 	"      --notruncate      never cut a column to fit the terminal\n"
+	"      --time-format F  times as iso (with the UTC offset), short or epoch\n"
 	"  -j, --json            one JSON object\n"
 	"  -h, --help            this help\n";
 
@@ -462,6 +464,7 @@ static int stat_tables(const struct sem_opts *opts, struct out_table **set,
 	char set_cols[512] = "", nested_cols[512] = "";
 
 	*set = *nested = NULL;
+	set_opts.single = opts->table.columns == NULL;  /* a vertical list */
 	if (opts->table.columns != NULL) {
 		split_columns(opts->table.columns, set_cols, nested_cols,
 			      sizeof(set_cols));
@@ -473,6 +476,7 @@ static int stat_tables(const struct sem_opts *opts, struct out_table **set,
 				     SEM_STAT_COLUMNS, &set_opts, err);
 		if (*set == NULL)
 			return -1;
+		out_table_labels(*set, sem_labels);
 	}
 	if (nested_opts.columns == NULL || nested_opts.columns[0] != '\0') {
 		*nested = out_table_new("semaphores", semaphore_columns,
