@@ -98,6 +98,13 @@ struct out_line *out_line_new(struct out_table *table);
 void out_set_str(struct out_line *line, size_t col, const char *text);
 void out_set_num(struct out_line *line, size_t col, long long value);
 void out_set_u64(struct out_line *line, size_t col, uint64_t value);
+/* A size in bytes, in a column of any type: human-readable ("16K") in
+ * text unless --bytes, a number in JSON. */
+void out_set_size(struct out_line *line, size_t col, uint64_t bytes);
+/* PART of WHOLE in percent: "0.05%" in text, 0.05 in JSON; empty when
+ * WHOLE is 0. */
+void out_set_percent(struct out_line *line, size_t col, uint64_t part,
+		     uint64_t whole);
 /* The bytes DATA..DATA+SIZE as a JSON string (a table of JSON only). */
 int out_set_bytes(struct out_line *line, size_t col, const void *data,
 		  size_t size);

@@ -408,6 +408,21 @@ static void human_size(uint64_t bytes, char *text, size_t size)
 		snprintf(text, size, "%llu%c", (unsigned long long)whole, units[exp]);
 }
 
+void out_set_size(struct out_line *line, size_t col, uint64_t bytes)
+{
+	struct out_table *table = line->table;
+	char text[32];
+
+	if (!out_wants(table, col))
+		return;
+	if (table->opts.bytes || table->format == OUT_JSON)
+		put_text(line, col, digits(bytes, 10, 1, text));
+	else {
+		human_size(bytes, text, sizeof(text));
+		put_text(line, col, text);
+	}
+}
+
 void out_set_u64(struct out_line *line, size_t col, uint64_t value)
 {
 	struct out_table *table = line->table;
@@ -415,13 +430,23 @@ void out_set_u64(struct out_line *line, size_t col, uint64_t value)
 
 	if (!out_wants(table, col))
 		return;
-	if (table->cols[col].type == OUT_SIZE && !table->opts.bytes &&
-	    table->format != OUT_JSON) {
-		human_size(value, text, sizeof(text));
-		put_text(line, col, text);
+	if (table->cols[col].type == OUT_SIZE) {
+		out_set_size(line, col, value);
 		return;
 	}
 	put_text(line, col, digits(value, 10, 1, text));
+}
+
+void out_set_percent(struct out_line *line, size_t col, uint64_t part,
+		     uint64_t whole)
+{
+	char text[48];
+
+	if (!out_wants_line(line, col) || whole == 0)
+		return;
+	snprintf(text, sizeof(text), "%.2Lf%s", (long double)part * 100 / whole,
+		 line->table->format == OUT_JSON ? "" : "%");
+	put_text(line, col, text);
 }
 
 int out_set_bytes(struct out_line *line, size_t col, const void *data,

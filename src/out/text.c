@@ -295,6 +295,9 @@ static void put_export(const struct out_table *table, bool kind)
 		for (i = 0; name[i] != '\0' && i + 1 < sizeof(names[pos]); i++)
 			names[pos][i] = name[i] == '-' ? '_' : name[i];
 		names[pos][i] = '\0';
+		/* A shell name: USE% is USE_PCT, as lsipc writes it. */
+		if (i > 0 && names[pos][i - 1] == '%' && i + 3 < sizeof(names[pos]))
+			memcpy(names[pos] + i - 1, "_PCT", 5);
 	}
 	for (size_t row = 0; row < table->nrows; row++) {
 		const struct out_cell *cells = &table->cells[row * table->nshown];
