@@ -129,6 +129,12 @@ int out_print_object(struct out_table *table, struct out_table *nested);
  * (NDJSON), then drop the lines so the table can be filled again. */
 int out_print_ndjson(struct out_table *table);
 
+/* Print one flat JSON object of N numbers, {"NAMES[0]": VALUES[0], ...},
+ * in the layout of out_print_object(), without a table: the one-line
+ * answers (key, sem get) stay as cheap with --json as without.  NAMES
+ * need no escaping. */
+int out_print_numbers(const char *const *names, const long long *values, size_t n);
+
 /* "-o help": the column names and their help, one a line. */
 void out_print_columns(FILE *stream, const struct out_col *cols, size_t ncols);
 

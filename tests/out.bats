@@ -274,3 +274,31 @@ $K1 $(id -u)"
    \"uid\": $(id -u)
 }"
 }
+
+@test "create --json prints the stat object for every kind, as stat --json does" {
+	run sysvctl shm create "$K1" --json
+	assert_success
+	[ "$output" = "$(sysvctl shm stat "$K1" --json)" ]
+	run sysvctl sem create "$K2" --json
+	assert_success
+	[ "$output" = "$(sysvctl sem stat "$K2" --json)" ]
+	run sysvctl mq create "$K3" --json
+	assert_success
+	[ "$output" = "$(sysvctl mq stat "$K3" --json)" ]
+	[ "$(jq -c '[.key, .id, .messages]' <<<"$output")" = "[$((K3)),$(ipcs_id mq "$K3"),0]" ]
+}
+
+@test "NDJSON is compact with uniform spacing; key --json and sem get --json keep the object layout" {
+	sysvctl mq send "$K1" -c -T 3 'a "b"'
+	run sysvctl mq recv "$K1" --json
+	assert_output '{"type":3,"size":5,"data":"a \"b\""}'
+	run sysvctl key "$K2" --json
+	assert_output "{
+   \"key\": $((K2))
+}"
+	sysvctl sem create "$K3" -v 7 >/dev/null
+	run sysvctl -j sem get "$K3"
+	assert_output '{
+   "value": 7
+}'
+}

@@ -147,7 +147,8 @@ int cmd_print_json_numbers(const char *const *names, const long long *values,
  * code, or EXIT_OK. */
 int cmd_rm_verb(enum sv_kind kind, int argc, char **argv, const char *usage);
 
-/* What create prints: the id, or {"key": K, "id": N} with --json. */
+/* What create prints without --json: the id.  (With --json each kind
+ * prints its stat object.) */
 int cmd_print_created(const struct sv_obj *obj);
 
 /* The commands, one file each under src/cmd/. */

@@ -185,8 +185,31 @@ static const char create_usage[] =
 	"  -n, --nsems NSEMS   semaphores in the set (default 1)\n"
 	"  -m, --mode MODE     permissions, octal (default 0600)\n"
 	"  -p, --exist-ok      open the set if the key is taken (its values stay)\n"
-	"  -j, --json          print {\"key\": K, \"id\": N}\n"
+	"  -j, --json          print the stat object (as sem stat --json)\n"
 	"  -h, --help          this help\n";
+
+static int print_stat(const struct sem_opts *opts, const struct sv_sem_info *info,
+		      const struct sv_semaphore *sems);
+
+/* The id, or with --json the stat object (as shm and mq create print). */
+static int print_created(const struct sv_obj *obj)
+{
+	struct sem_opts opts;
+	struct sv_sem_info info;
+	struct sv_semaphore *sems;
+	struct sv_err err;
+	int code;
+
+	if (!sv_globals.json)
+		return cmd_print_created(obj);
+	sem_opts_init(&opts);
+	opts.table.json = true;
+	if (sv_sem_stat(obj, &info, &sems, &err) != 0)
+		return cmd_fail(&err);
+	code = print_stat(&opts, &info, sems);
+	free(sems);
+	return code;
+}
 
 static int sem_create(int argc, char **argv)
 {
@@ -223,7 +246,7 @@ static int sem_create(int argc, char **argv)
 				 info.nsems == 1 ? "" : "s", opts.new.nsems);
 		free(sems);
 	}
-	return cmd_print_created(&obj);
+	return print_created(&obj);
 }
 
 static const char acquire_usage[] =
