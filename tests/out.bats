@@ -302,3 +302,59 @@ $K1 $(id -u)"
    "value": 7
 }'
 }
+
+# The values of one object's line in FORMAT (table, raw, export, json), one
+# per line, in the order of COLS (KEY first), written as --raw writes
+# them: the JSON key as 0x%08x, null as '-', booleans as yes/no.
+values_in() {
+	local format=$1 kind=$2 key=$3 cols=$4
+	local common=(ls "$kind" --key "$key" -o "$cols" --time-format epoch --bytes)
+	case $format in
+	table) sysvctl "${common[@]}" --noheadings | tr -s ' ' '\n' | sed '/^$/d' ;;
+	raw) sysvctl "${common[@]}" --raw --noheadings | tr ' ' '\n' ;;
+	export) sysvctl "${common[@]}" -e | grep -o '[A-Z_]*="[^"]*"' |
+		sed 's/^[^=]*="//; s/"$//; s/^$/-/' ;;
+	json) sysvctl -j "${common[@]}" | jq -r --arg kind "$kind" '.[$kind][0] | to_entries[] |
+			if .value == null then "-" elif .value == true then "yes"
+			elif .value == false then "no" else .value | tostring end' |
+		{ read -r number; printf '0x%08x\n' "$number"; cat; } ;;
+	esac
+}
+
+@test "table, raw, export and JSON show the same values; ls (/proc/sysvipc) and stat (the *ctl calls) agree" {
+	sysvctl shm create "$K1" -s 12345 -m 640 >/dev/null
+	sysvctl sem create "$K2" -n 3 -v 2 >/dev/null
+	sysvctl sem acquire "$K2"
+	sysvctl mq send "$K3" -c 'hello there'
+	sysvctl mq send "$K3" 'x'
+	shm_cols=KEY,ID,OWNER,MODE,PERMS,UID,GID,CUID,CGID,SIZE,NATTCH,CPID,LPID,ATIME,DTIME,CTIME,MARKED-FOR-REMOVAL
+	sem_cols=KEY,ID,OWNER,MODE,PERMS,UID,GID,CUID,CGID,NSEMS,OTIME,CTIME
+	mq_cols=KEY,ID,OWNER,MODE,PERMS,UID,GID,CUID,CGID,MESSAGES,USED-BYTES,MAX-BYTES,LSPID,LRPID,STIME,RTIME,CTIME
+	for kind in shm sem mq; do
+		case $kind in
+		shm) key=$K1 cols=$shm_cols ;;
+		sem) key=$K2 cols=$sem_cols ;;
+		mq) key=$K3 cols=$mq_cols ;;
+		esac
+		raw=$(values_in raw "$kind" "$key" "$cols")
+		[ "$(wc -l <<<"$raw")" -eq "$(tr ',' '\n' <<<"$cols" | wc -l)" ]
+		for format in table export json; do
+			run values_in "$format" "$kind" "$key" "$cols"
+			assert_output "$raw"
+		done
+		# The same object through its stat (shmctl/semctl/msgctl).
+		stat_cols=${cols/OWNER,/}
+		stat_cols=${stat_cols/PERMS,/}
+		run sysvctl "$kind" stat "$key" -o "$stat_cols" --raw --noheadings --time-format epoch --bytes
+		assert_output "$(sysvctl ls "$kind" --key "$key" -o "$stat_cols" --raw --noheadings --time-format epoch --bytes)"
+	done
+	# The values themselves, against ipcs.
+	run values_in raw mq "$K3" KEY,MESSAGES,USED-BYTES
+	assert_output "$K3
+2
+12"
+	run values_in raw shm "$K1" SIZE,MODE,PERMS
+	assert_output "12345
+0640
+rw-r-----"
+}
