@@ -327,6 +327,7 @@ values_in() {
 	sysvctl sem acquire "$K2"
 	sysvctl mq send "$K3" -c 'hello there'
 	sysvctl mq send "$K3" 'x'
+	sysvctl mq create "$K4" >/dev/null
 	shm_cols=KEY,ID,OWNER,MODE,PERMS,UID,GID,CUID,CGID,SIZE,NATTCH,CPID,LPID,ATIME,DTIME,CTIME,MARKED-FOR-REMOVAL
 	sem_cols=KEY,ID,OWNER,MODE,PERMS,UID,GID,CUID,CGID,NSEMS,OTIME,CTIME
 	mq_cols=KEY,ID,OWNER,MODE,PERMS,UID,GID,CUID,CGID,MESSAGES,USED-BYTES,MAX-BYTES,LSPID,LRPID,STIME,RTIME,CTIME
@@ -348,7 +349,16 @@ values_in() {
 		run sysvctl "$kind" stat "$key" -o "$stat_cols" --raw --noheadings --time-format epoch --bytes
 		assert_output "$(sysvctl ls "$kind" --key "$key" -o "$stat_cols" --raw --noheadings --time-format epoch --bytes)"
 	done
-	# The values themselves, against ipcs.
+	# The queues through /proc/sysvipc/msg (MAX-BYTES not shown) and
+	# through MSG_STAT_ANY (MAX-BYTES shown): the same cells.
+	proc_cols=${mq_cols/MAX-BYTES,/}
+	run sysvctl ls mq --key "$K3" --key "$K4" -o "$proc_cols" --raw --noheadings --time-format epoch --bytes
+	assert_success
+	proc=$output
+	run sysvctl ls mq --key "$K3" --key "$K4" -o "$proc_cols,MAX-BYTES" --raw --noheadings --time-format epoch --bytes
+	assert_output --regexp " $(cat /proc/sys/kernel/msgmnb)$"
+	[ "$(sed 's/ [0-9]*$//' <<<"$output")" = "$proc" ]
+	# The values themselves.
 	run values_in raw mq "$K3" KEY,MESSAGES,USED-BYTES
 	assert_output "$K3
 2
