@@ -18,7 +18,7 @@ _sysvctl_verbs()
 _sysvctl_options()
 {
 	local common="-j --json -q --quiet -h --help"
-	local table="-o= --output= --raw --noheadings -e --export --notruncate --bytes"
+	local table="-o= --output= --raw --noheadings -e --export --notruncate --time-format= --bytes"
 	case $1 in
 	global) echo "-h --help -V --version -j --json -q --quiet -N= --ns=" ;;
 	"shm create") echo "-s= --size= -m= --mode= -p --exist-ok --hugetlb --noreserve $common" ;;
@@ -107,6 +107,7 @@ _sysvctl_complete_optarg()
 	case $1 in
 	-N|--ns) COMPREPLY=($(compgen -W "$(command ls /proc | grep -E '^[0-9]+$')" -- "$cur")) ;;
 	--for) COMPREPLY=($(compgen -W "shm sem mq" -- "$cur")) ;;
+	--time-format) COMPREPLY=($(compgen -W "iso short epoch" -- "$cur")) ;;
 	--owner) COMPREPLY=($(compgen -u -- "$cur")) ;;
 	--key) _sysvctl_complete_ref ;;
 	-o|--output)

@@ -46,6 +46,7 @@ set -g __sysvctl_options \
     'shm stat,sem stat,mq stat,ls,limits|-|noheadings||no header line' \
     'shm stat,sem stat,mq stat,ls,limits|e|export||NAME="value" pairs' \
     'shm stat,sem stat,mq stat,ls,limits|-|notruncate||never cut a column to fit' \
+    'shm stat,sem stat,mq stat,ls|-|time-format|timefmt|how times print' \
     'shm stat,sem stat,mq stat,ls,limits|-|bytes||sizes in bytes' \
     'key|-|for|kind|kind' \
     'ls,rm|-|owner|user|owned by USER' \
@@ -251,6 +252,8 @@ for spec in $__sysvctl_options
             set -a opt -x -a '(__sysvctl_refs)'
         case kind
             set -a opt -x -a 'shm sem mq'
+        case timefmt
+            set -a opt -x -a 'iso short epoch'
         case pid
             set -a opt -x -a '(__fish_complete_pids)'
         case x

@@ -24,7 +24,11 @@ enum out_type {
 	OUT_BOOL,   /* JSON true/false; text yes/no */
 	OUT_BYTES,  /* bytes, JSON only: a string that may be empty or hold NULs */
 	OUT_MODE,   /* JSON string "0600"; text 0600 */
-	OUT_TIME,   /* epoch seconds: JSON number or null (never); text local time or "-" */
+	OUT_TIME,   /* epoch seconds: JSON number or null (never); text as
+		     * --time-format says (ISO 8601 with the UTC offset), or "-" */
+	OUT_UID,    /* a user id: JSON number; text the number, and in a
+		     * vertical list the user's name beside it: "0 (root)" */
+	OUT_GID,    /* a group id, likewise */
 	OUT_NAME,   /* the table's name (a JSON string), set by the layer itself;
 		     * a table that shows it needs no "NAME " before its lines */
 };
@@ -46,13 +50,19 @@ struct out_opts {
 	bool notruncate;        /* on a terminal, never cut the flexible column */
 	bool bytes;             /* sizes in bytes, not human-readable */
 	const char *columns;    /* -o list; "+A,B" adds to the default; NULL: default */
+	bool single;            /* the table holds one object (stat): a
+				 * vertical "Label: value" list, unless -o,
+				 * --raw, --noheadings, --export or --json */
+	const char *time_format;    /* "iso" (NULL), "short" or "epoch": how
+				     * text prints OUT_TIME cells */
 };
 
 struct out_table;
 struct out_line;
 
 /* Whether OPTS go together: --json with --raw or --export, or --raw with
- * --export, is SV_EUSAGE.  out_table_new() checks it too. */
+ * --export, is SV_EUSAGE, and so is a time format other than iso, short
+ * or epoch.  out_table_new() checks it too. */
 int out_opts_check(const struct out_opts *opts, struct sv_err *err);
 
 /* A table named NAME (its JSON key) over the columns COLS, of which
@@ -63,6 +73,11 @@ struct out_table *out_table_new(const char *name, const struct out_col *cols,
 				size_t ncols, const char *default_columns,
 				const struct out_opts *opts, struct sv_err *err);
 void out_table_free(struct out_table *table);
+
+/* The labels of a vertical list (opts->single): LABELS[col] is what
+ * "Label:" says for column col, the column's name where NULL.  LABELS
+ * lives as long as the table. */
+void out_table_labels(struct out_table *table, const char *const *labels);
 
 /* Whether column COL is shown: lets a command skip costly work. */
 bool out_wants(const struct out_table *table, size_t col);
@@ -83,6 +98,13 @@ struct out_line *out_line_new(struct out_table *table);
 void out_set_str(struct out_line *line, size_t col, const char *text);
 void out_set_num(struct out_line *line, size_t col, long long value);
 void out_set_u64(struct out_line *line, size_t col, uint64_t value);
+/* A size in bytes, in a column of any type: human-readable ("16K") in
+ * text unless --bytes, a number in JSON. */
+void out_set_size(struct out_line *line, size_t col, uint64_t bytes);
+/* PART of WHOLE in percent: "0.05%" in text, 0.05 in JSON; empty when
+ * WHOLE is 0. */
+void out_set_percent(struct out_line *line, size_t col, uint64_t part,
+		     uint64_t whole);
 /* The bytes DATA..DATA+SIZE as a JSON string (a table of JSON only). */
 int out_set_bytes(struct out_line *line, size_t col, const void *data,
 		  size_t size);
@@ -106,6 +128,12 @@ int out_print_object(struct out_table *table, struct out_table *nested);
 /* Print each line of TABLE as one compact JSON object on its own line
  * (NDJSON), then drop the lines so the table can be filled again. */
 int out_print_ndjson(struct out_table *table);
+
+/* Print one flat JSON object of N numbers, {"NAMES[0]": VALUES[0], ...},
+ * in the layout of out_print_object(), without a table: the one-line
+ * answers (key, sem get) stay as cheap with --json as without.  NAMES
+ * need no escaping. */
+int out_print_numbers(const char *const *names, const long long *values, size_t n);
 
 /* "-o help": the column names and their help, one a line. */
 void out_print_columns(FILE *stream, const struct out_col *cols, size_t ncols);

@@ -3,19 +3,25 @@
 
 load helpers
 
-# The ten limits as "name value" lines, straight from /proc/sys/kernel.
+# The limits as "name value" lines, straight from /proc/sys/kernel (shmmin
+# is 1 in every kernel, semvmx 32767: what ipcs -l says).
 proc_limits() {
 	local name
-	for name in shmmax shmall shmmni msgmax msgmnb msgmni; do
+	for name in shmmax shmall shmmni; do
+		echo "$name $(cat /proc/sys/kernel/$name)"
+	done
+	echo "shmmin 1"
+	for name in msgmax msgmnb msgmni; do
 		echo "$name $(cat /proc/sys/kernel/$name)"
 	done
 	read -r semmsl semmns semopm semmni < /proc/sys/kernel/sem
 	printf 'semmsl %s\nsemmns %s\nsemopm %s\nsemmni %s\n' \
 		"$semmsl" "$semmns" "$semopm" "$semmni"
+	echo "semvmx $(ipcs -l -s | awk '/semaphore max value/ { print $NF }')"
 }
 
 @test "limits equal the values in /proc/sys/kernel" {
-	run sysvctl limits -o NAME,VALUE --raw --noheadings
+	run sysvctl limits -o NAME,VALUE --raw --noheadings --bytes
 	assert_success
 	assert_output "$(proc_limits)"
 }
@@ -23,10 +29,12 @@ proc_limits() {
 @test "limits prints a table with use and descriptions" {
 	run sysvctl limits
 	assert_success
-	assert_line --index 0 --regexp '^NAME +VALUE +USED DESCRIPTION$'
-	assert_line --regexp '^msgmax +[0-9]+ +- largest message, bytes$'
-	assert_line --regexp '^shmmni +[0-9]+ +[0-9]+ most shared memory segments$'
-	[ "${#lines[@]}" -eq 11 ]
+	assert_line --index 0 --regexp '^NAME +VALUE +USED +USE% DESCRIPTION$'
+	assert_line --regexp '^msgmax +[0-9.]+[BKMGTE] +- +- largest message, bytes$'
+	assert_line --regexp '^shmmni +[0-9]+ +[0-9]+ +[0-9]+\.[0-9][0-9]% most shared memory segments$'
+	assert_line --regexp '^shmmin +1B +- +- smallest shared memory segment, bytes$'
+	assert_line --regexp '^semvmx +32767 +- +- largest semaphore value$'
+	[ "${#lines[@]}" -eq 13 ]
 }
 
 @test "limits --json is a typed list, with null where no use is counted" {
@@ -61,13 +69,15 @@ for item in doc["limits"]:
 	assert_output "shmmax -
 shmall $pages
 shmmni 2
+shmmin -
 msgmax -
 msgmnb -
 msgmni 2
 semmsl -
 semmns 3
 semopm -
-semmni 1"
+semmni 1
+semvmx -"
 }
 
 @test "limits --ns shows another namespace's limits and use" {
@@ -88,4 +98,26 @@ semmni 1"
 	assert_line '       USED  current use where the kernel counts it'
 	run sysvctl limits -o NOPE
 	assert_failure 2
+}
+
+@test "limits: human sizes by default, --bytes exact, USE% of the limit" {
+	run unshare --ipc bash -c '
+		echo 8192 >/proc/sys/kernel/msgmax
+		echo 1536 >/proc/sys/kernel/msgmnb
+		echo 200 >/proc/sys/kernel/msgmni
+		ipcmk -Q >/dev/null
+		"$1" limits -o NAME,VALUE,USED,USE% --raw --noheadings | grep ^msg
+		"$1" limits -o NAME,VALUE --raw --noheadings --bytes | grep ^msg
+		"$1" limits -o NAME,VALUE,USE% -e | grep msgmni
+		"$1" -j limits -o NAME,USE% | grep -A1 msgmni' _ "$SYSVCTL"
+	assert_success
+	assert_output 'msgmax 8K - -
+msgmnb 1.5K - -
+msgmni 200 1 0.50%
+msgmax 8192
+msgmnb 1536
+msgmni 200
+NAME="msgmni" VALUE="200" USE_PCT="0.50%"
+         "name": "msgmni",
+         "use%": 0.50'
 }

@@ -53,7 +53,7 @@ ids_of() {
 	assert_line --regexp '^KEY +ID OWNER +MODE NSEMS OTIME +CTIME$'
 	assert_line --regexp '^KEY +ID OWNER +MODE MESSAGES USED-BYTES MAX-BYTES LSPID LRPID STIME RTIME$'
 	assert_line --regexp "^$K1 +$shm root +0600 +4K +0 +[0-9]+ +[0-9]+ *$"
-	assert_line --regexp "^$K2 +$sem root +0600 +1 +- +[0-9-]+T[0-9:]+$"
+	assert_line --regexp "^$K2 +$sem root +0600 +1 +- +[0-9-]+T[0-9:]+[+-][0-9][0-9]:[0-9][0-9]$"
 	assert_line --regexp "^$K3 +$mq root +0600 +0 +0B +[0-9.]+[KM]? +0 +0 +- +-$"
 }
 

@@ -78,10 +78,11 @@ hint: pass --exist-ok to use it, or remove it with 'sysvctl sem rm $K1'" ]
 	[ "$stderr" = "sysvctl: warning: sem $K1 (id $output) exists with 2 semaphores, not 3" ]
 }
 
-@test "create --json prints the key and the id as an object" {
+@test "create --json prints the stat object" {
 	run sysvctl sem create "$K1" --json
 	assert_success
-	[ "$(jq -c . <<<"$output")" = "{\"key\":$((K1)),\"id\":$(ipcs_id sem "$K1")}" ]
+	[ "$output" = "$(sysvctl sem stat "$K1" --json)" ]
+	[ "$(jq -c '[.key, .id, .nsems]' <<<"$output")" = "[$((K1)),$(ipcs_id sem "$K1"),1]" ]
 }
 
 @test "create private prints an id that id: addresses" {

@@ -102,6 +102,7 @@ enum {
 	OPT_NOHEADINGS,
 	OPT_BYTES,
 	OPT_NOTRUNCATE,
+	OPT_TIME_FORMAT,
 	OPT_CMD_FIRST,      /* verbs number their own long-only options from here */
 };
 #define CMD_TABLE_LONGOPTS \
@@ -110,6 +111,7 @@ enum {
 	{ "bytes", no_argument, NULL, OPT_BYTES }, \
 	{ "export", no_argument, NULL, 'e' }, \
 	{ "notruncate", no_argument, NULL, OPT_NOTRUNCATE }, \
+	{ "time-format", required_argument, NULL, OPT_TIME_FORMAT }, \
 	{ "output", required_argument, NULL, 'o' }
 #define CMD_TABLE_SHORTOPTS "o:e"
 
@@ -161,7 +163,8 @@ int cmd_rm_verb(enum sv_kind kind, int argc, char **argv, const char *usage);
  * ATTACHED (its nattch then) is not 0. */
 void cmd_warn_attached(const struct sv_obj *obj, unsigned long attached);
 
-/* What create prints: the id, or {"key": K, "id": N} with --json. */
+/* What create prints without --json: the id.  (With --json each kind
+ * prints its stat object.) */
 int cmd_print_created(const struct sv_obj *obj);
 
 /* The commands, one file each under src/cmd/. */

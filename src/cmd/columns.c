@@ -11,10 +11,10 @@
 	{ "OWNER", OUT_STR, 8, "the owner's user name" }, \
 	{ "MODE", OUT_MODE, 4, "permissions, octal" }, \
 	{ "PERMS", OUT_STR, 9, "permissions, as rwxrwxrwx" }, \
-	{ "UID", OUT_NUM, 5, "the owner's user id" }, \
-	{ "GID", OUT_NUM, 5, "the owner's group id" }, \
-	{ "CUID", OUT_NUM, 5, "the creator's user id" }, \
-	{ "CGID", OUT_NUM, 5, "the creator's group id" }
+	{ "UID", OUT_UID, 5, "the owner's user id" }, \
+	{ "GID", OUT_GID, 5, "the owner's group id" }, \
+	{ "CUID", OUT_UID, 5, "the creator's user id" }, \
+	{ "CGID", OUT_GID, 5, "the creator's group id" }
 
 /* The kind, filled by the output layer from the table's name. */
 #define KIND_COLUMN { "KIND", OUT_NAME, 4, "the kind: shm, sem or mq" }
@@ -26,9 +26,9 @@ const struct out_col shm_columns[SHM_NCOLS] = {
 	{ "STATUS", OUT_STR, 6, "dest (marked for removal), locked" },
 	{ "CPID", OUT_NUM, 5, "the creator's pid" },
 	{ "LPID", OUT_NUM, 5, "the pid of the last attach or detach" },
-	{ "ATIME", OUT_TIME, 19, "time of the last attach" },
-	{ "DTIME", OUT_TIME, 19, "time of the last detach" },
-	{ "CTIME", OUT_TIME, 19, "time of creation or the last change" },
+	{ "ATIME", OUT_TIME, 5, "time of the last attach" },
+	{ "DTIME", OUT_TIME, 5, "time of the last detach" },
+	{ "CTIME", OUT_TIME, 5, "time of creation or the last change" },
 	{ "MARKED-FOR-REMOVAL", OUT_BOOL, 3, "removed once the last process detaches" },
 	{ "COMMAND", OUT_STR, 0.3, "the creator's command line, while it runs" },
 	KIND_COLUMN,
@@ -37,8 +37,8 @@ const struct out_col shm_columns[SHM_NCOLS] = {
 const struct out_col sem_columns[SEM_NCOLS] = {
 	PERM_COLUMNS,
 	{ "NSEMS", OUT_NUM, 3, "semaphores in the set" },
-	{ "OTIME", OUT_TIME, 19, "time of the last semop" },
-	{ "CTIME", OUT_TIME, 19, "time of creation or the last change" },
+	{ "OTIME", OUT_TIME, 5, "time of the last semop" },
+	{ "CTIME", OUT_TIME, 5, "time of creation or the last change" },
 	KIND_COLUMN,
 };
 
@@ -57,10 +57,51 @@ const struct out_col mq_columns[MQ_NCOLS] = {
 	{ "MAX-BYTES", OUT_SIZE, 6, "the most bytes the queue holds" },
 	{ "LSPID", OUT_NUM, 5, "the pid of the last send" },
 	{ "LRPID", OUT_NUM, 5, "the pid of the last receive" },
-	{ "STIME", OUT_TIME, 19, "time of the last send" },
-	{ "RTIME", OUT_TIME, 19, "time of the last receive" },
-	{ "CTIME", OUT_TIME, 19, "time of creation or the last change" },
+	{ "STIME", OUT_TIME, 5, "time of the last send" },
+	{ "RTIME", OUT_TIME, 5, "time of the last receive" },
+	{ "CTIME", OUT_TIME, 5, "time of creation or the last change" },
 	KIND_COLUMN,
+};
+
+/* What a stat's vertical list calls each column, as lsipc -i does. */
+#define PERM_LABELS(P) \
+	[P##_COL_KEY] = "Key", [P##_COL_ID] = "ID", [P##_COL_OWNER] = "Owner", \
+	[P##_COL_MODE] = "Mode", [P##_COL_PERMS] = "Permissions", \
+	[P##_COL_UID] = "UID", [P##_COL_GID] = "GID", \
+	[P##_COL_CUID] = "Creator UID", [P##_COL_CGID] = "Creator GID", \
+	[P##_COL_KIND] = "Kind"
+
+const char *const shm_labels[SHM_NCOLS] = {
+	PERM_LABELS(SHM),
+	[SHM_COL_SIZE] = "Segment size",
+	[SHM_COL_NATTCH] = "Attached processes",
+	[SHM_COL_STATUS] = "Status",
+	[SHM_COL_CPID] = "Creator PID",
+	[SHM_COL_LPID] = "Last user PID",
+	[SHM_COL_ATIME] = "Attach time",
+	[SHM_COL_DTIME] = "Detach time",
+	[SHM_COL_CTIME] = "Last change",
+	[SHM_COL_MARKED] = "Marked for removal",
+	[SHM_COL_COMMAND] = "Creator command",
+};
+
+const char *const sem_labels[SEM_NCOLS] = {
+	PERM_LABELS(SEM),
+	[SEM_COL_NSEMS] = "Semaphores",
+	[SEM_COL_OTIME] = "Last operation",
+	[SEM_COL_CTIME] = "Last change",
+};
+
+const char *const mq_labels[MQ_NCOLS] = {
+	PERM_LABELS(MQ),
+	[MQ_COL_MESSAGES] = "Messages",
+	[MQ_COL_USED_BYTES] = "Bytes used",
+	[MQ_COL_MAX_BYTES] = "Queue size",
+	[MQ_COL_LSPID] = "Last sender PID",
+	[MQ_COL_LRPID] = "Last receiver PID",
+	[MQ_COL_STIME] = "Last send",
+	[MQ_COL_RTIME] = "Last receive",
+	[MQ_COL_CTIME] = "Last change",
 };
 
 /* The user name of UID, remembered: a listing asks for the same few

@@ -34,6 +34,11 @@ extern const struct out_col sem_columns[SEM_NCOLS];
 extern const struct out_col semaphore_columns[SEMAPHORE_NCOLS];
 extern const struct out_col mq_columns[MQ_NCOLS];
 
+/* The labels of each kind's stat, a vertical list (out_table_labels). */
+extern const char *const shm_labels[SHM_NCOLS];
+extern const char *const sem_labels[SEM_NCOLS];
+extern const char *const mq_labels[MQ_NCOLS];
+
 /* Default column lists: what `ls` shows, and what `stat` shows (the
  * contract's stat fields, in its order). */
 #define SHM_LS_COLUMNS "KEY,ID,OWNER,MODE,SIZE,NATTCH,STATUS,CPID,LPID,COMMAND"

@@ -248,6 +248,9 @@ bool cmd_table_opt(int opt, struct out_opts *opts)
 	case OPT_NOTRUNCATE:
 		opts->notruncate = true;
 		return true;
+	case OPT_TIME_FORMAT:
+		opts->time_format = optarg;
+		return true;
 	case 'o':
 		opts->columns = optarg;
 		return true;
@@ -371,30 +374,7 @@ int cmd_put_line(const char *text)
 int cmd_print_json_numbers(const char *const *names, const long long *values,
 			   size_t n)
 {
-	struct out_col cols[4] = { { NULL, OUT_NUM, 0, NULL } };
-	struct out_opts opts = { .json = true };
-	struct out_table *table;
-	struct out_line *line;
-	struct sv_err err;
-	char shown[64] = "";
-	int rc;
-
-	if (n > sizeof(cols) / sizeof(cols[0]))
-		n = sizeof(cols) / sizeof(cols[0]);
-	for (size_t i = 0; i < n; i++) {
-		cols[i] = (struct out_col){ names[i], OUT_NUM, 0, "" };
-		strncat(shown, i ? "," : "", sizeof(shown) - strlen(shown) - 1);
-		strncat(shown, names[i], sizeof(shown) - strlen(shown) - 1);
-	}
-	table = out_table_new("object", cols, n, shown, &opts, &err);
-	if (table == NULL)
-		return cmd_fail(&err);
-	line = out_line_new(table);
-	for (size_t i = 0; line != NULL && i < n; i++)
-		out_set_num(line, i, values[i]);
-	rc = line != NULL && out_print_object(table, NULL) == 0 ? EXIT_OK : EXIT_OSERR;
-	out_table_free(table);
-	return rc;
+	return out_print_numbers(names, values, n) == 0 ? EXIT_OK : EXIT_OSERR;
 }
 
 int cmd_print_created(const struct sv_obj *obj)

@@ -12,29 +12,49 @@ static const char limits_usage[] =
 	"their current use where the kernel counts it.\n"
 	"\n"
 	"Options:\n"
-	"  -o, --output LIST    columns: NAME,VALUE,USED,DESCRIPTION; '-o help'\n"
+	"  -o, --output LIST    columns: NAME,VALUE,USED,USE%,DESCRIPTION; '-o help'\n"
 	"      --raw            no alignment; an empty cell is '-'\n"
 	"      --noheadings     no header line\n"
 	"  -e, --export         NAME=\"value\" pairs\n"
 	"      --notruncate     never cut a column to fit the terminal\n"
+	"      --bytes          sizes in bytes (shmmax 18446744073692774399, not 16E)\n"
 	"  -j, --json           {\"limits\": [{\"name\": ..., \"value\": N, \"used\": N|null}]}\n"
 	"  -h, --help           this help\n";
 
-enum { LIMIT_COL_NAME, LIMIT_COL_VALUE, LIMIT_COL_USED, LIMIT_COL_DESCRIPTION,
-       LIMIT_NCOLS };
+enum { LIMIT_COL_NAME, LIMIT_COL_VALUE, LIMIT_COL_USED, LIMIT_COL_USE,
+       LIMIT_COL_DESCRIPTION, LIMIT_NCOLS };
 
 static const struct out_col limit_columns[LIMIT_NCOLS] = {
 	{ "NAME", OUT_STR, 6, "the sysctl (/proc/sys/kernel/NAME, or of kernel.sem)" },
 	{ "VALUE", OUT_NUM, 10, "the limit" },
 	{ "USED", OUT_NUM, 6, "current use where the kernel counts it" },
+	{ "USE%", OUT_NUM, 5, "USED in percent of VALUE" },
 	{ "DESCRIPTION", OUT_STR, 0.4, "what it limits, and its unit" },
 };
+
+static void fill_limit(struct out_line *line, const struct sv_limit *limit,
+		       const struct out_opts *opts)
+{
+	out_set_str(line, LIMIT_COL_NAME, limit->name);
+	if (limit->bytes)
+		out_set_size(line, LIMIT_COL_VALUE, limit->value);
+	else
+		out_set_u64(line, LIMIT_COL_VALUE, limit->value);
+	if (limit->has_used) {
+		out_set_u64(line, LIMIT_COL_USED, limit->used);
+		out_set_percent(line, LIMIT_COL_USE, limit->used, limit->value);
+	} else if (!opts->json) {
+		out_set_str(line, LIMIT_COL_USED, "-");
+		out_set_str(line, LIMIT_COL_USE, "-");
+	}
+	out_set_str(line, LIMIT_COL_DESCRIPTION, limit->description);
+}
 
 static int print_limits(const struct sv_limit *limits, const struct out_opts *opts)
 {
 	/* JSON carries name, value and used: the description is for people. */
 	const char *defaults = opts->json ? "NAME,VALUE,USED" :
-					    "NAME,VALUE,USED,DESCRIPTION";
+					    "NAME,VALUE,USED,USE%,DESCRIPTION";
 	struct sv_err err;
 	struct out_table *table = out_table_new("limits", limit_columns, LIMIT_NCOLS,
 						defaults, opts, &err);
@@ -49,13 +69,7 @@ static int print_limits(const struct sv_limit *limits, const struct out_opts *op
 			code = EXIT_LIMIT;
 			break;
 		}
-		out_set_str(line, LIMIT_COL_NAME, limits[i].name);
-		out_set_u64(line, LIMIT_COL_VALUE, limits[i].value);
-		if (limits[i].has_used)
-			out_set_u64(line, LIMIT_COL_USED, limits[i].used);
-		else if (!opts->json)
-			out_set_str(line, LIMIT_COL_USED, "-");
-		out_set_str(line, LIMIT_COL_DESCRIPTION, limits[i].description);
+		fill_limit(line, &limits[i], opts);
 	}
 	if (code == EXIT_OK && out_print_tables(&table, 1) != 0)
 		code = EXIT_OSERR;

@@ -77,6 +77,29 @@ static void warn_other_max_bytes(const struct sv_obj *obj, uint64_t max_bytes)
 		 (unsigned long long)info.max_bytes, (unsigned long long)max_bytes);
 }
 
+/* Print OBJ's stat: a vertical list, a table, or one flat JSON object. */
+static int print_stat(const struct sv_obj *obj, const struct out_opts *opts)
+{
+	struct out_table *table;
+	struct out_line *line;
+	struct sv_mq_info info;
+	struct sv_err err;
+	int code;
+
+	if (sv_mq_stat(obj, &info, &err) != 0)
+		return cmd_fail(&err);
+	table = out_table_new("mq", mq_columns, MQ_NCOLS, MQ_STAT_COLUMNS, opts, &err);
+	if (table == NULL)
+		return cmd_fail(&err);
+	out_table_labels(table, mq_labels);
+	line = out_line_new(table);
+	if (line != NULL)
+		columns_fill_mq(line, &info);
+	code = line != NULL && out_print_object(table, NULL) == 0 ? EXIT_OK : EXIT_OSERR;
+	out_table_free(table);
+	return code;
+}
+
 static const char create_usage[] =
 	"Usage: sysvctl mq create REF [-m MODE] [-p|--exist-ok] [--max-bytes N]\n"
 	"\n"
@@ -89,7 +112,7 @@ static const char create_usage[] =
 	"      --max-bytes N    the most bytes the queue holds (msg_qbytes), 1 to\n"
 	"                       2147483647 (K, M, G suffixes); above kernel.msgmnb\n"
 	"                       needs CAP_SYS_RESOURCE\n"
-	"  -j, --json           print {\"key\": K, \"id\": N}\n"
+	"  -j, --json           print the stat object (as mq stat --json)\n"
 	"  -h, --help           this help\n";
 
 static int mq_create(int argc, char **argv)
@@ -131,6 +154,8 @@ static int mq_create(int argc, char **argv)
 		return cmd_fail(&err);
 	if (!created)
 		warn_other_max_bytes(&obj, max_bytes);
+	if (sv_globals.json)    /* the stat object, as shm and sem create print */
+		return print_stat(&obj, &(struct out_opts){ .json = true });
 	return cmd_print_created(&obj);
 }
 
@@ -138,7 +163,8 @@ static const char stat_usage[] =
 	"Usage: sysvctl mq stat REF [-o COLUMNS] [--raw] [--noheadings] [--bytes]\n"
 	"\n"
 	"Show what the kernel records of a message queue: key, id, mode, owner,\n"
-	"messages, used and max bytes, last sender and receiver, times.\n"
+	"messages, used and max bytes, last sender and receiver, times: a\n"
+	"vertical list (a table with -o, --raw, --noheadings or -e).\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output LIST   columns to show ('-o help' lists them; +LIST adds)\n"
@@ -146,6 +172,7 @@ static const char stat_usage[] =
 	"      --noheadings    no header line\n"
 	"  -e, --export        NAME=\"value\" pairs\n"
 	"      --notruncate    never cut a column to fit the terminal\n"
+	"      --time-format F times as iso (with the UTC offset), short or epoch\n"
 	"      --bytes         sizes in bytes\n"
 	"  -j, --json          one flat JSON object\n"
 	"  -h, --help          this help\n";
@@ -153,11 +180,7 @@ static const char stat_usage[] =
 static int mq_stat(int argc, char **argv)
 {
 	struct out_opts opts = { 0 };
-	struct out_table *table;
-	struct out_line *line;
-	struct sv_mq_info info;
 	struct sv_obj obj;
-	struct sv_err err;
 	int code;
 
 	if (cmd_table_opts(argc, argv, "mq stat", stat_usage, mq_columns,
@@ -165,19 +188,10 @@ static int mq_stat(int argc, char **argv)
 		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "mq stat", &code))
 		return code;
+	opts.single = true;     /* a vertical list, unless -o, --raw... */
 	if ((code = open_ref(argv[optind], &obj)) != EXIT_OK)
 		return code;
-	if (sv_mq_stat(&obj, &info, &err) != 0)
-		return cmd_fail(&err);
-	table = out_table_new("mq", mq_columns, MQ_NCOLS, MQ_STAT_COLUMNS, &opts, &err);
-	if (table == NULL)
-		return cmd_fail(&err);
-	line = out_line_new(table);
-	if (line != NULL)
-		columns_fill_mq(line, &info);
-	code = line != NULL && out_print_object(table, NULL) == 0 ? EXIT_OK : EXIT_OSERR;
-	out_table_free(table);
-	return code;
+	return print_stat(&obj, &opts);
 }
 
 static const char set_usage[] =

@@ -185,8 +185,31 @@ static const char create_usage[] =
 	"  -n, --nsems NSEMS   semaphores in the set (default 1)\n"
 	"  -m, --mode MODE     permissions, octal (default 0600)\n"
 	"  -p, --exist-ok      open the set if the key is taken (its values stay)\n"
-	"  -j, --json          print {\"key\": K, \"id\": N}\n"
+	"  -j, --json          print the stat object (as sem stat --json)\n"
 	"  -h, --help          this help\n";
+
+static int print_stat(const struct sem_opts *opts, const struct sv_sem_info *info,
+		      const struct sv_semaphore *sems);
+
+/* The id, or with --json the stat object (as shm and mq create print). */
+static int print_created(const struct sv_obj *obj)
+{
+	struct sem_opts opts;
+	struct sv_sem_info info;
+	struct sv_semaphore *sems;
+	struct sv_err err;
+	int code;
+
+	if (!sv_globals.json)
+		return cmd_print_created(obj);
+	sem_opts_init(&opts);
+	opts.table.json = true;
+	if (sv_sem_stat(obj, &info, &sems, &err) != 0)
+		return cmd_fail(&err);
+	code = print_stat(&opts, &info, sems);
+	free(sems);
+	return code;
+}
 
 static int sem_create(int argc, char **argv)
 {
@@ -223,7 +246,7 @@ static int sem_create(int argc, char **argv)
 				 info.nsems == 1 ? "" : "s", opts.new.nsems);
 		free(sems);
 	}
-	return cmd_print_created(&obj);
+	return print_created(&obj);
 }
 
 static const char acquire_usage[] =
@@ -440,8 +463,9 @@ static void split_columns(const char *list, char *set, char *nested, size_t size
 static const char stat_usage[] =
 	"Usage: sysvctl sem stat REF [-o COLUMNS] [--raw] [--noheadings]\n"
 	"\n"
-	"Show the set (key, id, nsems, mode, owner, creator, otime, ctime) and a\n"
-	"table of its semaphores (index, value, ncnt, zcnt, pid).  --json prints\n"
+	"Show the set (key, id, nsems, mode, owner, creator, otime, ctime: a\n"
+	"vertical list unless -o, --raw, --noheadings or -e) and a table of its\n"
+	"semaphores (index, value, ncnt, zcnt, pid).  --json prints\n"
 	"one object with the semaphores as a list \"semaphores\".\n"
 	"\n"
 	"Options:\n"
@@ -451,6 +475,7 @@ static const char stat_usage[] =
 	"      --noheadings      no header line\n"
 	"  -e, --export          NAME=\"value\" pairs\n"
 	"      --notruncate      never cut a column to fit the terminal\n"
+	"      --time-format F  times as iso (with the UTC offset), short or epoch\n"
 	"  -j, --json            one JSON object\n"
 	"  -h, --help            this help\n";
 
@@ -462,6 +487,7 @@ static int stat_tables(const struct sem_opts *opts, struct out_table **set,
 	char set_cols[512] = "", nested_cols[512] = "";
 
 	*set = *nested = NULL;
+	set_opts.single = opts->table.columns == NULL;  /* a vertical list */
 	if (opts->table.columns != NULL) {
 		split_columns(opts->table.columns, set_cols, nested_cols,
 			      sizeof(set_cols));
@@ -473,6 +499,7 @@ static int stat_tables(const struct sem_opts *opts, struct out_table **set,
 				     SEM_STAT_COLUMNS, &set_opts, err);
 		if (*set == NULL)
 			return -1;
+		out_table_labels(*set, sem_labels);
 	}
 	if (nested_opts.columns == NULL || nested_opts.columns[0] != '\0') {
 		*nested = out_table_new("semaphores", semaphore_columns,

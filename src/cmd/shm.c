@@ -61,6 +61,7 @@ static int print_stat(const struct sv_obj *obj, const struct out_opts *opts)
 			      SHM_STAT_COLUMNS, opts, &err);
 	if (table == NULL)
 		return cmd_fail(&err);
+	out_table_labels(table, shm_labels);
 	if (sv_shm_stat(obj, &info, &err) != 0) {
 		code = cmd_fail(&err);
 	} else if ((line = out_line_new(table)) == NULL) {
@@ -574,7 +575,8 @@ static int shm_read(int argc, char **argv)
 static const char stat_usage[] =
 	"Usage: sysvctl shm stat REF [-o COLUMNS] [--raw] [--noheadings] [--bytes]\n"
 	"\n"
-	"Show what the kernel records of a segment: a table, or with --json one\n"
+	"Show what the kernel records of a segment: a vertical list (a table with\n"
+	"-o, --raw, --noheadings or -e), or with --json one\n"
 	"flat object (times in epoch seconds, null when never).\n"
 	"\n"
 	"Options:\n"
@@ -584,6 +586,7 @@ static const char stat_usage[] =
 	"      --noheadings      no header line\n"
 	"  -e, --export          NAME=\"value\" pairs\n"
 	"      --notruncate      never cut a column to fit the terminal\n"
+	"      --time-format F  times as iso (with the UTC offset), short or epoch\n"
 	"      --bytes           sizes in bytes\n"
 	"  -j, --json            one JSON object\n"
 	"  -h, --help            this help\n";
@@ -602,6 +605,7 @@ static int shm_stat(int argc, char **argv)
 		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "shm stat", &code))
 		return code;
+	opts.single = true;     /* a vertical list, unless -o, --raw... */
 	if (sv_ref_parse(argv[optind], 0, &ref, &err) != 0 ||
 	    sv_obj_open(SV_SHM, &ref, &obj, &err) != 0)
 		return cmd_fail(&err);

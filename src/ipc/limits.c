@@ -9,24 +9,38 @@
 
 #include "sysctl.h"
 
+/* Where a limit's value comes from. */
+enum limit_source {
+	FROM_SYSCTL,    /* /proc/sys/kernel/NAME */
+	FROM_SEM,       /* a field of /proc/sys/kernel/sem */
+	FROM_SEMINFO,   /* semctl IPC_INFO only */
+	FROM_CONSTANT,  /* fixed in the kernel */
+};
+
+/* One row per limit: adding one is a row here and a line in the enum. */
 static const struct {
 	const char *name;
 	const char *description;
-} limit_names[SV_NLIMITS] = {
-	{ "shmmax", "largest shared memory segment, bytes" },
-	{ "shmall", "all shared memory together, pages" },
-	{ "shmmni", "most shared memory segments" },
-	{ "msgmax", "largest message, bytes" },
-	{ "msgmnb", "default most bytes in a queue" },
-	{ "msgmni", "most message queues" },
-	{ "semmsl", "most semaphores in a set" },
-	{ "semmns", "most semaphores in all sets" },
-	{ "semopm", "most operations in one semop" },
-	{ "semmni", "most semaphore sets" },
+	enum limit_source source;
+	bool bytes;
+	uint64_t constant;          /* FROM_CONSTANT; FROM_SEM: the field */
+} limit_rows[SV_NLIMITS] = {
+	{ "shmmax", "largest shared memory segment, bytes", FROM_SYSCTL, true, 0 },
+	{ "shmall", "all shared memory together, pages", FROM_SYSCTL, false, 0 },
+	{ "shmmni", "most shared memory segments", FROM_SYSCTL, false, 0 },
+	{ "shmmin", "smallest shared memory segment, bytes", FROM_CONSTANT, true, 1 },
+	{ "msgmax", "largest message, bytes", FROM_SYSCTL, true, 0 },
+	{ "msgmnb", "default most bytes in a queue", FROM_SYSCTL, true, 0 },
+	{ "msgmni", "most message queues", FROM_SYSCTL, false, 0 },
+	{ "semmsl", "most semaphores in a set", FROM_SEM, false, 0 },
+	{ "semmns", "most semaphores in all sets", FROM_SEM, false, 1 },
+	{ "semopm", "most operations in one semop", FROM_SEM, false, 2 },
+	{ "semmni", "most semaphore sets", FROM_SEM, false, 3 },
+	{ "semvmx", "largest semaphore value", FROM_SEMINFO, false, 0 },
 };
 
-enum { SHMMAX, SHMALL, SHMMNI, MSGMAX, MSGMNB, MSGMNI, SEMMSL, SEMMNS,
-       SEMOPM, SEMMNI };
+enum { SHMMAX, SHMALL, SHMMNI, SHMMIN, MSGMAX, MSGMNB, MSGMNI, SEMMSL, SEMMNS,
+       SEMOPM, SEMMNI, SEMVMX };
 
 /* semctl's fourth argument; the caller defines it (semctl(2)). */
 union semun {
@@ -64,21 +78,45 @@ static int read_use(struct sv_limit limits[SV_NLIMITS], struct sv_err *err)
 	return 0;
 }
 
-int sv_limits_read(struct sv_limit limits[SV_NLIMITS], struct sv_err *err)
+/* The value of each limit from its source. */
+static int read_values(struct sv_limit limits[SV_NLIMITS], struct sv_err *err)
 {
+	struct seminfo info;
 	uint64_t sem[4];
 
-	memset(limits, 0, sizeof(struct sv_limit) * SV_NLIMITS);
-	for (int i = 0; i < SV_NLIMITS; i++) {
-		limits[i].name = limit_names[i].name;
-		limits[i].description = limit_names[i].description;
-	}
-	for (int i = SHMMAX; i <= MSGMNI; i++)
-		if (sv_sysctl_u64(limits[i].name, &limits[i].value, err) != 0)
-			return -1;
 	if (sv_sysctl_sem(sem, err) != 0)
 		return -1;
-	for (int i = 0; i < 4; i++)
-		limits[SEMMSL + i].value = sem[i];
+	for (int i = 0; i < SV_NLIMITS; i++) {
+		switch (limit_rows[i].source) {
+		case FROM_SYSCTL:
+			if (sv_sysctl_u64(limits[i].name, &limits[i].value, err) != 0)
+				return -1;
+			break;
+		case FROM_SEM:
+			limits[i].value = sem[limit_rows[i].constant];
+			break;
+		case FROM_SEMINFO:
+			if (semctl(0, 0, IPC_INFO, (union semun){ .__buf = &info }) < 0)
+				return sv_fail(err, errno, "semctl IPC_INFO");
+			limits[i].value = (uint64_t)info.semvmx;
+			break;
+		case FROM_CONSTANT:
+			limits[i].value = limit_rows[i].constant;
+			break;
+		}
+	}
+	return 0;
+}
+
+int sv_limits_read(struct sv_limit limits[SV_NLIMITS], struct sv_err *err)
+{
+	memset(limits, 0, sizeof(struct sv_limit) * SV_NLIMITS);
+	for (int i = 0; i < SV_NLIMITS; i++) {
+		limits[i].name = limit_rows[i].name;
+		limits[i].description = limit_rows[i].description;
+		limits[i].bytes = limit_rows[i].bytes;
+	}
+	if (read_values(limits, err) != 0)
+		return -1;
 	return read_use(limits, err);
 }

@@ -8,20 +8,21 @@
 
 #include "err.h"
 
-#define SV_NLIMITS 10
+#define SV_NLIMITS 12
 
 struct sv_limit {
 	const char *name;           /* "shmmax": the sysctl's name */
 	const char *description;    /* one line, with the unit */
 	uint64_t value;
+	bool bytes;                 /* VALUE is a size in bytes */
 	bool has_used;              /* the kernel reports current use */
 	uint64_t used;
 };
 
-/* Fill the ten limits in the order shmmax, shmall, shmmni, msgmax, msgmnb,
- * msgmni, semmsl, semmns, semopm, semmni.  Use: shmmni the segments,
- * shmall their pages, msgmni the queues, semmni the sets, semmns the
- * semaphores (from SHM_INFO, MSG_INFO, SEM_INFO). */
+/* Fill the limits lsipc -g shows, in the order shmmax, shmall, shmmni,
+ * shmmin, msgmax, msgmnb, msgmni, semmsl, semmns, semopm, semmni, semvmx.
+ * Use: shmmni the segments, shmall their pages, msgmni the queues, semmni
+ * the sets, semmns the semaphores (from SHM_INFO, MSG_INFO, SEM_INFO). */
 int sv_limits_read(struct sv_limit limits[SV_NLIMITS], struct sv_err *err);
 
 #endif

@@ -12,6 +12,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "mq.h"
 #include "parse.h"
 
 /* SHM_DEST and SHM_LOCKED, as the perms column of /proc/sysvipc/shm
@@ -216,6 +217,50 @@ int sv_list_read(unsigned kind_mask, struct sv_list *list, struct sv_err *err)
 	if ((kind_mask & (1u << SV_MQ)) &&
 	    read_kind(SV_MQ, (void **)&list->mq, &list->nmq, err) != 0)
 		return -1;
+	return 0;
+}
+
+/* Every queue through MSG_STAT_ANY; -1 when the kernel cannot, or when
+ * the count differs from what MSG_INFO says is in use (a queue came or
+ * went meanwhile): then /proc/sysvipc/msg is read instead. */
+static int read_mq_stat_any(struct sv_list *list)
+{
+	struct msginfo info;
+	struct sv_mq_info *array;
+	size_t n = 0;
+	int maxidx = msgctl(0, MSG_INFO, (struct msqid_ds *)&info);
+
+	if (maxidx < 0 || info.msgpool < 0)
+		return -1;
+	array = calloc((size_t)maxidx + 1, sizeof(*array));
+	if (array == NULL)
+		return -1;
+	for (int idx = 0; idx <= maxidx; idx++) {
+		/* Zeroed: valgrind does not know that MSG_STAT_ANY fills it. */
+		struct msqid_ds ds = { 0 };
+		int id = msgctl(idx, MSG_STAT_ANY, &ds);
+
+		if (id >= 0)
+			sv_mq_info_from_ds(&array[n++], &ds, id);
+	}
+	if (n != (size_t)info.msgpool) {
+		free(array);
+		return -1;
+	}
+	list->mq = array;
+	list->nmq = n;
+	list->mq_max_bytes = true;
+	return 0;
+}
+
+int sv_list_read_full(unsigned kind_mask, struct sv_list *list, struct sv_err *err)
+{
+	bool mq = kind_mask & (1u << SV_MQ);
+
+	if (sv_list_read(kind_mask & ~(1u << SV_MQ), list, err) != 0)
+		return -1;
+	if (mq && read_mq_stat_any(list) != 0)
+		return read_kind(SV_MQ, (void **)&list->mq, &list->nmq, err);
 	return 0;
 }
 

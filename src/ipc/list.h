@@ -21,11 +21,18 @@ struct sv_list {
 	size_t nsem;
 	struct sv_mq_info *mq;
 	size_t nmq;
+	bool mq_max_bytes;      /* mq[].max_bytes is filled (MSG_STAT_ANY) */
 };
 
 /* Read the objects of the kinds in KIND_MASK (bit 1 << kind) into LIST;
  * the others stay empty.  Free with sv_list_free also after an error. */
 int sv_list_read(unsigned kind_mask, struct sv_list *list, struct sv_err *err);
+
+/* The same, but the queues through MSG_STAT_ANY, max_bytes included
+ * (list->mq_max_bytes): one call per queue instead of /proc/sysvipc/msg
+ * and one call per queue for max_bytes.  Falls back to /proc when the
+ * kernel has no MSG_STAT_ANY or the queues changed while read. */
+int sv_list_read_full(unsigned kind_mask, struct sv_list *list, struct sv_err *err);
 void sv_list_free(struct sv_list *list);
 
 /* /proc/sysvipc/msg lacks a queue's qbytes: read it into info->max_bytes

@@ -137,17 +137,22 @@ int sv_mq_stat(const struct sv_obj *obj, struct sv_mq_info *info,
 
 	if (msgctl(obj->id, IPC_STAT, &ds) != 0)
 		return sv_obj_error(obj, errno, err);
-	memset(info, 0, sizeof(*info));
-	sv_perm_from_ipc(&info->perm, &ds.msg_perm, obj->id);
-	info->messages = ds.msg_qnum;
-	info->used_bytes = ds.__msg_cbytes;
-	info->max_bytes = ds.msg_qbytes;
-	info->lspid = ds.msg_lspid;
-	info->lrpid = ds.msg_lrpid;
-	info->stime = ds.msg_stime;
-	info->rtime = ds.msg_rtime;
-	info->ctime = ds.msg_ctime;
+	sv_mq_info_from_ds(info, &ds, obj->id);
 	return 0;
+}
+
+void sv_mq_info_from_ds(struct sv_mq_info *info, const struct msqid_ds *ds, int id)
+{
+	memset(info, 0, sizeof(*info));
+	sv_perm_from_ipc(&info->perm, &ds->msg_perm, id);
+	info->messages = ds->msg_qnum;
+	info->used_bytes = ds->__msg_cbytes;
+	info->max_bytes = ds->msg_qbytes;
+	info->lspid = ds->msg_lspid;
+	info->lrpid = ds->msg_lrpid;
+	info->stime = ds->msg_stime;
+	info->rtime = ds->msg_rtime;
+	info->ctime = ds->msg_ctime;
 }
 
 static int set_error(const struct sv_obj *obj, uint64_t max_bytes, int errnum,

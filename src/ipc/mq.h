@@ -69,6 +69,10 @@ int sv_mq_create(const struct sv_ref *ref, mode_t mode, bool exist_ok,
 int sv_mq_open(const struct sv_ref *ref, bool create, struct sv_obj *obj,
 	       struct sv_err *err);
 
+/* Fill INFO from what IPC_STAT or MSG_STAT_ANY gave for the queue ID. */
+struct msqid_ds;
+void sv_mq_info_from_ds(struct sv_mq_info *info, const struct msqid_ds *ds, int id);
+
 int sv_mq_stat(const struct sv_obj *obj, struct sv_mq_info *info,
 	       struct sv_err *err);
 

@@ -3,7 +3,9 @@
 #include "out_int.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -88,8 +90,29 @@ static int choose_columns(struct out_table *table, const char *default_columns,
 	return 0;
 }
 
+static const char *const time_format_names[] = {
+	[OUT_TIME_ISO] = "iso",
+	[OUT_TIME_SHORT] = "short",
+	[OUT_TIME_EPOCH] = "epoch",
+};
+
+/* The time format NAME names (NULL: iso), or -1. */
+static int time_format_of(const char *name)
+{
+	if (name == NULL)
+		return OUT_TIME_ISO;
+	for (size_t i = 0; i < sizeof(time_format_names) / sizeof(time_format_names[0]); i++)
+		if (strcmp(name, time_format_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
 int out_opts_check(const struct out_opts *opts, struct sv_err *err)
 {
+	if (time_format_of(opts->time_format) < 0) {
+		sv_fail(err, SV_EUSAGE, "--time-format");
+		return sv_msg(err, "'%s' is not iso, short or epoch", opts->time_format);
+	}
 	if (opts->json && (opts->raw || opts->export)) {
 		sv_fail(err, SV_EUSAGE, "--json");
 		return sv_msg(err, "cannot be combined with %s",
@@ -147,6 +170,9 @@ struct out_table *out_table_new(const char *name, const struct out_col *cols,
 	table->opts = *opts;
 	table->format = opts->json ? OUT_JSON : opts->raw ? OUT_RAW :
 			opts->export ? OUT_EXPORT : OUT_TEXT;
+	table->time_format = (enum out_time_format)time_format_of(opts->time_format);
+	table->vertical = opts->single && table->format == OUT_TEXT &&
+			  !opts->noheadings && opts->columns == NULL;
 	table->cursor.table = table;
 	for (size_t i = 0; i < OUT_MAX_COLS; i++)
 		table->shown[i] = -1;
@@ -177,6 +203,11 @@ void out_table_free(struct out_table *table)
 	free(table->text.data);
 	free(table->name);
 	free(table);
+}
+
+void out_table_labels(struct out_table *table, const char *const *labels)
+{
+	table->labels = labels;
 }
 
 bool out_wants(const struct out_table *table, size_t col)
@@ -313,6 +344,23 @@ static void put_text(struct out_line *line, size_t col, const char *text)
 	put_cell(line, col, text, len, len);
 }
 
+/* "ID (name)": a user or group id with its name, when it has one. */
+static void id_with_name(enum out_type type, long long id, char *text, size_t size)
+{
+	const char *name = NULL;
+	struct passwd *pw;
+	struct group *gr;
+
+	if (type == OUT_UID && (pw = getpwuid((uid_t)id)) != NULL)
+		name = pw->pw_name;
+	else if (type == OUT_GID && (gr = getgrgid((gid_t)id)) != NULL)
+		name = gr->gr_name;
+	if (name != NULL)
+		snprintf(text, size, "%lld (%s)", id, name);
+	else
+		snprintf(text, size, "%lld", id);
+}
+
 /* The setters below return early for a column not shown: a listing fills
  * every column of every line, and most of them are hidden by default. */
 void out_set_num(struct out_line *line, size_t col, long long value)
@@ -321,6 +369,14 @@ void out_set_num(struct out_line *line, size_t col, long long value)
 
 	if (!out_wants_line(line, col))
 		return;
+	if (line->table->vertical && (line->table->cols[col].type == OUT_UID ||
+				      line->table->cols[col].type == OUT_GID)) {
+		char named[300];
+
+		id_with_name(line->table->cols[col].type, value, named, sizeof(named));
+		out_set_str(line, col, named);
+		return;
+	}
 	first = digits(value < 0 ? 0 - (uint64_t)value : (uint64_t)value, 10, 1, text);
 	if (value < 0)
 		*--first = '-';
@@ -352,6 +408,21 @@ static void human_size(uint64_t bytes, char *text, size_t size)
 		snprintf(text, size, "%llu%c", (unsigned long long)whole, units[exp]);
 }
 
+void out_set_size(struct out_line *line, size_t col, uint64_t bytes)
+{
+	struct out_table *table = line->table;
+	char text[32];
+
+	if (!out_wants(table, col))
+		return;
+	if (table->opts.bytes || table->format == OUT_JSON)
+		put_text(line, col, digits(bytes, 10, 1, text));
+	else {
+		human_size(bytes, text, sizeof(text));
+		put_text(line, col, text);
+	}
+}
+
 void out_set_u64(struct out_line *line, size_t col, uint64_t value)
 {
 	struct out_table *table = line->table;
@@ -359,13 +430,23 @@ void out_set_u64(struct out_line *line, size_t col, uint64_t value)
 
 	if (!out_wants(table, col))
 		return;
-	if (table->cols[col].type == OUT_SIZE && !table->opts.bytes &&
-	    table->format != OUT_JSON) {
-		human_size(value, text, sizeof(text));
-		put_text(line, col, text);
+	if (table->cols[col].type == OUT_SIZE) {
+		out_set_size(line, col, value);
 		return;
 	}
 	put_text(line, col, digits(value, 10, 1, text));
+}
+
+void out_set_percent(struct out_line *line, size_t col, uint64_t part,
+		     uint64_t whole)
+{
+	char text[48];
+
+	if (!out_wants_line(line, col) || whole == 0)
+		return;
+	snprintf(text, sizeof(text), "%.2Lf%s", (long double)part * 100 / whole,
+		 line->table->format == OUT_JSON ? "" : "%");
+	put_text(line, col, text);
 }
 
 int out_set_bytes(struct out_line *line, size_t col, const void *data,
@@ -428,22 +509,53 @@ void out_set_mode(struct out_line *line, size_t col, mode_t mode)
 	put_text(line, col, first + 1);
 }
 
-/* WHEN as local time.  localtime_r() and strftime() are the costliest
- * cell of a line, and objects made by one script share their times, so
- * the last answer is kept. */
-static const char *local_time_text(struct out_table *table, time_t when)
+/* TM's offset from UTC as ISO 8601 writes it, "+01:00", "-05:00". */
+static void utc_offset(const struct tm *tm, char text[8])
 {
+	long offset = tm->tm_gmtoff / 60;
+	char sign = offset < 0 ? '-' : '+';
+
+	if (offset < 0)
+		offset = -offset;
+	snprintf(text, 8, "%c%02ld:%02ld", sign, offset / 60 % 100, offset % 60);
+}
+
+/* WHEN in local time as lsipc's short form: the time of day when it is
+ * today, the day and time when it is this year, else the day. */
+static size_t short_time(const struct tm *tm, char *text, size_t size)
+{
+	time_t now = time(NULL);
+	struct tm today;
+
+	if (localtime_r(&now, &today) != NULL && tm->tm_year == today.tm_year) {
+		if (tm->tm_yday == today.tm_yday)
+			return strftime(text, size, "%H:%M", tm);
+		return strftime(text, size, "%b%d/%H:%M", tm);
+	}
+	return strftime(text, size, "%Y-%b%d", tm);
+}
+
+/* WHEN as --time-format asks.  localtime_r() and strftime() are the
+ * costliest cell of a line, and objects made by one script share their
+ * times, so the last answer is kept. */
+static const char *time_text(struct out_table *table, time_t when)
+{
+	char *text = table->last_time_text;
+	size_t size = sizeof(table->last_time_text), len = 0;
 	struct tm tm;
 
-	if (when == table->last_time && table->last_time_text[0] != '\0')
-		return table->last_time_text;
-	if (localtime_r(&when, &tm) == NULL ||
-	    strftime(table->last_time_text, sizeof(table->last_time_text),
-		     "%Y-%m-%dT%H:%M:%S", &tm) == 0)
-		snprintf(table->last_time_text, sizeof(table->last_time_text),
-			 "%lld", (long long)when);
+	if (when == table->last_time && text[0] != '\0')
+		return text;
 	table->last_time = when;
-	return table->last_time_text;
+	if (table->time_format != OUT_TIME_EPOCH && localtime_r(&when, &tm) != NULL) {
+		if (table->time_format == OUT_TIME_SHORT)
+			len = short_time(&tm, text, size);
+		else if ((len = strftime(text, size, "%Y-%m-%dT%H:%M:%S", &tm)) != 0)
+			utc_offset(&tm, text + len);
+	}
+	if (len == 0)
+		snprintf(text, size, "%lld", (long long)when);
+	return text;
 }
 
 void out_set_time(struct out_line *line, size_t col, time_t when)
@@ -462,7 +574,7 @@ void out_set_time(struct out_line *line, size_t col, time_t when)
 	if (table->format == OUT_JSON)
 		out_set_num(line, col, (long long)when);
 	else
-		put_text(line, col, local_time_text(table, when));
+		put_text(line, col, time_text(table, when));
 }
 
 int out_print_tables(struct out_table *const *tables, size_t n)

@@ -56,14 +56,16 @@ struct json_keys {
 	size_t len[OUT_MAX_COLS];
 };
 
-static void json_keys(const struct out_table *table, struct json_keys *keys)
+/* COMPACT (NDJSON): no space after the colon, as none after the comma. */
+static void json_keys(const struct out_table *table, struct json_keys *keys,
+		      bool compact)
 {
 	for (size_t pos = 0; pos < table->nshown; pos++) {
 		char key[64];
 
 		out_json_key(table->cols[table->order[pos]].name, key, sizeof(key));
 		keys->len[pos] = (size_t)snprintf(keys->text[pos], sizeof(keys->text[pos]),
-						  "\"%s\": ", key);
+						  compact ? "\"%s\":" : "\"%s\": ", key);
 	}
 }
 
@@ -92,7 +94,7 @@ static void put_list(const struct out_table *table)
 {
 	struct json_keys keys;
 
-	json_keys(table, &keys);
+	json_keys(table, &keys, false);
 	out_sink_puts("   \"");
 	out_sink_put(table->name, strlen(table->name));
 	out_sink_puts("\": [\n");
@@ -128,7 +130,7 @@ int out_json_print_object(struct out_table *table, struct out_table *nested)
 	if (table->nrows == 0 || table->text.failed ||
 	    (nested != NULL && nested->text.failed))
 		return -1;
-	json_keys(table, &keys);
+	json_keys(table, &keys, false);
 	out_sink_puts("{\n");
 	put_members(table, &keys, 0, "   ", 3);
 	if (nested != NULL) {
@@ -145,11 +147,26 @@ int out_json_print_ndjson(struct out_table *table)
 
 	if (table->text.failed)
 		return -1;
-	json_keys(table, &keys);
+	json_keys(table, &keys, true);
 	for (size_t row = 0; row < table->nrows; row++) {
 		out_sink_putc('{');
 		put_members(table, &keys, row, NULL, 0);
 		out_sink_puts("}\n");
 	}
+	return out_sink_flush();
+}
+
+int out_print_numbers(const char *const *names, const long long *values, size_t n)
+{
+	out_sink_puts("{\n");
+	for (size_t i = 0; i < n; i++) {
+		char member[128];
+		int len = snprintf(member, sizeof(member), "%s   \"%s\": %lld",
+				   i > 0 ? ",\n" : "", names[i], values[i]);
+
+		out_sink_put(member, len > 0 && (size_t)len < sizeof(member) ?
+			     (size_t)len : 0);
+	}
+	out_sink_puts("\n}\n");
 	return out_sink_flush();
 }

@@ -34,6 +34,12 @@ struct out_cell {
 	uint32_t width;
 };
 
+enum out_time_format {
+	OUT_TIME_ISO,   /* 2026-12-01T01:35:54-05:00 */
+	OUT_TIME_SHORT, /* as lsipc: 01:35 today, Dec01/01:35 this year, else 2025-Dec01 */
+	OUT_TIME_EPOCH, /* seconds since the epoch */
+};
+
 struct out_line {
 	struct out_table *table;
 	size_t row;
@@ -47,6 +53,9 @@ struct out_table {
 	size_t nshown;
 	struct out_opts opts;
 	enum out_format format;
+	enum out_time_format time_format;
+	bool vertical;              /* one "Label: value" line per column */
+	const char *const *labels;  /* of a vertical list; NULL: the names */
 	char *name;
 	struct out_cell *cells;     /* nrows x nshown */
 	size_t nrows, rows_size;

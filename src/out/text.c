@@ -93,7 +93,8 @@ size_t out_text_escape(struct out_buf *buf, const char *text, size_t len,
 
 static bool right_aligned(const struct out_col *col)
 {
-	return col->type == OUT_NUM || col->type == OUT_SIZE;
+	return col->type == OUT_NUM || col->type == OUT_SIZE ||
+	       col->type == OUT_UID || col->type == OUT_GID;
 }
 
 /* The terminal's width when stdout is one and the table may be cut. */
@@ -294,6 +295,9 @@ static void put_export(const struct out_table *table, bool kind)
 		for (i = 0; name[i] != '\0' && i + 1 < sizeof(names[pos]); i++)
 			names[pos][i] = name[i] == '-' ? '_' : name[i];
 		names[pos][i] = '\0';
+		/* A shell name: USE% is USE_PCT, as lsipc writes it. */
+		if (i > 0 && names[pos][i - 1] == '%' && i + 3 < sizeof(names[pos]))
+			memcpy(names[pos] + i - 1, "_PCT", 5);
 	}
 	for (size_t row = 0; row < table->nrows; row++) {
 		const struct out_cell *cells = &table->cells[row * table->nshown];
@@ -312,6 +316,46 @@ static void put_export(const struct out_table *table, bool kind)
 			out_sink_putc('"');
 		}
 		out_sink_putc('\n');
+	}
+}
+
+/* A vertical list, as lsipc -i: "Label:" padded to the longest label,
+ * then the cell ('-' when empty); a blank line between lines. */
+static const char *label_of(const struct out_table *table, size_t pos)
+{
+	int col = table->order[pos];
+
+	if (table->labels != NULL && table->labels[col] != NULL)
+		return table->labels[col];
+	return table->cols[col].name;
+}
+
+static void put_vertical(const struct out_table *table)
+{
+	size_t width = 0;
+
+	for (size_t pos = 0; pos < table->nshown; pos++) {
+		size_t len = strlen(label_of(table, pos));
+
+		width = len > width ? len : width;
+	}
+	for (size_t row = 0; row < table->nrows; row++) {
+		const struct out_cell *cells = &table->cells[row * table->nshown];
+
+		if (row > 0)
+			out_sink_putc('\n');
+		for (size_t pos = 0; pos < table->nshown; pos++) {
+			const char *label = label_of(table, pos);
+
+			out_sink_put(label, strlen(label));
+			out_sink_putc(':');
+			out_sink_pad(width - strlen(label) + 1);
+			if (cells[pos].len == 0)
+				out_sink_putc('-');
+			else
+				out_sink_put(table->text.data + cells[pos].off, cells[pos].len);
+			out_sink_putc('\n');
+		}
 	}
 }
 
@@ -341,6 +385,10 @@ int out_text_print(struct out_table *const *tables, size_t n, bool sections)
 		if (sections && !script) {
 			out_sink_put(table->name, strlen(table->name));
 			out_sink_puts(":\n");
+		}
+		if (table->vertical) {
+			put_vertical(table);
+			continue;
 		}
 		column_widths(table, widths);
 		fit_terminal(table, widths);
