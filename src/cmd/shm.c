@@ -13,6 +13,7 @@
 #include "ipc/ref.h"
 #include "ipc/shm.h"
 #include "ipc/shm_guard.h"
+#include "shm_cmd.h"
 
 #define SIZE_MAX_ARG ((uint64_t)INT64_MAX)
 
@@ -146,6 +147,8 @@ static int shm_create(int argc, char **argv)
 	}
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "shm create", &code))
 		return code;
+	if (sv_ref_is_posix(argv[optind]))
+		return pshm_create(argv[optind], &spec, exist_ok);
 	if (sv_ref_parse(argv[optind], SV_REF_ALLOW_PRIVATE, &ref, &err) != 0)
 		return cmd_fail(&err);
 	if (exist_ok && ref.form == SV_REF_KEY)
@@ -179,14 +182,6 @@ static const char write_usage[] =
 	"  -s, --size SIZE      with --create: its size (default: the page size)\n"
 	"  -m, --mode MODE      with --create: its octal mode (default 0600)\n"
 	"  -h, --help           this help\n";
-
-struct write_opts {
-	uint64_t offset;
-	bool framed;
-	bool create;
-	bool spec_given;
-	struct sv_shm_spec spec;
-};
 
 enum { OPT_FRAMED = OPT_CMD_FIRST };
 
@@ -235,7 +230,7 @@ static int parse_write_opts(int argc, char **argv, struct write_opts *opts,
  * meanwhile is delivered when they are let through again and ends the
  * process as it would have (128+N).  SIGKILL cannot be held back: the
  * companion set's mark tells readers about that case. */
-static void hold_signals(sigset_t *saved)
+void shm_hold_signals(sigset_t *saved)
 {
 	sigset_t all;
 
@@ -270,7 +265,7 @@ static int guarded_copy(struct sv_shm_map *map, const struct write_opts *opts,
 	if (open_guard(map, opts->framed, &guard, err) != 0 ||
 	    sv_shm_guard_lock(&guard, err) != 0)
 		return -1;
-	hold_signals(&saved);
+	shm_hold_signals(&saved);
 	rc = sv_shm_guard_begin(&guard, err);
 	if (rc == 0)
 		rc = sv_shm_input_copy(map, opts->offset, opts->framed, input, err);
@@ -300,6 +295,8 @@ static int shm_write(int argc, char **argv)
 	if (parse_write_opts(argc, argv, &opts, &code) != 0)
 		return code;
 	data = argc - optind == 2 ? argv[optind + 1] : NULL;
+	if (sv_ref_is_posix(argv[optind]))
+		return pshm_write(argv[optind], data, &opts);
 	if (sv_ref_parse(argv[optind], 0, &ref, &err) != 0)
 		return cmd_fail(&err);
 	rc = opts.create ? sv_shm_open_or_create(&ref, &opts.spec, &obj, &created, &err)
@@ -339,14 +336,6 @@ static const char read_usage[] =
 	"                       write was interrupted and none completed since\n"
 	"  -x, --hex            a hexdump -C style dump with absolute offsets\n"
 	"  -h, --help           this help\n";
-
-struct read_opts {
-	uint64_t offset;
-	uint64_t length;
-	bool length_given;
-	bool framed;
-	bool hex;
-};
 
 static int parse_read_opts(int argc, char **argv, struct read_opts *opts,
 			   int *code)
@@ -473,8 +462,8 @@ static int write_bytes(const struct sv_shm_map *map, uint64_t start,
  * whose offsets start at SHOWN (where the bytes lie in the segment).  A
  * failed write of stdout is exit 1 whatever the cause; a reader that went
  * away is not an error. */
-static int read_out(const struct sv_shm_map *map, uint64_t start,
-		    uint64_t count, uint64_t shown, bool hex)
+int shm_read_out(const struct sv_shm_map *map, uint64_t start,
+		 uint64_t count, uint64_t shown, bool hex)
 {
 	int rc;
 
@@ -496,7 +485,7 @@ static int read_range(const struct sv_shm_map *map, const struct read_opts *opts
 			 opts->length_given ? opts->length : UINT64_MAX,
 			 &start, &count, &err) != 0)
 		return cmd_fail(&err);
-	return read_out(map, start, count, start, opts->hex);
+	return shm_read_out(map, start, count, start, opts->hex);
 }
 
 /* A frame is printed from a copy taken while no write was under way, so
@@ -512,7 +501,7 @@ static int read_frame(const struct sv_shm_map *map, const struct read_opts *opts
 	if (sv_shm_guard_open(map, &guard, &err) != 0 ||
 	    sv_shm_frame_snapshot(map, opts->offset, &guard, &snap, &err) != 0)
 		return cmd_fail(&err);
-	code = read_out(&snap, SV_SHM_FRAME_HEADER, snap.size - SV_SHM_FRAME_HEADER,
+	code = shm_read_out(&snap, SV_SHM_FRAME_HEADER, snap.size - SV_SHM_FRAME_HEADER,
 			opts->offset + SV_SHM_FRAME_HEADER, opts->hex);
 	sv_shm_snapshot_free(&snap);
 	return code;
@@ -529,6 +518,8 @@ static int shm_read(int argc, char **argv)
 
 	if (parse_read_opts(argc, argv, &opts, &code) != 0)
 		return code;
+	if (sv_ref_is_posix(argv[optind]))
+		return pshm_read(argv[optind], &opts);
 	if (sv_ref_parse(argv[optind], 0, &ref, &err) != 0 ||
 	    sv_obj_open(SV_SHM, &ref, &obj, &err) != 0 ||
 	    sv_shm_attach(&obj, true, &map, &err) != 0)
@@ -570,6 +561,8 @@ static int shm_stat(int argc, char **argv)
 		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "shm stat", &code))
 		return code;
+	if (sv_ref_is_posix(argv[optind]))
+		return pshm_stat(argv[optind], &opts);
 	if (sv_ref_parse(argv[optind], 0, &ref, &err) != 0 ||
 	    sv_obj_open(SV_SHM, &ref, &obj, &err) != 0)
 		return cmd_fail(&err);

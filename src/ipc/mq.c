@@ -89,6 +89,7 @@ int sv_mq_create(const struct sv_ref *ref, mode_t mode, bool exist_ok,
 	struct sv_err unused;
 
 	obj->kind = SV_MQ;
+	obj->name = NULL;
 	obj->key = ref->key;
 	*created = false;
 	if (ref->form == SV_REF_ID) {
@@ -122,6 +123,7 @@ int sv_mq_open(const struct sv_ref *ref, bool create, struct sv_obj *obj,
 		return sv_obj_open(SV_MQ, ref, obj, err);
 	/* Get-or-create is one atomic msgget: a queue needs no setting up. */
 	obj->kind = SV_MQ;
+	obj->name = NULL;
 	obj->key = ref->key;
 	obj->id = msgget(ref->key, IPC_CREAT | 0600);
 	if (obj->id < 0)

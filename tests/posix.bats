@@ -1,0 +1,165 @@
+#!/usr/bin/env bats
+# POSIX objects (/NAME REFs): shm, mq and sem verbs on shm_open, mq_open and
+# sem_open objects, and interop with Python and small C peers.  Every name
+# starts with $P (this run's pid); teardown removes them from /dev/shm and
+# /dev/mqueue and teardown_file checks that none is left.
+
+load helpers
+
+PY=/usr/bin/python3
+
+setup_file() {
+	export P="sysvctl-test-$$"
+}
+
+setup() {
+	common_setup
+	N="/$P-$BATS_TEST_NUMBER"
+}
+
+teardown() {
+	common_teardown
+	rm -f /dev/shm/"$P"* /dev/shm/sem."$P"* /dev/mqueue/"$P"* 2>/dev/null || true
+}
+
+teardown_file() {
+	local left
+	left=$(ls /dev/shm /dev/mqueue 2>/dev/null | grep -c "$P" || true)
+	[ "$left" -eq 0 ]
+}
+
+# --- REF --------------------------------------------------------------------
+
+@test "a POSIX REF is one slash and 1 to 255 bytes: else exit 2, one line" {
+	run sysvctl shm read /
+	assert_failure 2
+	assert_output "sysvctl: /: empty POSIX name"
+	run sysvctl shm stat /a/b
+	assert_failure 2
+	assert_output "sysvctl: /a/b: a POSIX name has one slash, at its start"
+	long=$(head -c 256 /dev/zero | tr '\0' a)
+	run sysvctl mq stat "/$long"
+	assert_failure 2
+	assert_equal "${#lines[@]}" 1
+	assert_output --partial "POSIX name longer than 255 bytes"
+	run sysvctl shm create "/$(head -c 255 /dev/zero | tr '\0' b)" -s 1
+	assert_success
+	rm -f "/dev/shm/$(head -c 255 /dev/zero | tr '\0' b)"
+}
+
+@test "verbs without a POSIX meaning refuse /NAME with exit 2" {
+	run sysvctl key /x
+	assert_failure 2
+	run sysvctl sem set /x 1
+	assert_failure 2
+	assert_output "sysvctl: /x: a POSIX name; this command takes a System V REF"
+}
+
+# --- shm --------------------------------------------------------------------
+
+@test "shm create makes /dev/shm/NAME of SIZE, mode 0600, prints the name" {
+	run sysvctl shm create "$N" -s 100
+	assert_success
+	assert_output "$N"
+	run stat -c '%s %a' "/dev/shm${N}"
+	assert_output "100 600"
+	run sysvctl shm create "$N" -s 100
+	assert_failure 5
+	run sysvctl shm create "$N" -s 200 --exist-ok
+	assert_success
+	assert_output "sysvctl: warning: shm $N already exists with 100 bytes, not the 200 asked for
+$N"
+	assert_equal "$(stat -c %s "/dev/shm${N}")" 100
+}
+
+@test "shm write and read are byte-exact with NUL bytes, at offsets" {
+	sysvctl shm create "$N" -s 16
+	printf 'a\0b\0c' | sysvctl shm write "$N" -o 2
+	run bash -c "sysvctl() { '$SYSVCTL' \"\$@\"; }; sysvctl shm read '$N' -o 1 -n 7 | od -An -c"
+	assert_output "  \\0   a  \\0   b  \\0   c  \\0"
+	run sysvctl shm read "$N" -o 15 -n 100 --hex
+	assert_output "0000000f  00                                                |.|
+00000010"
+}
+
+@test "shm write that does not fit writes nothing, exit 7; offset past end read is exit 2" {
+	sysvctl shm create "$N" -s 8
+	sysvctl shm write "$N" 12345678
+	run sysvctl shm write "$N" -o 6 abc
+	assert_failure 7
+	assert_equal "$(sysvctl shm read "$N")" 12345678
+	run sysvctl shm read "$N" -o 8
+	assert_failure 2
+}
+
+@test "shm write --create makes the object with -s and -m" {
+	sysvctl shm write "$N" --create -s 32 -m 640 hi
+	run stat -c '%s %a' "/dev/shm${N}"
+	assert_output "32 640"
+	assert_equal "$(sysvctl shm read "$N" -n 2)" hi
+}
+
+@test "a file of size 0 or truncated in /dev/shm is read and written without a crash" {
+	: >"/dev/shm${N}"
+	run sysvctl shm read "$N"
+	assert_failure 2
+	run sysvctl shm write "$N" x
+	assert_failure 7
+	sysvctl shm create "$N-2" -s 4096
+	truncate -s 3 "/dev/shm${N}-2"
+	run sysvctl shm read "$N-2" --hex
+	assert_success
+	assert_output "00000000  00 00 00                                          |...|
+00000003"
+}
+
+@test "shm --framed stores a native length then the bytes; read prints the payload" {
+	sysvctl shm create "$N" -s 64
+	sysvctl shm write "$N" --framed 'hello'
+	assert_equal "$(sysvctl shm read "$N" --framed)" hello
+	run "$PY" -c 'import sys, struct
+with open(sys.argv[1], "rb") as f:
+    data = f.read()
+n = struct.unpack("=I", data[:4])[0]
+print(n, data[4:4 + n].decode())' "/dev/shm${N}"
+	assert_output "5 hello"
+}
+
+@test "shm read --framed is exit 8 after a writer died mid-copy, until a write completes" {
+	sysvctl shm create "$N" -s 64
+	sysvctl shm write "$N" --framed first
+	# A dead writer leaves the mark (the companion semaphore) at 0.
+	"$PY" -c 'import ctypes, sys
+rt = ctypes.CDLL(None, use_errno=True)
+rt.sem_open.restype = ctypes.c_void_p
+s = rt.sem_open(sys.argv[1].encode(), 0)
+assert s
+assert rt.sem_trywait(ctypes.c_void_p(s)) == 0' "$N.framed"
+	run sysvctl shm read "$N" --framed
+	assert_failure 8
+	assert_output "sysvctl: shm $N: incomplete frame: a write was interrupted and none completed since"
+	sysvctl shm write "$N" --framed second
+	assert_equal "$(sysvctl shm read "$N" --framed)" second
+}
+
+@test "shm stat shows NAME, SIZE, MODE; --json one flat object" {
+	sysvctl shm create "$N" -s 1000 -m 640
+	run sysvctl shm stat "$N" -o NAME,SIZE,MODE --raw --noheadings --bytes
+	assert_output "$N 1000 0640"
+	run bash -c "'$SYSVCTL' --json shm stat '$N' -o NAME,SIZE,MODE | jq -c ."
+	assert_output "{\"name\":\"$N\",\"size\":1000,\"mode\":\"0640\"}"
+}
+
+@test "shm rm unlinks the object and its framed mark; a missing one is exit 3" {
+	sysvctl shm create "$N" -s 64
+	sysvctl shm write "$N" --framed x
+	[ -e "/dev/shm/sem.${N#/}.framed" ]
+	run sysvctl shm rm "$N"
+	assert_success
+	[ ! -e "/dev/shm${N}" ]
+	[ ! -e "/dev/shm/sem.${N#/}.framed" ]
+	run sysvctl shm rm "$N"
+	assert_failure 3
+	assert_output "sysvctl: shm $N: no such POSIX shared memory object
+hint: create it with 'sysvctl shm create $N'"
+}
