@@ -17,9 +17,15 @@ setup() {
 	N="/$P-$BATS_TEST_NUMBER"
 }
 
+# Remove this test's objects without sysvctl: files in /dev/shm, and the
+# queues by mq_unlink (/dev/mqueue need not be mounted).
 teardown() {
 	common_teardown
 	rm -f /dev/shm/"$P"* /dev/shm/sem."$P"* /dev/mqueue/"$P"* 2>/dev/null || true
+	"$PY" -c 'import ctypes, sys
+rt = ctypes.CDLL(None)
+for name in sys.argv[1:]:
+    rt.mq_unlink(name.encode())' "$N" "$N-2"
 }
 
 teardown_file() {
@@ -162,4 +168,93 @@ assert rt.sem_trywait(ctypes.c_void_p(s)) == 0' "$N.framed"
 	assert_failure 3
 	assert_output "sysvctl: shm $N: no such POSIX shared memory object
 hint: create it with 'sysvctl shm create $N'"
+}
+
+# --- mq ---------------------------------------------------------------------
+
+@test "mq create makes a queue with the system defaults; --max-messages, --msgsize" {
+	run sysvctl mq create "$N"
+	assert_success
+	assert_output "$N"
+	run sysvctl mq stat "$N" -o MESSAGES,MAXMSG,MSGSIZE,MODE --raw --noheadings
+	assert_output "0 $(cat /proc/sys/fs/mqueue/msg_default) $(cat /proc/sys/fs/mqueue/msgsize_default) 0600"
+	run sysvctl mq create "$N"
+	assert_failure 5
+	sysvctl mq create "$N-2" --max-messages 3 --msgsize 100 -m 640
+	run sysvctl mq stat "$N-2" -o MAXMSG,MSGSIZE,MODE --raw --noheadings
+	assert_output "3 100 0640"
+	run sysvctl mq create "$N-2" --max-bytes 100
+	assert_failure 2
+}
+
+@test "mq recv takes the highest priority first; -T on send is the priority" {
+	sysvctl mq create "$N"
+	sysvctl mq send "$N" -T 1 low
+	sysvctl mq send "$N" -T 9 high
+	printf 'a\0b' | sysvctl mq send "$N" -T 4
+	run bash -c "'$SYSVCTL' mq recv '$N' --all --print-type --null | od -An -c"
+	assert_output "   9  \t   h   i   g   h  \0   4  \t   a  \0   b  \0   1  \t   l
+   o   w  \0"
+	run sysvctl mq recv "$N" --nowait
+	assert_failure 6
+}
+
+@test "mq send --lines, recv -k and --json as for System V" {
+	sysvctl mq create "$N"
+	printf 'one\ntwo\nthree\n' | sysvctl mq send "$N" --lines
+	run sysvctl mq recv "$N" -k 2 --lines
+	assert_output "one
+two"
+	run sysvctl --json mq recv "$N"
+	assert_output '{"type": 1,"size": 5,"data": "three"}'
+}
+
+@test "mq recv -T or --except on a POSIX queue is exit 2 with a hint; set too" {
+	sysvctl mq create "$N"
+	sysvctl mq send "$N" x
+	run sysvctl mq recv "$N" -T 2
+	assert_failure 2
+	assert_line --index 0 "sysvctl: mq recv: a POSIX queue cannot select messages by type (-T, --except)"
+	assert_line --index 1 --partial "hint: "
+	run sysvctl mq set "$N" --max-bytes 10
+	assert_failure 2
+	run sysvctl mq send "$N" -T 40000 y
+	assert_failure 2
+	assert_equal "$(sysvctl mq recv "$N")" x
+}
+
+@test "mq send above the queue's message size is exit 7, nothing sent; a full queue with -t is exit 6" {
+	sysvctl mq create "$N" --max-messages 1 --msgsize 8
+	run sysvctl mq send "$N" 123456789
+	assert_failure 7
+	assert_output --partial "above the queue's message size (8 bytes); nothing was sent"
+	sysvctl mq send "$N" 12345678
+	run sysvctl mq send "$N" -t 0.05 more
+	assert_failure 6
+	run sysvctl mq stat "$N" -o MESSAGES --raw --noheadings
+	assert_output 1
+}
+
+@test "mq recv killed by SIGTERM while waiting takes nothing" {
+	sysvctl mq create "$N"
+	"$SYSVCTL" mq recv "$N" >"$BATS_TEST_TMPDIR/out" &
+	pid=$!
+	track_pid "$pid"
+	poll_until grep -qx wq_sleep "/proc/$pid/wchan"
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 143
+	assert_equal "$(stat -c %s "$BATS_TEST_TMPDIR/out")" 0
+	sysvctl mq send "$N" kept
+	assert_equal "$(sysvctl mq recv "$N" --nowait)" kept
+}
+
+@test "mq rm removes a POSIX queue; a missing one is exit 3" {
+	sysvctl mq create "$N"
+	sysvctl mq rm "$N"
+	run sysvctl mq stat "$N"
+	assert_failure 3
+	run sysvctl mq rm "$N"
+	assert_failure 3
 }

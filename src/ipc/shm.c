@@ -114,7 +114,7 @@ int sv_shm_create(const struct sv_ref *ref, const struct sv_shm_spec *spec,
 	key_t key = ref->form == SV_REF_PRIVATE ? IPC_PRIVATE : ref->key;
 	int id;
 
-	if (ref->form == SV_REF_ID) {
+	if (ref->form == SV_REF_ID || ref->form == SV_REF_POSIX) {
 		sv_fail(err, SV_EUSAGE, "%s", ref->text);
 		return sv_msg(err, "an id names an existing segment; create takes "
 			      "a key or 'private'");
