@@ -10,6 +10,50 @@ PY=/usr/bin/python3
 
 setup_file() {
 	export P="sysvctl-test-$$"
+	# Small C peers: sem_open and mq_open from another program.
+	cat >"$BATS_FILE_TMPDIR/peer.c" <<'C'
+#include <fcntl.h>
+#include <mqueue.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+	char buf[65536];
+	unsigned prio;
+	ssize_t n;
+	if (argc < 3)
+		return 2;
+	if (strcmp(argv[1], "sem-create") == 0) {
+		sem_t *s = sem_open(argv[2], O_CREAT | O_EXCL, 0600, (unsigned)atoi(argv[3]));
+		return s == SEM_FAILED;
+	}
+	if (strcmp(argv[1], "sem-post") == 0 || strcmp(argv[1], "sem-trywait") == 0) {
+		sem_t *s = sem_open(argv[2], 0);
+		if (s == SEM_FAILED)
+			return 3;
+		return argv[1][4] == 'p' ? sem_post(s) != 0 : sem_trywait(s) != 0;
+	}
+	if (strcmp(argv[1], "mq-send") == 0) {
+		mqd_t q = mq_open(argv[2], O_WRONLY);
+		n = read(0, buf, sizeof(buf));
+		return q == (mqd_t)-1 || n < 0 || mq_send(q, buf, (size_t)n, (unsigned)atoi(argv[3])) != 0;
+	}
+	if (strcmp(argv[1], "mq-recv") == 0) {
+		mqd_t q = mq_open(argv[2], O_RDONLY);
+		n = q == (mqd_t)-1 ? -1 : mq_receive(q, buf, sizeof(buf), &prio);
+		if (n < 0)
+			return 1;
+		printf("%u\t", prio);
+		fwrite(buf, 1, (size_t)n, stdout);
+		return 0;
+	}
+	return 2;
+}
+C
+	cc -o "$BATS_FILE_TMPDIR/peer" "$BATS_FILE_TMPDIR/peer.c"
 }
 
 setup() {
@@ -257,4 +301,130 @@ two"
 	assert_failure 3
 	run sysvctl mq rm "$N"
 	assert_failure 3
+}
+
+# --- sem --------------------------------------------------------------------
+
+@test "sem create makes /dev/shm/sem.NAME at 1 (-v VALUE); exit 5 when it exists" {
+	run sysvctl sem create "$N"
+	assert_success
+	assert_output "$N"
+	[ -e "/dev/shm/sem.${N#/}" ]
+	assert_equal "$(sysvctl sem get "$N")" 1
+	run sysvctl sem create "$N"
+	assert_failure 5
+	sysvctl sem create "$N-2" -v 7 -m 640
+	run sysvctl sem stat "$N-2" -o NAME,VALUE,MODE --raw --noheadings
+	assert_output "$N-2 7 0640"
+	run bash -c "'$SYSVCTL' --json sem get '$N-2' | jq -c ."
+	assert_output '{"value":7}'
+}
+
+@test "sem acquire and release by DELTA; --nowait and -t are exit 6 and take nothing" {
+	sysvctl sem create "$N" -v 3
+	sysvctl sem acquire "$N" -d 2
+	assert_equal "$(sysvctl sem get "$N")" 1
+	run sysvctl sem acquire "$N" -d 2 --nowait
+	assert_failure 6
+	run sysvctl sem acquire "$N" -d 2 -t 0.05
+	assert_failure 6
+	assert_equal "$(sysvctl sem get "$N")" 1
+	sysvctl sem release "$N" -d 4
+	assert_equal "$(sysvctl sem get "$N")" 5
+}
+
+@test "sem acquire --create makes the semaphore with -v; SIGTERM while waiting takes nothing" {
+	sysvctl sem acquire "$N" --create -v 1
+	assert_equal "$(sysvctl sem get "$N")" 0
+	"$SYSVCTL" sem acquire "$N" &
+	pid=$!
+	track_pid "$pid"
+	poll_until grep -q futex "/proc/$pid/wchan"
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 143
+	sysvctl sem release "$N"
+	assert_equal "$(sysvctl sem get "$N")" 1
+}
+
+@test "sem z waits for zero by polling the value; -t runs out with exit 6" {
+	sysvctl sem create "$N" -v 1
+	run sysvctl sem z "$N" -t 0.05
+	assert_failure 6
+	"$SYSVCTL" sem z "$N" -t 20 &
+	pid=$!
+	track_pid "$pid"
+	sysvctl sem acquire "$N"
+	rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 0
+}
+
+@test "sem run /NAME is exit 2 with a hint to a System V REF; -i 1 is exit 2" {
+	sysvctl sem create "$N"
+	run sysvctl sem run "$N" -- true
+	assert_failure 2
+	assert_line --index 0 "sysvctl: sem run $N: a POSIX semaphore has no undo: a command that crashed would keep its unit for ever"
+	assert_line --index 1 "hint: use a System V REF, e.g. 'sysvctl sem run name:${N#/} -- ...'"
+	run sysvctl sem get "$N" -i 1
+	assert_failure 2
+	assert_equal "$(sysvctl sem get "$N")" 1
+}
+
+@test "sem rm unlinks the semaphore; a missing one is exit 3" {
+	sysvctl sem create "$N"
+	sysvctl sem rm "$N"
+	[ ! -e "/dev/shm/sem.${N#/}" ]
+	run sysvctl sem rm "$N"
+	assert_failure 3
+}
+
+# --- interop ----------------------------------------------------------------
+
+@test "interop: Python SharedMemory reads what shm write wrote, byte-exact with NULs" {
+	sysvctl shm create "$N" -s 16
+	printf 'x\0y\0\377z' | sysvctl shm write "$N" -o 1
+	run "$PY" -c 'import sys
+from multiprocessing import shared_memory, resource_tracker
+m = shared_memory.SharedMemory(name=sys.argv[1])
+resource_tracker.unregister(m._name, "shared_memory")
+print(bytes(m.buf[:8]).hex(), m.size)
+m.close()' "$N"
+	assert_output "0078007900ff7a00 16"
+}
+
+@test "interop: shm read prints what Python SharedMemory wrote, byte-exact with NULs" {
+	"$PY" -c 'import sys
+from multiprocessing import shared_memory, resource_tracker
+m = shared_memory.SharedMemory(name=sys.argv[1], create=True, size=8)
+resource_tracker.unregister(m._name, "shared_memory")
+m.buf[:6] = b"a\0b\0\xffc"
+m.close()' "$N"
+	run bash -c "'$SYSVCTL' shm read '$N' -n 6 | od -An -tx1"
+	assert_output " 61 00 62 00 ff 63"
+}
+
+@test "interop: a C peer's sem_open semaphore, both ways" {
+	"$BATS_FILE_TMPDIR/peer" sem-create "$N" 2
+	assert_equal "$(sysvctl sem get "$N")" 2
+	sysvctl sem acquire "$N" -d 2
+	run "$BATS_FILE_TMPDIR/peer" sem-trywait "$N"
+	assert_failure 1
+	sysvctl sem release "$N"
+	"$BATS_FILE_TMPDIR/peer" sem-trywait "$N"
+	"$BATS_FILE_TMPDIR/peer" sem-post "$N"
+	"$BATS_FILE_TMPDIR/peer" sem-post "$N"
+	assert_equal "$(sysvctl sem get "$N")" 2
+}
+
+@test "interop: a C peer's mq_open queue, both ways, byte-exact with priorities" {
+	sysvctl mq create "$N"
+	printf 'p\0q' | sysvctl mq send "$N" -T 7
+	run bash -c "'$BATS_FILE_TMPDIR/peer' mq-recv '$N' | od -An -c"
+	assert_output "   7  \t   p  \0   q"
+	printf 'r\0s' | "$BATS_FILE_TMPDIR/peer" mq-send "$N" 3
+	printf 'top' | "$BATS_FILE_TMPDIR/peer" mq-send "$N" 9
+	run bash -c "'$SYSVCTL' mq recv '$N' -k 2 -p -l | od -An -c"
+	assert_output "   9  \t   t   o   p  \n   3  \t   r  \0   s  \n"
 }

@@ -11,6 +11,7 @@
 #include "ipc/parse.h"
 #include "ipc/ref.h"
 #include "ipc/sem.h"
+#include "psem_cmd.h"
 #include "sem_cmd.h"
 #include "stop.h"
 
@@ -212,6 +213,8 @@ static int sem_create(int argc, char **argv)
 		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem create", &code))
 		return code;
+	if (sv_ref_is_posix(argv[optind]))
+		return psem_verb(PSEM_CREATE, argv[optind], &opts);
 	if (sv_ref_parse(argv[optind], SV_REF_ALLOW_PRIVATE, &ref, &err) != 0 ||
 	    sv_sem_create(&ref, &opts.new, opts.exist_ok, &obj, &created, &err) != 0)
 		return cmd_fail(&err);
@@ -263,6 +266,8 @@ static int sem_acquire(int argc, char **argv)
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem acquire", &code) ||
 	    !sem_create_opts_ok(&opts, "sem acquire", &code))
 		return code;
+	if (sv_ref_is_posix(argv[optind]))
+		return psem_verb(PSEM_ACQUIRE, argv[optind], &opts);
 	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
 	    sem_wait_op(&obj, &opts, -opts.delta, false, &err) != 0)
 		return cmd_fail(&err);
@@ -295,6 +300,8 @@ static int sem_release(int argc, char **argv)
 		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem release", &code))
 		return code;
+	if (sv_ref_is_posix(argv[optind]))
+		return psem_verb(PSEM_RELEASE, argv[optind], &opts);
 	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
 	    sem_wait_op(&obj, &opts, opts.delta, false, &err) != 0)
 		return cmd_fail(&err);
@@ -328,6 +335,8 @@ static int sem_z(int argc, char **argv)
 		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem z", &code))
 		return code;
+	if (sv_ref_is_posix(argv[optind]))
+		return psem_verb(PSEM_Z, argv[optind], &opts);
 	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
 	    sem_wait_op(&obj, &opts, 0, false, &err) != 0)
 		return cmd_fail(&err);
@@ -359,6 +368,8 @@ static int sem_get(int argc, char **argv)
 		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem get", &code))
 		return code;
+	if (sv_ref_is_posix(argv[optind]))
+		return psem_verb(PSEM_GET, argv[optind], &opts);
 	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
 	    sv_sem_get(&obj, opts.index, &value, &err) != 0)
 		return cmd_fail(&err);
@@ -537,6 +548,10 @@ static int sem_stat(int argc, char **argv)
 	}
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem stat", &code))
 		return code;
+	if (sv_ref_is_posix(argv[optind])) {
+		opts.table.json = sv_globals.json;
+		return psem_verb(PSEM_STAT, argv[optind], &opts);
+	}
 	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
 	    sv_sem_stat(&obj, &info, &sems, &err) != 0)
 		return cmd_fail(&err);
