@@ -82,6 +82,7 @@ static const char create_usage[] =
 	"\n"
 	"Create a message queue and print its id.  REF is a KEY, path:PATH[:PROJ],\n"
 	"name:TEXT or private.  An existing key is exit 5 unless --exist-ok.\n"
+	"REF /NAME makes a POSIX queue (mq_open) and prints its name.\n"
 	"\n"
 	"Options:\n"
 	"  -m, --mode MODE      permissions, octal (default 0600)\n"
@@ -89,6 +90,9 @@ static const char create_usage[] =
 	"      --max-bytes N    the most bytes the queue holds (msg_qbytes), 1 to\n"
 	"                       2147483647 (K, M, G suffixes); above kernel.msgmnb\n"
 	"                       needs CAP_SYS_RESOURCE\n"
+	"      --max-messages N POSIX queue: the most messages it holds\n"
+	"      --msgsize N      POSIX queue: the largest message, in bytes\n"
+	"                       (default for both: /proc/sys/fs/mqueue/*_default)\n"
 	"  -j, --json           print {\"key\": K, \"id\": N}\n"
 	"  -h, --help           this help\n";
 
@@ -263,7 +267,10 @@ static int mq_rm(int argc, char **argv)
 static const char mq_usage[] =
 	"Usage: sysvctl mq VERB REF [OPTIONS]\n"
 	"\n"
-	"System V message queues.\n"
+	"System V message queues, and POSIX ones (REF /NAME, mq_open): there -T\n"
+	"is the priority (0 to 32767), recv takes the highest first and cannot\n"
+	"select by type, and the limits are set by create (--max-messages,\n"
+	"--msgsize) for good.\n"
 	"\n"
 	"Verbs:\n"
 	"  create REF [-m MODE] [-p|--exist-ok] [--max-bytes N]\n"

@@ -589,6 +589,10 @@ static const char sem_usage[] =
 	"                               [-c|--create [-v VALUE] [-m MODE]] [-i INDEX]\n"
 	"                               [-E|--conflict-exit-code N] [--] COMMAND [ARG...]\n"
 	"\n"
+	"REF /NAME is a POSIX named semaphore (sem_open, /dev/shm/sem.NAME):\n"
+	"one value, no -i, no undo (run refuses it); z polls its value every\n"
+	"10 ms.\n"
+	"\n"
 	"Semaphore sets and locks.  A set still being initialised by its\n"
 	"creator (otime 0, ctime under 2 s old) is waited for, at most 1 s.\n"
 	"'sysvctl sem VERB --help' for a verb; see sysvctl-sem(1).\n";

@@ -30,6 +30,9 @@ static const char shm_usage[] =
 	"  rm     REF...\n"
 	"\n"
 	"REF := KEY | id:ID | path:PATH[:PROJ] | name:TEXT   (create: also private)\n"
+	"     | /NAME   a POSIX object (shm_open, /dev/shm/NAME): create, write,\n"
+	"               read, stat and rm take it; --framed locks it with flock\n"
+	"               and marks writes in the semaphore /NAME.framed\n"
 	"'sysvctl shm COMMAND --help' shows a command's options; see sysvctl-shm(1).\n";
 
 /* The size and mode options of create and write --create. */
