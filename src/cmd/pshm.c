@@ -164,18 +164,6 @@ static int read_frame(const struct sv_shm_map *map, const struct read_opts *opts
 	return code;
 }
 
-static int read_range(const struct sv_shm_map *map, const struct read_opts *opts)
-{
-	uint64_t start, count;
-	struct sv_err err;
-
-	if (sv_shm_range(map, opts->offset,
-			 opts->length_given ? opts->length : UINT64_MAX,
-			 &start, &count, &err) != 0)
-		return cmd_fail(&err);
-	return shm_read_out(map, start, count, start, opts->hex);
-}
-
 int pshm_read(const char *name, const struct read_opts *opts)
 {
 	struct sv_shm_map map;
@@ -189,7 +177,7 @@ int pshm_read(const char *name, const struct read_opts *opts)
 		sv_posix_close(&obj);
 		return cmd_fail(&err);
 	}
-	code = opts->framed ? read_frame(&map, opts) : read_range(&map, opts);
+	code = opts->framed ? read_frame(&map, opts) : shm_read_range(&map, opts);
 	if (sv_shm_detach(&map, &err) != 0 && code == EXIT_OK)
 		code = cmd_fail(&err);
 	sv_posix_close(&obj);

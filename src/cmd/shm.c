@@ -479,7 +479,7 @@ int shm_read_out(const struct sv_shm_map *map, uint64_t start,
 	return cmd_stdout_fail(errno);
 }
 
-static int read_range(const struct sv_shm_map *map, const struct read_opts *opts)
+int shm_read_range(const struct sv_shm_map *map, const struct read_opts *opts)
 {
 	uint64_t start, count;
 	struct sv_err err;
@@ -527,7 +527,7 @@ static int shm_read(int argc, char **argv)
 	    sv_obj_open(SV_SHM, &ref, &obj, &err) != 0 ||
 	    sv_shm_attach(&obj, true, &map, &err) != 0)
 		return cmd_fail(&err);
-	code = opts.framed ? read_frame(&map, &opts) : read_range(&map, &opts);
+	code = opts.framed ? read_frame(&map, &opts) : shm_read_range(&map, &opts);
 	if (sv_shm_detach(&map, &err) != 0 && code == EXIT_OK)
 		code = cmd_fail(&err);
 	return code;

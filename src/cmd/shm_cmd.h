@@ -35,6 +35,9 @@ void shm_hold_signals(sigset_t *saved);
 int shm_read_out(const struct sv_shm_map *map, uint64_t start,
 		 uint64_t count, uint64_t shown, bool hex);
 
+/* read without --framed: the range OPTS say, printed; the exit code. */
+int shm_read_range(const struct sv_shm_map *map, const struct read_opts *opts);
+
 /* The verbs on a POSIX REF (/NAME), after shm.c parsed their options. */
 int pshm_create(const char *name, const struct sv_shm_spec *spec, bool exist_ok);
 int pshm_write(const char *name, const char *data, const struct write_opts *opts);
