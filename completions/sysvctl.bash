@@ -70,9 +70,10 @@ _sysvctl_refs()
 		if ($1 != 0) printf "0x%08x\n", $1 < 0 ? $1 + 4294967296 : $1
 		if (ids) print "id:" $2
 	}' "${files[@]}" 2>/dev/null | awk '!seen[$0]++'
+	# The same /NAME may be a shm object and a semaphore: offered once.
 	for kind in ${*:-shm sem mq}; do
 		_sysvctl_posix_names "$kind"
-	done
+	done | awk '!seen[$0]++'
 	printf '%s\n' name: path:
 	((${#files[@]} == 1)) && echo id:
 }

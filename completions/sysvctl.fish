@@ -196,7 +196,7 @@ function __sysvctl_refs
                     test -f $f; and echo /(basename $f)
                 end
         end
-    end
+    end | awk '!seen[$0]++'
     printf '%s\n' name: path:
     test $ids = 1; and echo id:
 end
