@@ -30,7 +30,7 @@ _sysvctl_options()
 	"sem z") echo "-t= --timeout= --nowait -i= --index= $common" ;;
 	"sem get"|"sem set") echo "-i= --index= $common" ;;
 	"sem run") echo "-d= --delta= -t= --timeout= --nowait -i= --index= -u --up -c --create -v= --value= -m= --mode= -E= --conflict-exit-code= $common" ;;
-	"mq create") echo "-m= --mode= -p --exist-ok --max-bytes= $common" ;;
+	"mq create") echo "-m= --mode= -p --exist-ok --max-bytes= --max-messages= --msgsize= $common" ;;
 	"mq send") echo "-T= --type= -t= --timeout= --nowait -l --lines -c --create $common" ;;
 	"mq recv") echo "-T= --type= --except -t= --timeout= --nowait -k= --count= -a --all -l --lines -0 --null -p --print-type $common" ;;
 	"mq set") echo "--max-bytes= $common" ;;
@@ -70,8 +70,24 @@ _sysvctl_refs()
 		if ($1 != 0) printf "0x%08x\n", $1 < 0 ? $1 + 4294967296 : $1
 		if (ids) print "id:" $2
 	}' "${files[@]}" 2>/dev/null | awk '!seen[$0]++'
+	# The same /NAME may be a shm object and a semaphore: offered once.
+	for kind in ${*:-shm sem mq}; do
+		_sysvctl_posix_names "$kind"
+	done | awk '!seen[$0]++'
 	printf '%s\n' name: path:
 	((${#files[@]} == 1)) && echo id:
+}
+
+# The live POSIX objects of KIND as /NAME REFs: shm and sem from /dev/shm
+# (sem.NAME files are semaphores), mq from /dev/mqueue.
+_sysvctl_posix_names()
+{
+	local f
+	case $1 in
+	shm) for f in /dev/shm/*; do [[ -f $f && ${f##*/} != sem.* ]] && echo "/${f##*/}"; done ;;
+	sem) for f in /dev/shm/sem.*; do [[ -f $f ]] && echo "/${f##*/sem.}"; done ;;
+	mq) for f in /dev/mqueue/*; do [[ -f $f ]] && echo "/${f##*/}"; done ;;
+	esac
 }
 
 # Complete cur as a REF of the KINDs given.

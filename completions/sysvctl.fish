@@ -34,6 +34,8 @@ set -g __sysvctl_options \
     'sem run|u|up||add instead of subtract' \
     'sem run|E|conflict-exit-code|x|exit code when busy' \
     'mq create,mq set|-|max-bytes|x|queue size' \
+    'mq create|-|max-messages|x|POSIX queue: most messages' \
+    'mq create|-|msgsize|x|POSIX queue: largest message' \
     'mq send,mq recv|T|type|x|message type' \
     'mq send,mq recv|l|lines||one message per line' \
     'mq recv|-|except||any other type' \
@@ -177,6 +179,25 @@ function __sysvctl_refs
         if ($1 != 0) printf "0x%08x\n", $1 < 0 ? $1 + 4294967296 : $1
         if (ids) print "id:" $2
     }' $files 2>/dev/null | awk '!seen[$0]++'
+    # POSIX objects as /NAME: shm and sem (sem.NAME) in /dev/shm, mq in /dev/mqueue.
+    set -l kinds (string split ' ' -- (string join ' ' -- $argv))
+    test -n "$kinds"; or set kinds shm sem mq
+    for kind in $kinds
+        switch $kind
+            case shm
+                for f in /dev/shm/*
+                    test -f $f; and not string match -q 'sem.*' -- (basename $f); and echo /(basename $f)
+                end
+            case sem
+                for f in /dev/shm/sem.*
+                    test -f $f; and echo /(string replace -r '^sem\\.' '' -- (basename $f))
+                end
+            case mq
+                for f in /dev/mqueue/*
+                    test -f $f; and echo /(basename $f)
+                end
+        end
+    end | awk '!seen[$0]++'
     printf '%s\n' name: path:
     test $ids = 1; and echo id:
 end

@@ -43,8 +43,8 @@ static void print_usage(FILE *stream)
 	      "  -h, --help         this help; 'sysvctl COMMAND --help' for a command\n"
 	      "  -V, --version      print the version\n"
 	      "\n"
-	      "REF names an object: KEY (1234, 0x4d2), id:ID, path:PATH[:PROJ] or\n"
-	      "name:TEXT.  See sysvctl(1).\n", stream);
+	      "REF names an object: KEY (1234, 0x4d2), id:ID, path:PATH[:PROJ],\n"
+	      "name:TEXT, or /NAME for a POSIX object (shm, sem, mq).  See sysvctl(1).\n", stream);
 }
 
 static const struct cmd *find_command(const char *name)

@@ -264,3 +264,18 @@ read -ra SHELLS <<<"${SYSVCTL_TEST_SHELLS:-bash zsh fish}"
 		refute_line --nowait
 	done
 }
+
+@test "every shell offers live POSIX names (/NAME) of the kind" {
+	local p="sysvctl-ctest-$$"
+	sysvctl shm create "/$p-shm" -s 1 >/dev/null
+	sysvctl sem create "/$p-sem" >/dev/null
+	for shell in "${SHELLS[@]}"; do
+		complete_in "$shell" "sysvctl shm stat /$p"
+		assert_line "/$p-shm"
+		refute_line "/$p-sem"
+		complete_in "$shell" "sysvctl sem get /$p"
+		assert_line "/$p-sem"
+		refute_line "/$p-shm"
+	done
+	rm -f "/dev/shm/$p-shm" "/dev/shm/sem.$p-sem"
+}

@@ -83,7 +83,7 @@ load helpers
 		[ "$status" -eq 2 ] || { echo "key '$bad' gave $status"; false; }
 	done
 	run sysvctl key abc
-	assert_output "sysvctl: abc: not a REF (KEY from 1 to 0xffffffff, id:ID, path:PATH[:PROJ], name:TEXT)"
+	assert_output "sysvctl: abc: not a REF (KEY from 1 to 0xffffffff, id:ID, path:PATH[:PROJ], name:TEXT, /NAME)"
 }
 
 @test "key 0 hints at IPC_PRIVATE" {

@@ -110,7 +110,7 @@ hint: ftok needs an existing file or directory; every process must name the same
 	mk shm "$K1" >/dev/null
 	run sysvctl rm "$K1" bogus
 	assert_failure 2
-	assert_output "sysvctl: bogus: not a REF (KEY from 1 to 0xffffffff, id:ID, path:PATH[:PROJ], name:TEXT)"
+	assert_output "sysvctl: bogus: not a REF (KEY from 1 to 0xffffffff, id:ID, path:PATH[:PROJ], name:TEXT, /NAME)"
 	exists shm "$K1"
 	run sysvctl rm "$K1" --older-than soon
 	assert_failure 2

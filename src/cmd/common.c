@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ipc/posix.h"
 #include "stop.h"
 
 struct sv_globals sv_globals;
@@ -438,6 +439,9 @@ static int remove_ref(enum sv_kind kind, const char *text)
 	struct sv_obj obj;
 	struct sv_err err;
 
+	if (sv_ref_is_posix(text))
+		return sv_ref_parse(text, 0, &ref, &err) != 0 ||
+		       sv_posix_unlink(kind, text, &err) != 0 ? cmd_fail(&err) : EXIT_OK;
 	if (sv_ref_parse(text, 0, &ref, &err) != 0 ||
 	    sv_obj_open(kind, &ref, &obj, &err) != 0 ||
 	    sv_obj_remove(&obj, &attached, &err) != 0)

@@ -95,6 +95,8 @@ static int key_of_ref(const char *text, const enum sv_kind *kind)
 
 	if (sv_ref_parse(text, 0, &ref, &err) != 0)
 		return cmd_fail(&err);
+	if (ref.form == SV_REF_POSIX)
+		return cmd_usage_error("key", "%s is a POSIX name: it has no key", text);
 	if (ref.form != SV_REF_ID)
 		return print_key(ref.key);
 	if (kind == NULL)

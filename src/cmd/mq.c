@@ -105,6 +105,7 @@ static const char create_usage[] =
 	"\n"
 	"Create a message queue and print its id.  REF is a KEY, path:PATH[:PROJ],\n"
 	"name:TEXT or private.  An existing key is exit 5 unless --exist-ok.\n"
+	"REF /NAME makes a POSIX queue (mq_open) and prints its name.\n"
 	"\n"
 	"Options:\n"
 	"  -m, --mode MODE      permissions, octal (default 0600)\n"
@@ -112,21 +113,26 @@ static const char create_usage[] =
 	"      --max-bytes N    the most bytes the queue holds (msg_qbytes), 1 to\n"
 	"                       2147483647 (K, M, G suffixes); above kernel.msgmnb\n"
 	"                       needs CAP_SYS_RESOURCE\n"
+	"      --max-messages N POSIX queue: the most messages it holds\n"
+	"      --msgsize N      POSIX queue: the largest message, in bytes\n"
+	"                       (default for both: /proc/sys/fs/mqueue/*_default)\n"
 	"  -j, --json           print the stat object (as mq stat --json)\n"
 	"  -h, --help           this help\n";
 
 static int mq_create(int argc, char **argv)
 {
-	enum { OPT_MAX_BYTES = OPT_CMD_FIRST };
+	enum { OPT_MAX_BYTES = OPT_CMD_FIRST, OPT_MAX_MESSAGES, OPT_MSGSIZE };
 	static const struct option longopts[] = {
 		{ "mode", required_argument, NULL, 'm' },
 		{ "exist-ok", no_argument, NULL, 'p' },
 		{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
+		{ "max-messages", required_argument, NULL, OPT_MAX_MESSAGES },
+		{ "msgsize", required_argument, NULL, OPT_MSGSIZE },
 		CMD_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	mode_t mode = 0600;
-	uint64_t max_bytes = 0;
+	uint64_t max_bytes = 0, maxmsg = 0, msgsize = 0;
 	bool exist_ok = false, created;
 	struct sv_ref ref;
 	struct sv_obj obj;
@@ -143,12 +149,27 @@ static int mq_create(int argc, char **argv)
 		} else if (opt == OPT_MAX_BYTES) {
 			if ((code = parse_max_bytes(optarg, &max_bytes)) != EXIT_OK)
 				return code;
+		} else if (opt == OPT_MAX_MESSAGES || opt == OPT_MSGSIZE) {
+			if (parse_bytes(optarg, opt == OPT_MSGSIZE ? "--msgsize" : "--max-messages",
+					1, INT_MAX, opt == OPT_MSGSIZE ? &msgsize : &maxmsg,
+					&err) != 0)
+				return cmd_fail(&err);
 		} else if (cmd_common_opt(opt, argv, "mq create", create_usage, &code)) {
 			return code;
 		}
 	}
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "mq create", &code))
 		return code;
+	if (sv_ref_is_posix(argv[optind])) {
+		if (max_bytes != 0)
+			return cmd_usage_error("mq create", "--max-bytes is a System V "
+					       "limit; a POSIX queue takes --max-messages "
+					       "and --msgsize");
+		return pmq_create(argv[optind], mode, exist_ok, (long)maxmsg, (long)msgsize);
+	}
+	if (maxmsg != 0 || msgsize != 0)
+		return cmd_usage_error("mq create", "--max-messages and --msgsize "
+				       "apply to a POSIX queue (/NAME)");
 	if (sv_ref_parse(argv[optind], SV_REF_ALLOW_PRIVATE, &ref, &err) != 0 ||
 	    sv_mq_create(&ref, mode, exist_ok, max_bytes, &obj, &created, &err) != 0)
 		return cmd_fail(&err);
@@ -189,6 +210,8 @@ static int mq_stat(int argc, char **argv)
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "mq stat", &code))
 		return code;
 	opts.single = true;     /* a vertical list, unless -o, --raw... */
+	if (sv_ref_is_posix(argv[optind]))
+		return pmq_stat(argv[optind], &opts);
 	if ((code = open_ref(argv[optind], &obj)) != EXIT_OK)
 		return code;
 	return print_stat(&obj, &opts);
@@ -229,6 +252,8 @@ static int mq_set(int argc, char **argv)
 	}
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "mq set", &code))
 		return code;
+	if (sv_ref_is_posix(argv[optind]))
+		return pmq_fixed_attributes(argv[optind]);
 	if (max_bytes == 0)
 		return cmd_usage_error("mq set", "--max-bytes N is needed");
 	if ((code = open_ref(argv[optind], &obj)) != EXIT_OK)
@@ -256,7 +281,10 @@ static int mq_rm(int argc, char **argv)
 static const char mq_usage[] =
 	"Usage: sysvctl mq VERB REF [OPTIONS]\n"
 	"\n"
-	"System V message queues.\n"
+	"System V message queues, and POSIX ones (REF /NAME, mq_open): there -T\n"
+	"is the priority (0 to 32767), recv takes the highest first and cannot\n"
+	"select by type, and the limits are set by create (--max-messages,\n"
+	"--msgsize) for good.\n"
 	"\n"
 	"Verbs:\n"
 	"  create REF [-m MODE] [-p|--exist-ok] [--max-bytes N]\n"
@@ -273,7 +301,7 @@ int cmd_mq(int argc, char **argv)
 {
 	static const struct cmd verbs[] = {
 		{ "create", mq_create, "create a queue" },
-		{ "send", mq_send, "send a message, or one per line" },
+		{ "send", mq_send_verb, "send a message, or one per line" },
 		{ "recv", mq_recv, "receive messages" },
 		{ "stat", mq_stat, "show a queue" },
 		{ "set", mq_set, "change a queue's max bytes" },

@@ -5,9 +5,12 @@
 
 #include <stdbool.h>
 
+#include "cmd.h"
 #include "ipc/mq.h"
+#include "pmq_cmd.h"
 
-int mq_send(int argc, char **argv);
+/* (not mq_send: <mqueue.h> has that name) */
+int mq_send_verb(int argc, char **argv);
 int mq_recv(int argc, char **argv);
 
 /* -t TIMEOUT or --nowait into WAIT (-t 0 is --nowait); both at once is a

@@ -517,6 +517,8 @@ int mq_recv(int argc, char **argv)
 
 	if (parse_recv(argc, argv, &opts, &code) != 0)
 		return code;
+	if (sv_ref_is_posix(argv[optind]) && (opts.sel.type != 0 || opts.sel.except))
+		return pmq_no_type_selection();
 	if (sv_ref_parse(argv[optind], 0, &ref, &err) != 0 ||
 	    sv_mq_open(&ref, false, &obj, &err) != 0)
 		return cmd_fail(&err);

@@ -87,7 +87,7 @@ static int send_one(struct sv_mq *mq, const struct send_opts *opts)
 		size = strlen(opts->message);
 		room = size;
 	} else {
-		if (sv_mq_msgmax(&msgmax, &err) != 0)
+		if (sv_mq_msg_limit(&mq->obj, &msgmax, &err) != 0)
 			return cmd_fail(&err);
 		room = msgmax + 1;
 	}
@@ -217,7 +217,7 @@ static int send_lines(struct sv_mq *mq, const struct send_opts *opts)
 	const char *newline;
 	int rc = EXIT_OK;
 
-	if (sv_mq_msgmax(&msgmax, &err) != 0)
+	if (sv_mq_msg_limit(&mq->obj, &msgmax, &err) != 0)
 		return cmd_fail(&err);
 	/* A whole line of msgmax bytes and its newline, and a full chunk. */
 	in.size = msgmax + 1 + READ_CHUNK;
@@ -301,7 +301,7 @@ static int parse_send(int argc, char **argv, struct send_opts *opts, int *code)
 	return *code == EXIT_OK ? 0 : -1;
 }
 
-int mq_send(int argc, char **argv)
+int mq_send_verb(int argc, char **argv)
 {
 	struct send_opts opts;
 	struct sv_ref ref;
@@ -312,6 +312,9 @@ int mq_send(int argc, char **argv)
 
 	if (parse_send(argc, argv, &opts, &code) != 0)
 		return code;
+	if (sv_ref_is_posix(argv[optind]) && opts.type > SV_PMQ_PRIO_MAX)
+		return cmd_usage_error("mq send", "-T is a POSIX queue's priority: "
+				       "at most %d", SV_PMQ_PRIO_MAX);
 	if (sv_ref_parse(argv[optind], 0, &ref, &err) != 0 ||
 	    sv_mq_open(&ref, opts.create, &obj, &err) != 0)
 		return cmd_fail_create(&err, "send");

@@ -350,7 +350,7 @@ static void remove_chosen(struct rm_opts *opts, const struct sv_list *list,
 
 		for (size_t i = 0; i < count; i++) {
 			const struct sv_perm *perm = sv_list_perm(list, (enum sv_kind)k, i);
-			struct sv_obj obj = { (enum sv_kind)k, perm->key, perm->id };
+			struct sv_obj obj = { (enum sv_kind)k, perm->key, perm->id, NULL };
 
 			uint64_t messages;
 

@@ -11,6 +11,7 @@
 #include "ipc/parse.h"
 #include "ipc/ref.h"
 #include "ipc/sem.h"
+#include "psem_cmd.h"
 #include "sem_cmd.h"
 #include "stop.h"
 
@@ -235,6 +236,8 @@ static int sem_create(int argc, char **argv)
 		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem create", &code))
 		return code;
+	if (sv_ref_is_posix(argv[optind]))
+		return psem_verb(PSEM_CREATE, argv[optind], &opts);
 	if (sv_ref_parse(argv[optind], SV_REF_ALLOW_PRIVATE, &ref, &err) != 0 ||
 	    sv_sem_create(&ref, &opts.new, opts.exist_ok, &obj, &created, &err) != 0)
 		return cmd_fail(&err);
@@ -286,6 +289,8 @@ static int sem_acquire(int argc, char **argv)
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem acquire", &code) ||
 	    !sem_create_opts_ok(&opts, "sem acquire", &code))
 		return code;
+	if (sv_ref_is_posix(argv[optind]))
+		return psem_verb(PSEM_ACQUIRE, argv[optind], &opts);
 	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
 	    sem_wait_op(&obj, &opts, -opts.delta, false, &err) != 0)
 		return cmd_fail_create(&err, "acquire or run");
@@ -318,6 +323,8 @@ static int sem_release(int argc, char **argv)
 		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem release", &code))
 		return code;
+	if (sv_ref_is_posix(argv[optind]))
+		return psem_verb(PSEM_RELEASE, argv[optind], &opts);
 	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
 	    sem_wait_op(&obj, &opts, opts.delta, false, &err) != 0)
 		return cmd_fail(&err);
@@ -351,6 +358,8 @@ static int sem_z(int argc, char **argv)
 		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem z", &code))
 		return code;
+	if (sv_ref_is_posix(argv[optind]))
+		return psem_verb(PSEM_Z, argv[optind], &opts);
 	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
 	    sem_wait_op(&obj, &opts, 0, false, &err) != 0)
 		return cmd_fail(&err);
@@ -382,6 +391,8 @@ static int sem_get(int argc, char **argv)
 		return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem get", &code))
 		return code;
+	if (sv_ref_is_posix(argv[optind]))
+		return psem_verb(PSEM_GET, argv[optind], &opts);
 	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
 	    sv_sem_get(&obj, opts.index, &value, &err) != 0)
 		return cmd_fail(&err);
@@ -564,6 +575,10 @@ static int sem_stat(int argc, char **argv)
 	}
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "sem stat", &code))
 		return code;
+	if (sv_ref_is_posix(argv[optind])) {
+		opts.table.json = sv_globals.json;
+		return psem_verb(PSEM_STAT, argv[optind], &opts);
+	}
 	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
 	    sv_sem_stat(&obj, &info, &sems, &err) != 0)
 		return cmd_fail(&err);
@@ -600,6 +615,10 @@ static const char sem_usage[] =
 	"       sysvctl sem run     REF [-d DELTA] [-t TIMEOUT|--nowait] [-u|--up]\n"
 	"                               [-c|--create [-v VALUE] [-m MODE]] [-i INDEX]\n"
 	"                               [-E|--conflict-exit-code N] [--] COMMAND [ARG...]\n"
+	"\n"
+	"REF /NAME is a POSIX named semaphore (sem_open, /dev/shm/sem.NAME):\n"
+	"one value, no -i, no undo (run refuses it); z polls its value every\n"
+	"10 ms.\n"
 	"\n"
 	"Semaphore sets and locks.  A set still being initialised by its\n"
 	"creator (otime 0, ctime under 2 s old) is waited for, at most 1 s.\n"

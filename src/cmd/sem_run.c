@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "ipc/users.h"
+#include "psem_cmd.h"
 #include "sem_cmd.h"
 #include "stop.h"
 
@@ -125,6 +126,8 @@ int sem_run(int argc, char **argv)
 	sem_opts_init(&opts);
 	if (parse_run_opts(argc, argv, &opts, &ref_at, &command_at, &code))
 		return code;
+	if (sv_ref_is_posix(argv[ref_at]))
+		return psem_no_run(argv[ref_at]);
 	if (!sem_create_opts_ok(&opts, "sem run", &code))
 		return code;
 	if (opts.up && !opts.has_value)

@@ -14,6 +14,7 @@
 #include "ipc/ref.h"
 #include "ipc/shm.h"
 #include "ipc/shm_guard.h"
+#include "shm_cmd.h"
 
 #define SIZE_MAX_ARG ((uint64_t)INT64_MAX)
 
@@ -30,6 +31,9 @@ static const char shm_usage[] =
 	"  rm     REF...\n"
 	"\n"
 	"REF := KEY | id:ID | path:PATH[:PROJ] | name:TEXT   (create: also private)\n"
+	"     | /NAME   a POSIX object (shm_open, /dev/shm/NAME): create, write,\n"
+	"               read, stat and rm take it; --framed locks it with flock\n"
+	"               and marks writes in the semaphore /NAME.framed\n"
 	"'sysvctl shm COMMAND --help' shows a command's options; see sysvctl-shm(1).\n";
 
 /* The size and mode options of create and write --create. */
@@ -148,6 +152,8 @@ static int shm_create(int argc, char **argv)
 	}
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "shm create", &code))
 		return code;
+	if (sv_ref_is_posix(argv[optind]))
+		return pshm_create(argv[optind], &spec, exist_ok);
 	if (sv_ref_parse(argv[optind], SV_REF_ALLOW_PRIVATE, &ref, &err) != 0)
 		return cmd_fail(&err);
 	if (exist_ok && ref.form == SV_REF_KEY)
@@ -182,14 +188,6 @@ static const char write_usage[] =
 	"  -s, --size SIZE      with --create: its size (default: the page size)\n"
 	"  -m, --mode MODE      with --create: its octal mode (default 0600)\n"
 	"  -h, --help           this help\n";
-
-struct write_opts {
-	uint64_t offset;
-	bool framed;
-	bool create;
-	bool spec_given;
-	struct sv_shm_spec spec;
-};
 
 enum { OPT_FRAMED = OPT_CMD_FIRST };
 
@@ -238,7 +236,7 @@ static int parse_write_opts(int argc, char **argv, struct write_opts *opts,
  * meanwhile is delivered when they are let through again and ends the
  * process as it would have (128+N).  SIGKILL cannot be held back: the
  * companion set's mark tells readers about that case. */
-static void hold_signals(sigset_t *saved)
+void shm_hold_signals(sigset_t *saved)
 {
 	sigset_t all;
 
@@ -273,7 +271,7 @@ static int guarded_copy(struct sv_shm_map *map, const struct write_opts *opts,
 	if (open_guard(map, opts->framed, &guard, err) != 0 ||
 	    sv_shm_guard_lock(&guard, err) != 0)
 		return -1;
-	hold_signals(&saved);
+	shm_hold_signals(&saved);
 	rc = sv_shm_guard_begin(&guard, err);
 	if (rc == 0)
 		rc = sv_shm_input_copy(map, opts->offset, opts->framed, input, err);
@@ -303,6 +301,8 @@ static int shm_write(int argc, char **argv)
 	if (parse_write_opts(argc, argv, &opts, &code) != 0)
 		return code;
 	data = cmd_data_arg(argc - optind == 2 ? argv[optind + 1] : NULL);
+	if (sv_ref_is_posix(argv[optind]))
+		return pshm_write(argv[optind], data, &opts);
 	if (sv_ref_parse(argv[optind], 0, &ref, &err) != 0)
 		return cmd_fail(&err);
 	rc = opts.create ? sv_shm_open_or_create(&ref, &opts.spec, &obj, &created, &err)
@@ -348,14 +348,6 @@ static const char read_usage[] =
 	"                       write was interrupted and none completed since\n"
 	"  -x, --hex            a hexdump -C style dump with absolute offsets\n"
 	"  -h, --help           this help\n";
-
-struct read_opts {
-	uint64_t offset;
-	uint64_t length;
-	bool length_given;
-	bool framed;
-	bool hex;
-};
 
 static int parse_read_opts(int argc, char **argv, struct read_opts *opts,
 			   int *code)
@@ -504,8 +496,8 @@ static int binary_to_terminal(const struct sv_shm_map *map)
  * whose offsets start at SHOWN (where the bytes lie in the segment).  A
  * failed write of stdout is exit 1 whatever the cause; a reader that went
  * away is not an error. */
-static int read_out(const struct sv_shm_map *map, uint64_t start,
-		    uint64_t count, uint64_t shown, bool hex)
+int shm_read_out(const struct sv_shm_map *map, uint64_t start,
+		 uint64_t count, uint64_t shown, bool hex)
 {
 	int rc;
 
@@ -520,7 +512,7 @@ static int read_out(const struct sv_shm_map *map, uint64_t start,
 	return cmd_stdout_fail(errno);
 }
 
-static int read_range(const struct sv_shm_map *map, const struct read_opts *opts)
+int shm_read_range(const struct sv_shm_map *map, const struct read_opts *opts)
 {
 	uint64_t start, count;
 	struct sv_err err;
@@ -529,7 +521,7 @@ static int read_range(const struct sv_shm_map *map, const struct read_opts *opts
 			 opts->length_given ? opts->length : UINT64_MAX,
 			 &start, &count, &err) != 0)
 		return cmd_fail(&err);
-	return read_out(map, start, count, start, opts->hex);
+	return shm_read_out(map, start, count, start, opts->hex);
 }
 
 /* A frame is printed from a copy taken while no write was under way, so
@@ -545,7 +537,7 @@ static int read_frame(const struct sv_shm_map *map, const struct read_opts *opts
 	if (sv_shm_guard_open(map, &guard, &err) != 0 ||
 	    sv_shm_frame_snapshot(map, opts->offset, &guard, &snap, &err) != 0)
 		return cmd_fail(&err);
-	code = read_out(&snap, SV_SHM_FRAME_HEADER, snap.size - SV_SHM_FRAME_HEADER,
+	code = shm_read_out(&snap, SV_SHM_FRAME_HEADER, snap.size - SV_SHM_FRAME_HEADER,
 			opts->offset + SV_SHM_FRAME_HEADER, opts->hex);
 	sv_shm_snapshot_free(&snap);
 	return code;
@@ -562,11 +554,13 @@ static int shm_read(int argc, char **argv)
 
 	if (parse_read_opts(argc, argv, &opts, &code) != 0)
 		return code;
+	if (sv_ref_is_posix(argv[optind]))
+		return pshm_read(argv[optind], &opts);
 	if (sv_ref_parse(argv[optind], 0, &ref, &err) != 0 ||
 	    sv_obj_open(SV_SHM, &ref, &obj, &err) != 0 ||
 	    sv_shm_attach(&obj, true, &map, &err) != 0)
 		return cmd_fail(&err);
-	code = opts.framed ? read_frame(&map, &opts) : read_range(&map, &opts);
+	code = opts.framed ? read_frame(&map, &opts) : shm_read_range(&map, &opts);
 	if (sv_shm_detach(&map, &err) != 0 && code == EXIT_OK)
 		code = cmd_fail(&err);
 	return code;
@@ -606,6 +600,8 @@ static int shm_stat(int argc, char **argv)
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "shm stat", &code))
 		return code;
 	opts.single = true;     /* a vertical list, unless -o, --raw... */
+	if (sv_ref_is_posix(argv[optind]))
+		return pshm_stat(argv[optind], &opts);
 	if (sv_ref_parse(argv[optind], 0, &ref, &err) != 0 ||
 	    sv_obj_open(SV_SHM, &ref, &obj, &err) != 0)
 		return cmd_fail(&err);

@@ -9,6 +9,8 @@
 #include <sys/msg.h>
 #include <unistd.h>
 
+#include "pmq.h"
+#include "posix.h"
 #include "sysctl.h"
 
 /* The receive buffer's first size: above the default msgmax (8192) and the
@@ -32,10 +34,29 @@ int sv_mq_msgmax(size_t *msgmax, struct sv_err *err)
 	return 0;
 }
 
+int sv_mq_msg_limit(const struct sv_obj *obj, size_t *msgmax, struct sv_err *err)
+{
+	struct mq_attr attr;
+
+	if (obj->name == NULL)
+		return sv_mq_msgmax(msgmax, err);
+	if (sv_pmq_attr(obj, &attr, err) != 0)
+		return -1;
+	*msgmax = (size_t)attr.mq_msgsize;
+	return 0;
+}
+
 int sv_mq_too_big(const struct sv_obj *obj, size_t size, size_t msgmax,
 		  struct sv_err *err)
 {
 	sv_obj_fail(err, SV_ELIMIT, obj);
+	if (obj->name != NULL) {
+		sv_msg(err, "message of %zu bytes is above the queue's message "
+		       "size (%zu bytes); nothing was sent", size, msgmax);
+		return sv_hint(err, "a POSIX queue's message size is set when it "
+			       "is made: 'sysvctl mq create %s --msgsize N'",
+			       obj->name);
+	}
 	sv_msg(err, "message of %zu bytes is above msgmax (%zu bytes); nothing "
 	       "was sent", size, msgmax);
 	return sv_hint(err, "the kernel takes messages up to kernel.msgmax "
@@ -88,8 +109,12 @@ int sv_mq_create(const struct sv_ref *ref, mode_t mode, bool exist_ok,
 		 struct sv_err *err)
 {
 	struct sv_err unused;
+	struct sv_pmq_new spec = { .mode = mode };
 
+	if (ref->form == SV_REF_POSIX)
+		return sv_pmq_create(ref, &spec, exist_ok, obj, created, err);
 	obj->kind = SV_MQ;
+	obj->name = NULL;
 	obj->key = ref->key;
 	*created = false;
 	if (ref->form == SV_REF_ID) {
@@ -119,10 +144,13 @@ int sv_mq_create(const struct sv_ref *ref, mode_t mode, bool exist_ok,
 int sv_mq_open(const struct sv_ref *ref, bool create, struct sv_obj *obj,
 	       struct sv_err *err)
 {
+	if (ref->form == SV_REF_POSIX)
+		return sv_pmq_open(ref, create, obj, err);
 	if (!create || ref->form != SV_REF_KEY)
 		return sv_obj_open(SV_MQ, ref, obj, err);
 	/* Get-or-create is one atomic msgget: a queue needs no setting up. */
 	obj->kind = SV_MQ;
+	obj->name = NULL;
 	obj->key = ref->key;
 	obj->id = msgget(ref->key, IPC_CREAT | 0600);
 	if (obj->id < 0)
@@ -287,8 +315,29 @@ struct attempt {
 	ssize_t received;
 };
 
+/* A POSIX queue: the type before the body is the priority. */
+static int try_posix(struct attempt *at, int flags)
+{
+	struct sv_mq_msg *msg = at->msg;
+	unsigned priority;
+	long type;
+
+	if (at->sel == NULL) {
+		memcpy(&type, at->msg, sizeof(type));
+		return sv_pmq_send(&at->mq->obj, msg->body, at->size,
+				   (unsigned)type, flags & IPC_NOWAIT);
+	}
+	if (sv_pmq_receive(&at->mq->obj, msg->body, at->size, &priority,
+			   flags & IPC_NOWAIT, &at->received) != 0)
+		return -1;
+	msg->type = (long)priority;
+	return 0;
+}
+
 static int try_once(struct attempt *at, int flags)
 {
+	if (at->mq->obj.name != NULL)
+		return try_posix(at, flags);
 	if (at->sel == NULL)
 		return msgsnd(at->mq->obj.id, at->msg, at->size, flags);
 	if (at->sel->except)
@@ -379,6 +428,8 @@ static int check_fits(struct sv_mq *mq, size_t size, struct sv_err *err)
 {
 	struct sv_mq_info info;
 
+	if (mq->obj.name != NULL)   /* its message size was checked first */
+		return 0;
 	if (sv_mq_stat(&mq->obj, &info, err) != 0)
 		return err->errnum == EACCES ? 0 : -1;  /* write-only: just wait */
 	mq->max_bytes = info.max_bytes;
@@ -395,8 +446,14 @@ static int send_error(struct sv_mq *mq, size_t size, int errnum,
 {
 	size_t msgmax;
 
-	if (errnum == EINVAL && sv_mq_msgmax(&msgmax, err) == 0 && size > msgmax)
+	if ((errnum == EINVAL || errnum == EMSGSIZE) &&
+	    sv_mq_msg_limit(&mq->obj, &msgmax, err) == 0 && size > msgmax)
 		return sv_mq_too_big(&mq->obj, size, msgmax, err);
+	if (errnum == EBADF && mq->obj.name != NULL) {
+		sv_posix_error(SV_MQ, mq->obj.name, EACCES, err);
+		return sv_msg(err, "open only for reading: its mode does not let "
+			      "you send");
+	}
 	if (errnum == ETIMEDOUT || errnum == EAGAIN)
 		return busy(mq, &mq->wait, "the queue is full", err);
 	return sv_obj_error(&mq->obj, errnum, err);
@@ -435,7 +492,12 @@ static int grow_buffer(struct sv_mq *mq, struct sv_err *err)
 	size_t msgmax;
 	struct sv_mq_msg *buf;
 
-	if (mq->buf_size != 0) {
+	if (mq->obj.name != NULL) {
+		/* mq_receive needs room for the largest message there can be. */
+		if (sv_mq_msg_limit(&mq->obj, &msgmax, err) != 0)
+			return -1;
+		size = msgmax;
+	} else if (mq->buf_size != 0) {
 		if (sv_mq_msgmax(&msgmax, err) != 0)
 			return -1;
 		if (msgmax > size)

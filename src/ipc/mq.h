@@ -15,6 +15,10 @@
 #include "info.h"
 #include "ref.h"
 
+/* The highest priority of a POSIX queue's message (MQ_PRIO_MAX - 1 on
+ * Linux): the type of a message sent to one. */
+#define SV_PMQ_PRIO_MAX 32767
+
 /* The kernel's message layout (struct msgbuf): a type, then the body. */
 struct sv_mq_msg {
 	long type;
@@ -83,6 +87,9 @@ int sv_mq_set_max_bytes(const struct sv_obj *obj, uint64_t max_bytes,
 
 /* kernel.msgmax: the largest message the kernel accepts. */
 int sv_mq_msgmax(size_t *msgmax, struct sv_err *err);
+
+/* The largest message OBJ takes: msgmax, or a POSIX queue's msgsize. */
+int sv_mq_msg_limit(const struct sv_obj *obj, size_t *msgmax, struct sv_err *err);
 
 /* The SV_ELIMIT error for a message of SIZE bytes above MSGMAX. */
 int sv_mq_too_big(const struct sv_obj *obj, size_t size, size_t msgmax,

@@ -109,6 +109,28 @@ static int parse_path_ref(const char *spec, const char *text,
 	return sv_key_from_path(path, (int)proj, &ref->key, err);
 }
 
+bool sv_ref_is_posix(const char *text)
+{
+	return text[0] == '/';
+}
+
+/* /NAME: one slash, then 1 to SV_POSIX_NAME_MAX bytes without a slash. */
+static int parse_posix_ref(const char *text, struct sv_ref *ref,
+			   struct sv_err *err)
+{
+	size_t len = strlen(text + 1);
+
+	if (len == 0 || strchr(text + 1, '/') != NULL || len > SV_POSIX_NAME_MAX) {
+		sv_fail(err, SV_EUSAGE, "%.64s%s", text, len > 64 ? "..." : "");
+		return sv_msg(err, len == 0 ? "empty POSIX name" :
+			      len > SV_POSIX_NAME_MAX ?
+			      "POSIX name longer than 255 bytes" :
+			      "a POSIX name has one slash, at its start");
+	}
+	ref->form = SV_REF_POSIX;
+	return 0;
+}
+
 int sv_ref_parse(const char *text, unsigned flags, struct sv_ref *ref,
 		 struct sv_err *err)
 {
@@ -116,6 +138,8 @@ int sv_ref_parse(const char *text, unsigned flags, struct sv_ref *ref,
 
 	memset(ref, 0, sizeof(*ref));
 	ref->text = text;
+	if (sv_ref_is_posix(text))
+		return parse_posix_ref(text, ref, err);
 	if (strncmp(text, "id:", 3) == 0) {
 		if (parse_uint_dec_hex(text + 3, text, 0, SV_ID_MAX, &number, err) != 0)
 			return -1;
@@ -144,7 +168,7 @@ int sv_ref_parse(const char *text, unsigned flags, struct sv_ref *ref,
 	if (parse_uint_dec_hex(text, "REF", 1, SV_KEY_MAX, &number, err) != 0) {
 		sv_fail(err, SV_EUSAGE, "%s", text[0] ? text : "''");
 		sv_msg(err, "not a REF (KEY from 1 to 0xffffffff, id:ID, "
-		       "path:PATH[:PROJ], name:TEXT%s)",
+		       "path:PATH[:PROJ], name:TEXT, /NAME%s)",
 		       flags & SV_REF_ALLOW_PRIVATE ? " or private" : "");
 		if (strcmp(text, "0") == 0 || strcmp(text, "0x0") == 0)
 			sv_hint(err, "key 0 is IPC_PRIVATE and names no object; "
@@ -163,6 +187,8 @@ const char *sv_ref_describe(enum sv_kind kind, const struct sv_ref *ref,
 		snprintf(buf, size, "%s id %d", sv_kind_name(kind), ref->id);
 	else if (ref->form == SV_REF_PRIVATE)
 		snprintf(buf, size, "%s private", sv_kind_name(kind));
+	else if (ref->form == SV_REF_POSIX)
+		snprintf(buf, size, "%s %s", sv_kind_name(kind), ref->text);
 	else
 		snprintf(buf, size, "%s 0x%08x", sv_kind_name(kind),
 			 (unsigned)ref->key);
@@ -171,7 +197,9 @@ const char *sv_ref_describe(enum sv_kind kind, const struct sv_ref *ref,
 
 const char *sv_obj_describe(const struct sv_obj *obj, char *buf, size_t size)
 {
-	if (obj->key == IPC_PRIVATE)
+	if (obj->name != NULL)
+		snprintf(buf, size, "%s %s", sv_kind_name(obj->kind), obj->name);
+	else if (obj->key == IPC_PRIVATE)
 		snprintf(buf, size, "%s id %d", sv_kind_name(obj->kind), obj->id);
 	else
 		snprintf(buf, size, "%s 0x%08x (id %d)", sv_kind_name(obj->kind),
@@ -274,6 +302,11 @@ int sv_obj_open(enum sv_kind kind, const struct sv_ref *ref,
 	char what[64];
 
 	obj->kind = kind;
+	obj->name = NULL;
+	if (ref->form == SV_REF_POSIX) {
+		sv_fail(err, SV_EUSAGE, "%s", ref->text);
+		return sv_msg(err, "a POSIX name; this command takes a System V REF");
+	}
 	if (ref->form == SV_REF_PRIVATE) {
 		sv_fail(err, SV_EUSAGE, "%s", ref->text);
 		return sv_msg(err, "'private' only creates; name a private "

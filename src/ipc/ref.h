@@ -27,19 +27,28 @@ const char *sv_kinds_list(unsigned mask, char *buf, size_t size);
 /* "shared memory segment", "semaphore set" or "message queue". */
 const char *sv_kind_noun(enum sv_kind kind);
 
-enum sv_ref_form { SV_REF_KEY, SV_REF_ID, SV_REF_PRIVATE };
+enum sv_ref_form { SV_REF_KEY, SV_REF_ID, SV_REF_PRIVATE, SV_REF_POSIX };
+
+/* The longest NAME of a POSIX REF /NAME (a file name in /dev/shm or
+ * /dev/mqueue). */
+#define SV_POSIX_NAME_MAX 255
 
 struct sv_ref {
 	enum sv_ref_form form;
 	key_t key;          /* SV_REF_KEY */
 	int id;             /* SV_REF_ID */
-	const char *text;   /* what the user typed, for messages */
+	const char *text;   /* what the user typed, for messages; for
+			     * SV_REF_POSIX the name, slash included */
 };
+
+/* Whether TEXT is meant as a POSIX REF (it starts with a slash). */
+bool sv_ref_is_posix(const char *text);
 
 /* Flags for sv_ref_parse. */
 #define SV_REF_ALLOW_PRIVATE 0x1   /* accept "private" (create only) */
 
-/* Parse a REF.  A malformed REF is SV_EUSAGE; a path: whose path does not
+/* Parse a REF.  A malformed REF is SV_EUSAGE (a POSIX /NAME: empty, a
+ * second slash, more than SV_POSIX_NAME_MAX bytes); a path: whose path does not
  * exist is ENOENT (exit 3) with a hint. */
 int sv_ref_parse(const char *text, unsigned flags, struct sv_ref *ref,
 		 struct sv_err *err);
@@ -56,6 +65,7 @@ struct sv_obj {
 	enum sv_kind kind;
 	key_t key;          /* IPC_PRIVATE (0) when unknown or private */
 	int id;
+	const char *name;   /* a POSIX object's name ("/NAME"), else NULL */
 };
 
 /* Find an existing object of KIND named by REF.  ENOENT (exit 3) with

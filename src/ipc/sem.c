@@ -182,6 +182,7 @@ int sv_sem_create(const struct sv_ref *ref, const struct sv_sem_new *new,
 		  struct sv_err *err)
 {
 	obj->kind = SV_SEM;
+	obj->name = NULL;
 	obj->key = ref->key;
 	*created = false;
 	if (ref->form == SV_REF_ID) {
@@ -225,6 +226,7 @@ int sv_sem_open(const struct sv_ref *ref, const struct sv_sem_new *create,
 		return 0;
 	}
 	obj->kind = SV_SEM;
+	obj->name = NULL;
 	obj->key = ref->key;
 	for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
 		obj->id = semget(ref->key, 0, 0);

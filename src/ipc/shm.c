@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pshm.h"
 #include "sysctl.h"
 
 /* One read(2) or write(2) moves at most this much: Linux stops at about
@@ -113,7 +114,7 @@ int sv_shm_create(const struct sv_ref *ref, const struct sv_shm_spec *spec,
 	key_t key = ref->form == SV_REF_PRIVATE ? IPC_PRIVATE : ref->key;
 	int id;
 
-	if (ref->form == SV_REF_ID) {
+	if (ref->form == SV_REF_ID || ref->form == SV_REF_POSIX) {
 		sv_fail(err, SV_EUSAGE, "%s", ref->text);
 		return sv_msg(err, "an id names an existing segment; create takes "
 			      "a key or 'private'");
@@ -126,6 +127,7 @@ int sv_shm_create(const struct sv_ref *ref, const struct sv_shm_spec *spec,
 	if (id < 0)
 		return create_failed(ref, spec, errno, err);
 	obj->kind = SV_SHM;
+	obj->name = NULL;
 	obj->key = key;
 	obj->id = id;
 	return 0;
@@ -186,6 +188,8 @@ int sv_shm_attach(const struct sv_obj *obj, bool readonly,
 	struct shmid_ds ds;
 	void *addr;
 
+	if (obj->name != NULL)
+		return sv_pshm_attach(obj, readonly, map, err);
 	memset(map, 0, sizeof(*map));
 	map->obj = *obj;
 	addr = shmat(obj->id, NULL, readonly ? SHM_RDONLY : 0);
@@ -215,6 +219,8 @@ int sv_shm_detach(struct sv_shm_map *map, struct sv_err *err)
 {
 	char what[64];
 
+	if (map->obj.name != NULL)
+		return sv_pshm_detach(map, err);
 	if (map->addr == NULL)
 		return 0;
 	if (shmdt(map->addr) != 0)

@@ -1,0 +1,47 @@
+/* What the files of `sysvctl shm` share: the options of write and read,
+ * the printing of bytes, and the POSIX verbs (pshm.c) that the verbs of
+ * shm.c hand a /NAME REF to. */
+#ifndef SYSVCTL_SHM_CMD_H
+#define SYSVCTL_SHM_CMD_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cmd.h"
+#include "ipc/shm.h"
+
+struct write_opts {
+	uint64_t offset;
+	bool framed;
+	bool create;
+	bool spec_given;
+	struct sv_shm_spec spec;
+};
+
+struct read_opts {
+	uint64_t offset;
+	uint64_t length;
+	bool length_given;
+	bool framed;
+	bool hex;
+};
+
+/* Hold back every signal that can be held (a copy in progress). */
+void shm_hold_signals(sigset_t *saved);
+
+/* Print COUNT bytes of MAP from START (HEX: a dump whose offsets start at
+ * SHOWN); the exit code. */
+int shm_read_out(const struct sv_shm_map *map, uint64_t start,
+		 uint64_t count, uint64_t shown, bool hex);
+
+/* read without --framed: the range OPTS say, printed; the exit code. */
+int shm_read_range(const struct sv_shm_map *map, const struct read_opts *opts);
+
+/* The verbs on a POSIX REF (/NAME), after shm.c parsed their options. */
+int pshm_create(const char *name, const struct sv_shm_spec *spec, bool exist_ok);
+int pshm_write(const char *name, const char *data, const struct write_opts *opts);
+int pshm_read(const char *name, const struct read_opts *opts);
+int pshm_stat(const char *name, const struct out_opts *opts);
+
+#endif
