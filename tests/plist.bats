@@ -1,0 +1,141 @@
+#!/usr/bin/env bats
+# sysvctl ls and rm of POSIX objects (pshm, psem in /dev/shm; pmq in
+# /dev/mqueue): columns, users from /proc, orphans, odd files, leaks.
+# /dev/shm is shared with every other suite: each test names its files
+# with its own prefix ($P) and looks at those only.
+
+load helpers
+
+setup_file() {
+	export POBJECTS="$BATS_FILE_TMPDIR/pobjects"
+	cc -Wall -Wextra -o "$POBJECTS" "$BATS_TEST_DIRNAME/pobjects.c"
+	# pmq tests mount an mqueue file system in a mount namespace of their
+	# own; its mount point must exist.
+	if [ ! -d /dev/mqueue ]; then
+		mkdir /dev/mqueue
+		touch "$BATS_FILE_TMPDIR/made-mqueue"
+	fi
+}
+
+teardown_file() {
+	if [ -e "$BATS_FILE_TMPDIR/made-mqueue" ]; then
+		rmdir /dev/mqueue 2>/dev/null || true
+	fi
+}
+
+setup() {
+	common_setup
+	P="sysvctl-t$$-$BATS_TEST_NUMBER"
+}
+
+teardown() {
+	common_teardown
+	rm -f /dev/shm/"$P"* /dev/shm/sem."$P"*
+}
+
+# pobjects ARGS... hold: run a holder in the background until it is ready;
+# its pid in HOLDER.
+hold() {
+	local out="$BATS_TEST_TMPDIR/hold.$RANDOM"
+	"$POBJECTS" "$@" hold >"$out" &
+	HOLDER=$!
+	track_pid "$HOLDER"
+	poll_until grep -q ready "$out"
+}
+
+# Run a command in a mount namespace of its own with /dev/mqueue mounted
+# (this test's IPC namespace's queues).
+with_mqueue() {
+	unshare --mount --propagation private -- sh -c \
+		'mount -t mqueue none /dev/mqueue && exec "$@"' sh "$@"
+}
+
+@test "ls pshm: a live mapper is a user, with its pid and command; never an orphan" {
+	hold shm "/$P-a" 8192
+	run sysvctl ls pshm --key "/$P-a"
+	assert_success
+	assert_line --index 0 --regexp '^NAME +OWNER +MODE +SIZE +MTIME +USERS +PIDS +COMMAND$'
+	assert_line --index 1 --regexp "^/$P-a +root +0600 +8K +[0-9-]+T[0-9:]+ +1 +$HOLDER +$POBJECTS shm /$P-a 8192 hold$"
+	run sysvctl ls pshm --key "/$P-a" --orphans
+	assert_success
+	assert_output ""
+}
+
+@test "a descriptor held open without a mapping is a user too" {
+	hold shm "/$P-fd" 4096 holdfd
+	run sysvctl ls pshm --key "/$P-fd" -o NAME,USERS,PIDS --raw --noheadings
+	assert_success
+	assert_output "/$P-fd 1 $HOLDER"
+}
+
+@test "a POSIX segment whose creator was killed with -9 is an orphan" {
+	hold shm "/$P-k" 4096
+	kill -9 "$HOLDER"
+	wait "$HOLDER" || true
+	run sysvctl ls pshm --orphans --key "/$P-k" -o NAME,USERS --raw --noheadings
+	assert_success
+	assert_output "/$P-k 0"
+}
+
+@test "ls --json types the POSIX columns" {
+	"$POBJECTS" shm "/$P-j" 5000
+	"$POBJECTS" sem "/$P-j" 3
+	run sysvctl ls pshm psem --key "/$P-j" --json
+	assert_success
+	[ "$(jq -c '.pshm[0] | [.name, .owner, .mode, .size, (.mtime|type), .users, .pids]' <<<"$output")" = "[\"/$P-j\",\"root\",\"0600\",5000,\"number\",0,null]" ]
+	[ "$(jq -c '.psem[0] | [.name, .value, .users]' <<<"$output")" = "[\"/$P-j\",3,0]" ]
+	[ "$(jq -c 'keys_unsorted' <<<"$output")" = '["pshm","psem"]' ]
+}
+
+@test "a truncated sem file is reported, its value not read, and no crash" {
+	: >/dev/shm/sem."$P-t"
+	printf 'abc' >/dev/shm/sem."$P-u"
+	run --separate-stderr sysvctl ls psem --key "/$P-t" --key "/$P-u" -o NAME,SIZE,VALUE --raw --noheadings --bytes
+	assert_success
+	assert_output "/$P-t 0 -
+/$P-u 3 -"
+	[[ "$stderr" == *"sysvctl: warning: psem /$P-t: its file is 0 bytes, not a sem_t (32): its value is not read"* ]]
+	[[ "$stderr" == *"sysvctl: warning: psem /$P-u: its file is 3 bytes, not a sem_t (32): its value is not read"* ]]
+}
+
+@test "pmq shows MESSAGES, MAXMSG and MSGSIZE from mq_getattr" {
+	run with_mqueue sh -c '"$1" mq "/$2-q" 7 256 3 && "$3" ls pmq --key "/$2-q" -o NAME,MESSAGES,MAXMSG,MSGSIZE,SIZE,USERS --raw --noheadings --bytes; rc=$?; rm -f /dev/mqueue/"$2"-*; exit $rc' \
+		sh "$POBJECTS" "$P" "$SYSVCTL"
+	assert_success
+	assert_output "/$P-q 3 7 256 15 0"
+}
+
+@test "/dev/mqueue not mounted: one note, the rest is listed" {
+	"$POBJECTS" shm "/$P-m" 4096
+	run --separate-stderr unshare --mount --propagation private -- sh -c \
+		'umount /dev/mqueue 2>/dev/null; exec "$@"' sh "$SYSVCTL" ls pshm pmq --key "/$P-m" -o NAME --raw --noheadings
+	assert_success
+	assert_output "pshm /$P-m"
+	[ "$stderr" = "sysvctl: warning: /dev/mqueue: not mounted: POSIX message queues not listed (mount -t mqueue none /dev/mqueue)" ]
+}
+
+@test "--owner and --older-than filter POSIX objects on owner and mtime" {
+	"$POBJECTS" shm "/$P-o" 4096
+	"$POBJECTS" shm "/$P-n" 4096
+	chown nobody "/dev/shm/$P-n"
+	touch -d '2 hours ago' "/dev/shm/$P-o"
+	run sysvctl ls pshm --key "/$P-o" --key "/$P-n" --owner nobody -o NAME --noheadings
+	assert_output "/$P-n"
+	run sysvctl ls pshm --key "/$P-o" --key "/$P-n" --older-than 1h -o NAME --noheadings
+	assert_output "/$P-o"
+}
+
+@test "a name with odd bytes is escaped" {
+	"$POBJECTS" shm "/$P-$(printf 'a\tb')" 4096
+	run sysvctl ls pshm --key "/$P-$(printf 'a\tb')" -o NAME --noheadings
+	assert_success
+	assert_output "/$P-a\\x09b"
+}
+
+@test "ls --key takes a POSIX name; a malformed one is exit 2" {
+	run sysvctl ls --key /a/b
+	assert_failure 2
+	assert_output "sysvctl: ls: '/a/b' is not a POSIX name (/NAME: 1 to 255 bytes, no other '/') (see 'sysvctl ls --help')"
+	run sysvctl ls --key /
+	assert_failure 2
+}
