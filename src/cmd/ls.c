@@ -16,6 +16,7 @@
 #include "ipc/proc.h"
 #include "ipc/ref.h"
 #include "pcolumns.h"
+#include "pkind.h"
 
 static const char ls_usage[] =
 	"Usage: sysvctl ls [shm|sem|mq|pshm|psem|pmq]... [OPTIONS]\n"
@@ -45,13 +46,6 @@ static const char ls_usage[] =
 	"With several kinds, --raw, --noheadings and --export lines start with\n"
 	"the kind (unless -o shows KIND) and tables have a title.  Nothing\n"
 	"listed prints nothing.\n";
-
-/* The kinds, as bits of a mask: the System V ones (enum sv_kind), then
- * the POSIX ones (enum sv_pkind) from bit PKIND_BIT. */
-#define PKIND_BIT SV_NKINDS
-#define NKINDS (SV_NKINDS + SV_NPKINDS)
-#define SYSV_MASK ((1u << SV_NKINDS) - 1)
-#define POSIX_MASK (((1u << SV_NPKINDS) - 1) << PKIND_BIT)
 
 struct ls_opts {
 	unsigned kinds;             /* bit 1 << kind; 0: all */
@@ -88,37 +82,13 @@ static int nkinds(unsigned kinds)
 	return __builtin_popcount(kinds);
 }
 
-/* A kind word: its bit in the mask, or -1. */
-static int kind_bit(const char *word)
-{
-	enum sv_kind kind;
-	enum sv_pkind pkind;
-
-	if (sv_kind_parse(word, &kind) == 0)
-		return (int)kind;
-	if (sv_pkind_parse(word, &pkind) == 0)
-		return PKIND_BIT + (int)pkind;
-	return -1;
-}
-
-/* A POSIX name as shm_open, sem_open and mq_open take it: one leading
- * slash, then 1 to 255 bytes without a slash.  (A stand-in for the REF
- * parser's own /NAME form, until both share one.) */
-static bool posix_name_ok(const char *text)
-{
-	size_t len = strlen(text);
-
-	return text[0] == '/' && len >= 2 && len <= 256 && strchr(text + 1, '/') == NULL;
-}
-
 static int add_key(struct ls_opts *opts, const char *text)
 {
 	struct sv_err err;
 
 	if (text[0] == '/') {
-		if (!posix_name_ok(text))
-			return cmd_usage_error("ls", "'%s' is not a POSIX name (/NAME: "
-					       "1 to 255 bytes, no other '/')", text);
+		if (!cmd_posix_name_ok("ls", text))
+			return EXIT_USAGE;
 		opts->names[opts->nnames++] = text;
 		return -1;
 	}
@@ -174,7 +144,7 @@ static int parse_args(int argc, char **argv, struct ls_opts *opts)
 		}
 	}
 	for (int i = optind; i < argc; i++) {
-		if ((bit = kind_bit(argv[i])) < 0)
+		if ((bit = cmd_kind_bit(argv[i])) < 0)
 			return cmd_usage_error("ls", "'%s' is not a kind (shm, sem, mq, "
 					       "pshm, psem or pmq)", argv[i]);
 		opts->kinds |= 1u << bit;
