@@ -139,3 +139,64 @@ with_mqueue() {
 	run sysvctl ls --key /
 	assert_failure 2
 }
+
+@test "rm pshm /NAME and psem /NAME remove them and print KIND NAME; --dry-run keeps them" {
+	"$POBJECTS" shm "/$P-r" 4096
+	"$POBJECTS" sem "/$P-r" 1
+	run sysvctl rm pshm psem "/$P-r" --dry-run
+	assert_success
+	assert_output "pshm /$P-r
+psem /$P-r"
+	[ -e "/dev/shm/$P-r" ] && [ -e "/dev/shm/sem.$P-r" ]
+	run sysvctl rm psem "/$P-r"
+	assert_success
+	assert_output "psem /$P-r"
+	[ -e "/dev/shm/$P-r" ] && [ ! -e "/dev/shm/sem.$P-r" ]
+	run sysvctl rm "/$P-r" --json
+	assert_success
+	[ "$(jq -c . <<<"$output")" = "{\"removed\":[{\"kind\":\"pshm\",\"key\":null,\"id\":null,\"name\":\"/$P-r\"}]}" ]
+	[ ! -e "/dev/shm/$P-r" ]
+}
+
+@test "rm checks every name first; a name that names nothing is exit 3 unless -f" {
+	"$POBJECTS" shm "/$P-c" 4096
+	run sysvctl rm pshm "/$P-c" "/$P/bad"
+	assert_failure 2
+	[ -e "/dev/shm/$P-c" ]
+	run sysvctl rm pshm "/$P-none" "/$P-c"
+	assert_failure 3
+	assert_output "sysvctl: /$P-none: no POSIX object (pshm, psem or pmq) of the kinds searched has this name
+pshm /$P-c"
+	[ ! -e "/dev/shm/$P-c" ]
+	run sysvctl rm pshm "/$P-none" -f
+	assert_success
+	assert_output ""
+}
+
+@test "rm -A is exit 2: removal stays in one namespace" {
+	run sysvctl rm -A pshm --orphans
+	assert_failure 2
+	assert_output "sysvctl: rm: removal works in one IPC namespace at a time: name it with -N PID (see 'sysvctl rm --help')"
+}
+
+@test "bulk removal skips a pmq that holds messages unless --with-messages" {
+	run with_mqueue sh -c '"$1" mq "/$2-full" 4 64 2 && "$1" mq "/$2-empty" 4 64 0 &&
+		"$3" rm pmq --all; "$3" rm pmq --all --with-messages' sh "$POBJECTS" "$P" "$SYSVCTL"
+	assert_success
+	assert_output "pmq /$P-empty
+sysvctl: warning: pmq /$P-full: not removed: it holds 2 messages (--with-messages removes it too)
+pmq /$P-full"
+}
+
+@test "1,000 stale /dev/shm files among 10 live ones: only the stale ones are removed" {
+	local owner=54321 i
+	for ((i = 0; i < 1000; i++)); do : >"/dev/shm/$P-dead-$i"; done
+	for ((i = 0; i < 10; i++)); do hold shm "/$P-live-$i" 4096; done
+	chown "$owner" /dev/shm/"$P"-*
+	run sysvctl rm pshm --orphans --owner "$owner"
+	assert_success
+	[ "$(grep -c "^pshm /$P-dead-[0-9]*$" <<<"$output")" = 1000 ]
+	[ "$(wc -l <<<"$output")" = 1000 ]
+	[ "$(compgen -G "/dev/shm/$P-dead-*" | wc -l)" = 0 ]
+	[ "$(compgen -G "/dev/shm/$P-live-*" | wc -l)" = 10 ]
+}
