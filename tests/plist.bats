@@ -200,3 +200,12 @@ pmq /$P-full"
 	[ "$(compgen -G "/dev/shm/$P-dead-*" | wc -l)" = 0 ]
 	[ "$(compgen -G "/dev/shm/$P-live-*" | wc -l)" = 10 ]
 }
+
+@test "limits shows the POSIX queue limits and counts the queues in /dev/mqueue" {
+	run with_mqueue sh -c '"$1" mq "/$2-l1" 2 16 0 && "$1" mq "/$2-l2" 2 16 0 &&
+		"$3" limits -o NAME,VALUE,USED --raw --noheadings; rm -f /dev/mqueue/"$2"-*' sh "$POBJECTS" "$P" "$SYSVCTL"
+	assert_success
+	assert_line "queues_max $(cat /proc/sys/fs/mqueue/queues_max) 2"
+	assert_line "msg_max $(cat /proc/sys/fs/mqueue/msg_max) -"
+	assert_line "msgsize_max $(cat /proc/sys/fs/mqueue/msgsize_max) -"
+}

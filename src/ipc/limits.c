@@ -2,11 +2,13 @@
 #include "limits.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 
+#include "plist.h"
 #include "sysctl.h"
 
 static const struct {
@@ -23,10 +25,13 @@ static const struct {
 	{ "semmns", "most semaphores in all sets" },
 	{ "semopm", "most operations in one semop" },
 	{ "semmni", "most semaphore sets" },
+	{ "queues_max", "most POSIX message queues" },
+	{ "msg_max", "most messages in a POSIX queue" },
+	{ "msgsize_max", "largest POSIX message, bytes" },
 };
 
 enum { SHMMAX, SHMALL, SHMMNI, MSGMAX, MSGMNB, MSGMNI, SEMMSL, SEMMNS,
-       SEMOPM, SEMMNI };
+       SEMOPM, SEMMNI, QUEUES_MAX, MSG_MAX, MSGSIZE_MAX };
 
 /* semctl's fourth argument; the caller defines it (semctl(2)). */
 union semun {
@@ -64,6 +69,21 @@ static int read_use(struct sv_limit limits[SV_NLIMITS], struct sv_err *err)
 	return 0;
 }
 
+/* The POSIX queues' limits: left 0 where the kernel has none. */
+static void read_mqueue(struct sv_limit limits[SV_NLIMITS])
+{
+	struct sv_err unused;
+	char path[64];
+	long queues = sv_pmq_count();
+
+	for (int i = QUEUES_MAX; i <= MSGSIZE_MAX; i++) {
+		snprintf(path, sizeof(path), "/proc/sys/fs/mqueue/%s", limits[i].name);
+		sv_sysctl_path_u64(path, &limits[i].value, &unused);
+	}
+	if (queues >= 0)
+		set_used(&limits[QUEUES_MAX], (uint64_t)queues);
+}
+
 int sv_limits_read(struct sv_limit limits[SV_NLIMITS], struct sv_err *err)
 {
 	uint64_t sem[4];
@@ -80,5 +100,6 @@ int sv_limits_read(struct sv_limit limits[SV_NLIMITS], struct sv_err *err)
 		return -1;
 	for (int i = 0; i < 4; i++)
 		limits[SEMMSL + i].value = sem[i];
+	read_mqueue(limits);
 	return read_use(limits, err);
 }

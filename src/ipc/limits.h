@@ -8,7 +8,7 @@
 
 #include "err.h"
 
-#define SV_NLIMITS 10
+#define SV_NLIMITS 13
 
 struct sv_limit {
 	const char *name;           /* "shmmax": the sysctl's name */
@@ -18,8 +18,10 @@ struct sv_limit {
 	uint64_t used;
 };
 
-/* Fill the ten limits in the order shmmax, shmall, shmmni, msgmax, msgmnb,
- * msgmni, semmsl, semmns, semopm, semmni.  Use: shmmni the segments,
+/* Fill the limits in the order shmmax, shmall, shmmni, msgmax, msgmnb,
+ * msgmni, semmsl, semmns, semopm, semmni, then the POSIX queues' queues_max,
+ * msg_max, msgsize_max (/proc/sys/fs/mqueue; 0 on a kernel without them;
+ * queues_max's use is the number of queues in /dev/mqueue, when mounted).  Use: shmmni the segments,
  * shmall their pages, msgmni the queues, semmni the sets, semmns the
  * semaphores (from SHM_INFO, MSG_INFO, SEM_INFO). */
 int sv_limits_read(struct sv_limit limits[SV_NLIMITS], struct sv_err *err);
