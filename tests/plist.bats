@@ -209,3 +209,51 @@ pmq /$P-full"
 	assert_line "msg_max $(cat /proc/sys/fs/mqueue/msg_max) -"
 	assert_line "msgsize_max $(cat /proc/sys/fs/mqueue/msgsize_max) -"
 }
+
+# Start a process in IPC and mount namespaces of its own with a /dev/shm
+# of its own, holding a SysV segment and the pshm file /$P-NAME; its pid
+# in NS_PID once that is in place.
+start_ns_with_objects() {
+	unshare --ipc --mount --propagation private -- sh -c \
+		'mount -t tmpfs none /dev/shm && ipcmk -M 4096 >/dev/null && : >"/dev/shm/$1" && exec sleep 300' \
+		sh "$P-$1" &
+	NS_PID=$!
+	track_pid "$NS_PID"
+	poll_until test -e "/proc/$NS_PID/root/dev/shm/$P-$1"
+}
+
+@test "ls -A: objects of other namespaces under their NS and pid, never mixed with ours" {
+	start_ns_with_objects one
+	pid1=$NS_PID
+	start_ns_with_objects two
+	pid2=$NS_PID
+	: >"/dev/shm/$P-host"
+	ns1=$(stat -L -c %i "/proc/$pid1/ns/ipc")
+	ns2=$(stat -L -c %i "/proc/$pid2/ns/ipc")
+	own=$(stat -L -c %i /proc/self/ns/ipc)
+	run sysvctl ls -A pshm -o NS,NSPID,NAME --raw --noheadings
+	assert_success
+	[ "$(grep -c " /$P-" <<<"$output")" = 3 ]
+	assert_line "$ns1 $pid1 /$P-one"
+	assert_line "$ns2 $pid2 /$P-two"
+	assert_line --regexp "^$own [0-9]+ /$P-host\$"
+	run sysvctl ls -A shm -o NS,NSPID,SIZE --raw --noheadings --bytes
+	assert_success
+	assert_line "$ns1 $pid1 4096"
+	assert_line "$ns2 $pid2 4096"
+	run sysvctl ls -A shm --json
+	[ "$(jq -c --argjson ns "$ns1" '[.shm[] | select(.ns == $ns) | [.nspid, .size, .nscommand]]' <<<"$output")" = "[[$pid1,4096,\"sleep 300\"]]" ]
+}
+
+@test "ls -A: the filters work across namespaces" {
+	start_ns_with_objects old
+	touch -d '3 hours ago' "/proc/$NS_PID/root/dev/shm/$P-old"
+	: >"/dev/shm/$P-new"
+	run sysvctl ls -A pshm --older-than 1h --orphans -o NAME --raw --noheadings
+	assert_success
+	assert_line "/$P-old"
+	refute_line "/$P-new"
+	run sysvctl -N "$NS_PID" ls -A
+	assert_failure 2
+	assert_output "sysvctl: ls: -A lists every namespace: it does not go with -N (see 'sysvctl ls --help')"
+}
