@@ -257,3 +257,16 @@ start_ns_with_objects() {
 	assert_failure 2
 	assert_output "sysvctl: ls: -A lists every namespace: it does not go with -N (see 'sysvctl ls --help')"
 }
+
+@test "a user who may not read other processes gets 'cannot tell', never an orphan" {
+	hold shm "/$P-u" 4096
+	: >"/dev/shm/$P-v"
+	run --separate-stderr as_nobody "$SYSVCTL" ls pshm --key "/$P-u" --key "/$P-v" -o NAME,USERS --raw --noheadings
+	assert_success
+	assert_output "/$P-u -
+/$P-v -"
+	[[ "$stderr" =~ ^sysvctl:\ warning:\ [0-9]+\ process(es)?\ could\ not\ be\ inspected:\ a\ POSIX\ object\ nobody\ was\ seen\ using\ has\ no\ USERS\ \(cannot\ tell\;\ run\ as\ root\)$ ]]
+	run --separate-stderr as_nobody "$SYSVCTL" ls pshm --orphans --key "/$P-u" --key "/$P-v"
+	assert_success
+	assert_output ""
+}
