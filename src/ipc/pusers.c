@@ -38,14 +38,21 @@ static struct sv_pobj *find_obj(const struct obj_index *index, dev_t dev, ino_t 
 	return NULL;
 }
 
-static int build_index(struct obj_index *index, struct sv_plist *const *lists,
-		       size_t n)
+static size_t total_objects(struct sv_plist *const *lists, size_t n)
 {
 	size_t total = 0;
 
 	for (size_t l = 0; l < n; l++)
 		for (int k = 0; k < SV_NPKINDS; k++)
 			total += lists[l]->count[k];
+	return total;
+}
+
+static int build_index(struct obj_index *index, struct sv_plist *const *lists,
+		       size_t n)
+{
+	size_t total = total_objects(lists, n);
+
 	index->capacity = 16;
 	while (index->capacity < total * 2)
 		index->capacity *= 2;
@@ -180,8 +187,9 @@ size_t sv_plist_users(struct sv_plist *const *lists, size_t n, bool unseen_hides
 	struct dirent *entry;
 	size_t unseen = 0;
 	bool blind = proc == NULL || build_index(&index, lists, n) != 0;
+	bool none = !blind && total_objects(lists, n) == 0;   /* nothing to look for */
 
-	while (!blind && (entry = readdir(proc)) != NULL) {
+	while (!blind && !none && (entry = readdir(proc)) != NULL) {
 		int pid = atoi(entry->d_name);
 
 		if (pid <= 0 || pid == self)
