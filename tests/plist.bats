@@ -270,3 +270,19 @@ start_ns_with_objects() {
 	assert_success
 	assert_output ""
 }
+
+@test "ls -o without kinds lists the family that has the columns" {
+	"$POBJECTS" shm "/$P-f" 4096
+	id=$(ipcmk -M 4096 | grep -o '[0-9]*$')
+	track_id shm "$id"
+	run sysvctl ls -o KIND,ID --raw --noheadings
+	assert_success
+	assert_line "shm $id"
+	refute_line --partial pshm
+	run sysvctl ls -o KIND,NAME --raw --noheadings
+	assert_success
+	assert_line "pshm /$P-f"
+	refute_line --regexp '^shm '
+	run sysvctl ls -o KIND,NOPE
+	assert_failure 2
+}

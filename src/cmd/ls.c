@@ -509,6 +509,33 @@ static void free_run(struct ls_run *run)
 	sv_procs_free(run->host_procs);
 }
 
+/* Whether the table of KIND takes the columns -o names. */
+static bool takes_columns(int kind, const struct ls_opts *opts)
+{
+	struct sv_err unused;
+	struct out_table *table = make_table(kind, opts, &unused);
+
+	out_table_free(table);
+	return table != NULL;
+}
+
+/* No kind named but -o given: leave out the family (System V, POSIX)
+ * whose first kind lacks a column, so that "ls -o KIND,ID" still lists
+ * every System V object; a column no family has is still an error. */
+static void fit_kinds(struct ls_opts *opts)
+{
+	unsigned kinds = 0;
+
+	if (opts->named_kinds != 0 || opts->out.columns == NULL)
+		return;
+	if ((opts->kinds & SYSV_MASK) && takes_columns(SV_SHM, opts))
+		kinds |= opts->kinds & SYSV_MASK;
+	if ((opts->kinds & POSIX_MASK) && takes_columns(PKIND_BIT + SV_PSHM, opts))
+		kinds |= opts->kinds & POSIX_MASK;
+	if (kinds != 0)
+		opts->kinds = kinds;
+}
+
 static int list_objects(const struct ls_opts *opts)
 {
 	struct out_table *shown[NKINDS];
@@ -557,8 +584,10 @@ int cmd_ls(int argc, char **argv)
 	code = parse_args(argc, argv, &opts);
 	if (code < 0 && opts.out.columns != NULL && strcmp(opts.out.columns, "help") == 0)
 		code = print_columns(opts.kinds);
-	if (code < 0)
+	if (code < 0) {
+		fit_kinds(&opts);
 		code = list_objects(&opts);
+	}
 	free(opts.refs);
 	free(opts.names);
 	return code;

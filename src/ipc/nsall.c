@@ -62,6 +62,8 @@ int sv_ipcns_list(struct sv_ipcns **nses, size_t *count, struct sv_err *err)
 {
 	DIR *proc = opendir("/proc");
 	struct dirent *entry;
+	struct sv_ipcns *ns;
+	pid_t self = getpid();
 	struct stat st;
 	char path[64];
 
@@ -80,8 +82,16 @@ int sv_ipcns_list(struct sv_ipcns **nses, size_t *count, struct sv_err *err)
 		if (pid <= 0)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/ns/ipc", pid);
-		if (stat(path, &st) != 0 || find_ns(*nses, *count, st.st_ino) != NULL)
+		if (stat(path, &st) != 0)
 			continue;
+		/* Ours is named by its first process other than this one. */
+		if ((ns = find_ns(*nses, *count, st.st_ino)) != NULL) {
+			if (ns->ours && ns->pid == self && pid != self) {
+				ns->pid = (pid_t)pid;
+				find_container(ns->pid, ns->container);
+			}
+			continue;
+		}
 		if (add_ns(nses, count, st.st_ino, (pid_t)pid, false) != 0) {
 			closedir(proc);
 			return sv_fail(err, ENOMEM, "/proc");

@@ -11,7 +11,8 @@
 
 struct sv_ipcns {
 	ino_t ino;              /* the namespace's inode, as NS shows it */
-	pid_t pid;              /* the first process in it, in /proc order */
+	pid_t pid;              /* the first process in it, in /proc order
+				 * (not this one, unless it is alone) */
 	bool ours;              /* this process's own namespace */
 	char container[16];     /* 12 hex digits of a container id, or "" */
 };
