@@ -37,7 +37,7 @@ _sysvctl_options()
 	*" stat") echo "$table $common" ;;
 	ftok) echo "-j --json -q --quiet -h --help" ;;
 	key) echo "--for= -j --json -h --help" ;;
-	ls) echo "--owner= --key= --orphans --older-than= $table $common" ;;
+	ls) echo "--owner= --key= --orphans --older-than= -A --all-namespaces $table $common" ;;
 	rm) echo "--all --orphans --older-than= --owner= --with-messages -n --dry-run -f --force $common" ;;
 	limits) echo "$table $common" ;;
 	*) echo "$common" ;;
@@ -176,7 +176,7 @@ _sysvctl()
 			return
 		else
 			args+=("$word")
-			[[ $word == @(shm|sem|mq) && $cmd == @(ls|rm) ]] && kinds+=" $word"
+			[[ $word == @(shm|sem|mq|pshm|psem|pmq) && $cmd == @(ls|rm) ]] && kinds+=" $word"
 		fi
 		opts=$(_sysvctl_options "$context")
 		# sem run -- REF COMMAND...
@@ -225,10 +225,10 @@ _sysvctl()
 			COMPREPLY+=($(compgen -W gen -- "$cur"))
 		} ;;
 	ls)
-		COMPREPLY=($(compgen -W "shm sem mq" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "shm sem mq pshm psem pmq" -- "$cur")) ;;
 	rm)
 		_sysvctl_complete_ref $kinds
-		COMPREPLY+=($(compgen -W "shm sem mq" -- "$cur")) ;;
+		COMPREPLY+=($(compgen -W "shm sem mq pshm psem pmq" -- "$cur")) ;;
 	help)
 		case ${#args[@]} in
 		0) COMPREPLY=($(compgen -W "shm sem mq ftok key ls rm limits" -- "$cur")) ;;

@@ -55,6 +55,7 @@ set -g __sysvctl_options \
     'ls,rm|-|orphans||no live process' \
     'ls,rm|-|older-than|x|last activity longer ago than' \
     'ls|-|key|ref|named by REF' \
+    'ls|A|all-namespaces||every IPC namespace' \
     'rm|-|all||every object of the kinds named' \
     'rm|-|with-messages||also remove queues that hold messages' \
     'rm|n|dry-run||print, remove nothing' \
@@ -208,7 +209,7 @@ function __sysvctl_columns
     __sysvctl_parse
     set -l self (commandline -opc)[1]
     set -l cmd (string split ' ' -- $__sysvctl_ctx)
-    test "$__sysvctl_ctx" = ls; and set -a cmd (string match -r '^(?:shm|sem|mq)$' -- $__sysvctl_args)
+    test "$__sysvctl_ctx" = ls; and set -a cmd (string match -r '^(?:p?shm|p?sem|p?mq)$' -- $__sysvctl_args)
     set -l token (commandline -ct | string replace -r -- '^--output=' '')
     set -l before (string match -r -- '^.*,|^\+' $token)
     $self $cmd -o help 2>/dev/null | string replace -rf -- '^\s*([A-Z][A-Z0-9_-]*)\s.*' '$1' | awk '!seen[$0]++' | string replace -r '^' -- "$before"
@@ -242,9 +243,9 @@ function __sysvctl_args
                 __sysvctl_refs
             end
         case ls
-            printf '%s\n' shm sem mq
+            printf '%s\n' shm sem mq pshm psem pmq
         case rm
-            printf '%s\n' shm sem mq
+            printf '%s\n' shm sem mq pshm psem pmq
             __sysvctl_refs (string match -r '^(?:shm|sem|mq)$' -- $__sysvctl_args)
         case help
             switch $nargs

@@ -208,7 +208,7 @@ read -ra SHELLS <<<"${SYSVCTL_TEST_SHELLS:-bash zsh fish}"
 		for column in $(sysvctl ls -o help | awk '$1 ~ /^[A-Z]/ { print $1 }'); do
 			assert_line "$column"
 		done
-		complete_in "$shell" "sysvctl ls sem -o N"
+		complete_in "$shell" "sysvctl ls sem -o NSE"
 		assert_output NSEMS
 		complete_in "$shell" "sysvctl ls -o KEY,I"
 		assert_output KEY,ID

@@ -2,15 +2,17 @@
 # Every example of the README and of the man pages runs as written and
 # exits 0 (tests/examples.sh runs them; tests/examples.py says what it
 # rewrites: paths and users no test machine has, hour-long timeouts).
-# Each document runs in an IPC namespace of its own: the examples remove
-# objects in bulk.
+# Each document runs in an IPC namespace of its own, with a /dev/shm of its
+# own (a private mount namespace): the examples remove objects in bulk,
+# POSIX ones too.
 
 load helpers
 
 run_examples() {
 	unshare --ipc true 2>/dev/null || skip "needs unshare --ipc (root)"
-	run unshare --ipc "$BATS_TEST_DIRNAME/examples.sh" "$BATS_TEST_DIRNAME/../$1" \
-		"$BATS_TEST_TMPDIR/sandbox"
+	run unshare --ipc --mount --propagation private -- sh -c \
+		'mount -t tmpfs none /dev/shm && exec "$@"' sh \
+		"$BATS_TEST_DIRNAME/examples.sh" "$BATS_TEST_DIRNAME/../$1" "$BATS_TEST_TMPDIR/sandbox"
 	assert_success
 	assert_line --regexp "^ran [0-9]+ examples of ${1##*/}\$"
 }

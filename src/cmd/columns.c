@@ -19,6 +19,7 @@
 /* The kind, filled by the output layer from the table's name. */
 #define KIND_COLUMN { "KIND", OUT_NAME, 4, "the kind: shm, sem or mq" }
 
+
 const struct out_col shm_columns[SHM_NCOLS] = {
 	PERM_COLUMNS,
 	{ "SIZE", OUT_SIZE, 6, "size in bytes" },
@@ -31,6 +32,7 @@ const struct out_col shm_columns[SHM_NCOLS] = {
 	{ "CTIME", OUT_TIME, 5, "time of creation or the last change" },
 	{ "MARKED-FOR-REMOVAL", OUT_BOOL, 3, "removed once the last process detaches" },
 	{ "COMMAND", OUT_STR, 0.3, "the creator's command line, while it runs" },
+	NS_COLUMNS,
 	KIND_COLUMN,
 };
 
@@ -39,6 +41,7 @@ const struct out_col sem_columns[SEM_NCOLS] = {
 	{ "NSEMS", OUT_NUM, 3, "semaphores in the set" },
 	{ "OTIME", OUT_TIME, 5, "time of the last semop" },
 	{ "CTIME", OUT_TIME, 5, "time of creation or the last change" },
+	NS_COLUMNS,
 	KIND_COLUMN,
 };
 
@@ -60,6 +63,7 @@ const struct out_col mq_columns[MQ_NCOLS] = {
 	{ "STIME", OUT_TIME, 5, "time of the last send" },
 	{ "RTIME", OUT_TIME, 5, "time of the last receive" },
 	{ "CTIME", OUT_TIME, 5, "time of creation or the last change" },
+	NS_COLUMNS,
 	KIND_COLUMN,
 };
 
@@ -106,7 +110,7 @@ const char *const mq_labels[MQ_NCOLS] = {
 
 /* The user name of UID, remembered: a listing asks for the same few
  * owners thousands of times, and each NSS lookup reads files. */
-static const char *user_name(uid_t uid)
+const char *columns_user_name(uid_t uid)
 {
 	static uid_t cached_uid = (uid_t)-1;
 	static char cached_name[64];
@@ -123,7 +127,7 @@ static const char *user_name(uid_t uid)
 	return cached_name;
 }
 
-static void perms_text(mode_t mode, char text[10])
+void columns_perms_text(mode_t mode, char text[10])
 {
 	static const char letters[] = "rwxrwxrwx";
 
@@ -140,9 +144,9 @@ static void fill_perm(struct out_line *line, const struct sv_perm *perm)
 	out_set_key(line, 0, perm->key);
 	out_set_num(line, 1, perm->id);
 	if (out_wants_line(line, 2))
-		out_set_str(line, 2, user_name(perm->uid));
+		out_set_str(line, 2, columns_user_name(perm->uid));
 	out_set_mode(line, 3, perm->mode & 0777);
-	perms_text(perm->mode, perms);
+	columns_perms_text(perm->mode, perms);
 	out_set_str(line, 4, perms);
 	out_set_num(line, 5, perm->uid);
 	out_set_num(line, 6, perm->gid);

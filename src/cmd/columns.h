@@ -11,12 +11,14 @@ enum shm_col {
 	SHM_COL_UID, SHM_COL_GID, SHM_COL_CUID, SHM_COL_CGID,
 	SHM_COL_SIZE, SHM_COL_NATTCH, SHM_COL_STATUS, SHM_COL_CPID,
 	SHM_COL_LPID, SHM_COL_ATIME, SHM_COL_DTIME, SHM_COL_CTIME,
-	SHM_COL_MARKED, SHM_COL_COMMAND, SHM_COL_KIND, SHM_NCOLS
+	SHM_COL_MARKED, SHM_COL_COMMAND, SHM_COL_NS, SHM_COL_NSPID,
+	SHM_COL_NSCOMMAND, SHM_COL_CONTAINER, SHM_COL_KIND, SHM_NCOLS
 };
 enum sem_col {
 	SEM_COL_KEY, SEM_COL_ID, SEM_COL_OWNER, SEM_COL_MODE, SEM_COL_PERMS,
 	SEM_COL_UID, SEM_COL_GID, SEM_COL_CUID, SEM_COL_CGID,
-	SEM_COL_NSEMS, SEM_COL_OTIME, SEM_COL_CTIME, SEM_COL_KIND, SEM_NCOLS
+	SEM_COL_NSEMS, SEM_COL_OTIME, SEM_COL_CTIME, SEM_COL_NS, SEM_COL_NSPID,
+	SEM_COL_NSCOMMAND, SEM_COL_CONTAINER, SEM_COL_KIND, SEM_NCOLS
 };
 enum semaphore_col {
 	SEMAPHORE_COL_INDEX, SEMAPHORE_COL_VALUE, SEMAPHORE_COL_NCNT,
@@ -26,8 +28,17 @@ enum mq_col {
 	MQ_COL_KEY, MQ_COL_ID, MQ_COL_OWNER, MQ_COL_MODE, MQ_COL_PERMS,
 	MQ_COL_UID, MQ_COL_GID, MQ_COL_CUID, MQ_COL_CGID,
 	MQ_COL_MESSAGES, MQ_COL_USED_BYTES, MQ_COL_MAX_BYTES, MQ_COL_LSPID,
-	MQ_COL_LRPID, MQ_COL_STIME, MQ_COL_RTIME, MQ_COL_CTIME, MQ_COL_KIND, MQ_NCOLS
+	MQ_COL_LRPID, MQ_COL_STIME, MQ_COL_RTIME, MQ_COL_CTIME, MQ_COL_NS,
+	MQ_COL_NSPID, MQ_COL_NSCOMMAND, MQ_COL_CONTAINER, MQ_COL_KIND, MQ_NCOLS
 };
+
+/* The namespace an object lies in, shown by ls -A: the same four columns
+ * before KIND in every kind (POSIX ones too). */
+#define NS_COLUMNS \
+	{ "NS", OUT_NUM, 10, "the IPC namespace's inode (ls -A)" }, \
+	{ "NSPID", OUT_NUM, 5, "a process in that namespace (ls -A)" }, \
+	{ "NSCOMMAND", OUT_STR, 0.2, "its command line (ls -A)" }, \
+	{ "CONTAINER", OUT_STR, 12, "the container id its cgroup shows (ls -A)" }
 
 extern const struct out_col shm_columns[SHM_NCOLS];
 extern const struct out_col sem_columns[SEM_NCOLS];
@@ -55,5 +66,11 @@ void columns_fill_shm(struct out_line *line, const struct sv_shm_info *info);
 void columns_fill_sem(struct out_line *line, const struct sv_sem_info *info);
 void columns_fill_semaphore(struct out_line *line, const struct sv_semaphore *sem);
 void columns_fill_mq(struct out_line *line, const struct sv_mq_info *info);
+
+/* The user name of UID (its number when it has none), cached. */
+const char *columns_user_name(uid_t uid);
+
+/* MODE's nine permission bits as rwxrwxrwx. */
+void columns_perms_text(mode_t mode, char text[10]);
 
 #endif

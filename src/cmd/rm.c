@@ -9,16 +9,19 @@
 
 #include "cmd.h"
 #include "ipc/list.h"
+#include "ipc/plist.h"
 #include "ipc/proc.h"
 #include "ipc/ref.h"
+#include "pkind.h"
 
 static const char rm_usage[] =
-	"Usage: sysvctl rm [shm|sem|mq]... [REF...] [OPTIONS]\n"
+	"Usage: sysvctl rm [shm|sem|mq|pshm|psem|pmq]... [REF|/NAME...] [OPTIONS]\n"
 	"\n"
 	"Remove the objects REF names, in the kinds named (all kinds when none:\n"
-	"a key may name one object of each kind), and every object of those\n"
-	"kinds that passes all the filters given.  Prints 'KIND KEY ID' for each\n"
-	"object removed.  Every argument is checked before anything is removed.\n"
+	"a key may name one object of each kind, a /NAME one of each POSIX\n"
+	"kind), and every object of those kinds that passes all the filters\n"
+	"given.  Prints 'KIND KEY ID' (POSIX: 'KIND /NAME') for each object\n"
+	"removed.  Every argument is checked before anything is removed.\n"
 	"\n"
 	"Options:\n"
 	"      --all            every object of the kinds named (needs a kind)\n"
@@ -44,13 +47,18 @@ struct rm_opts {
 	struct sv_ref *refs;
 	size_t nrefs;
 	size_t nnamed;              /* REFs given, those naming nothing too */
+	const char **names;         /* POSIX /NAMEs */
+	size_t nnames;
 	int code;                   /* the first error's exit code */
 };
 
-static const struct out_col removed_cols[] = {
-	{ "KIND", OUT_STR, 3, "shm, sem or mq" },
-	{ "KEY", OUT_NUM, 10, "the key; 0 for a private object" },
-	{ "ID", OUT_NUM, 5, "the kernel's identifier" },
+enum { RM_COL_KIND, RM_COL_KEY, RM_COL_ID, RM_COL_NAME, RM_NCOLS };
+
+static const struct out_col removed_cols[RM_NCOLS] = {
+	[RM_COL_KIND] = { "KIND", OUT_STR, 3, "shm, sem, mq, pshm, psem or pmq" },
+	[RM_COL_KEY] = { "KEY", OUT_NUM, 10, "the key; 0 for a private object" },
+	[RM_COL_ID] = { "ID", OUT_NUM, 5, "the kernel's identifier" },
+	[RM_COL_NAME] = { "NAME", OUT_STR, 8, "a POSIX object's /NAME" },
 };
 
 static void note_error(struct rm_opts *opts, int code)
@@ -72,13 +80,19 @@ static bool has_id_ref(const struct rm_opts *opts)
 static int add_word(struct rm_opts *opts, const char *word)
 {
 	struct sv_err err;
-	enum sv_kind kind;
+	int bit = cmd_kind_bit(word);
 
-	if (sv_kind_parse(word, &kind) == 0) {
-		opts->kinds |= 1u << kind;
+	if (bit >= 0) {
+		opts->kinds |= 1u << bit;
 		return -1;
 	}
 	opts->nnamed++;
+	if (word[0] == '/') {
+		if (!cmd_posix_name_ok("rm", word))
+			return EXIT_USAGE;
+		opts->names[opts->nnames++] = word;
+		return -1;
+	}
 	if (sv_ref_parse(word, 0, &opts->refs[opts->nrefs], &err) == 0) {
 		opts->nrefs++;
 		return -1;
@@ -92,9 +106,12 @@ static int add_word(struct rm_opts *opts, const char *word)
 
 static int check_args(const struct rm_opts *opts)
 {
-	int nkinds = __builtin_popcount(opts->kinds);
+	int nkinds = __builtin_popcount(opts->kinds & SYSV_MASK);
 
-	if (opts->all && nkinds == 0)
+	if (opts->nrefs > 0 && opts->kinds != 0 && nkinds == 0)
+		return cmd_usage_error("rm", "a key names a System V object: name "
+				       "shm, sem or mq too, or no kind");
+	if (opts->all && opts->kinds == 0)
 		return cmd_usage_error("rm", "--all needs a kind: rm shm --all, "
 				       "rm shm sem mq --all");
 	if (has_id_ref(opts) && nkinds != 1)
@@ -118,6 +135,7 @@ static int parse_args(int argc, char **argv, struct rm_opts *opts)
 		{ "with-messages", no_argument, NULL, OPT_WITH_MESSAGES },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "all-namespaces", no_argument, NULL, 'A' },
 		CMD_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -125,9 +143,12 @@ static int parse_args(int argc, char **argv, struct rm_opts *opts)
 	int opt, code;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS "nf", longopts,
+	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS "nfA", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
+		case 'A':
+			return cmd_usage_error("rm", "removal works in one IPC namespace "
+					       "at a time: name it with -N PID");
 		case OPT_ALL:
 			opts->all = true;
 			break;
@@ -165,10 +186,16 @@ static int parse_args(int argc, char **argv, struct rm_opts *opts)
 	return check_args(opts);
 }
 
-/* The kinds to search: those named, else all. */
+/* The System V kinds to search: those named, else all. */
 static unsigned search_kinds(const struct rm_opts *opts)
 {
-	return opts->kinds ? opts->kinds : SV_ALL_KINDS;
+	return opts->kinds ? opts->kinds & SYSV_MASK : SYSV_MASK;
+}
+
+/* The POSIX kinds to search (enum sv_pkind bits): those named, else all. */
+static unsigned search_pkinds(const struct rm_opts *opts)
+{
+	return (opts->kinds ? opts->kinds & POSIX_MASK : POSIX_MASK) >> PKIND_BIT;
 }
 
 static void report_missing(struct rm_opts *opts, const struct sv_ref *ref)
@@ -372,14 +399,170 @@ static void remove_chosen(struct rm_opts *opts, const struct sv_list *list,
  * it is there.  (Root in a container may not read a parent namespace's
  * processes either; sysvctl-ls(1) says so, a warning each time would not
  * help.) */
-static void warn_unseen(const struct sv_procs *procs)
+static void warn_unseen(const struct sv_procs *procs, size_t posix_unseen)
 {
 	size_t unseen = sv_procs_unseen(procs);
 
-	if (unseen > 0 && geteuid() != 0)
+	if (geteuid() == 0)
+		return;
+	if (unseen > 0)
 		cmd_warn("%zu process%s could not be inspected: a sem run holder or a "
 			 "waiter among them is not seen (run as root)", unseen,
 			 unseen == 1 ? "" : "es");
+	if (posix_unseen > 0)
+		cmd_warn("%zu process%s could not be inspected: a POSIX object nobody "
+			 "was seen using is kept (cannot tell; run as root)",
+			 posix_unseen, posix_unseen == 1 ? "" : "es");
+}
+
+/* The POSIX half: the objects of /dev/shm and /dev/mqueue of the kinds
+ * searched, and which of them go. */
+struct rm_posix {
+	struct sv_plist list;
+	unsigned char *chosen[SV_NPKINDS];
+	size_t unseen;
+};
+
+static void report_missing_name(struct rm_opts *opts, const char *name)
+{
+	struct sv_err err;
+
+	if (opts->force)
+		return;
+	sv_fail(&err, ENOENT, "%s", name);
+	sv_msg(&err, "no POSIX object (pshm, psem or pmq) of the kinds searched has this name");
+	note_error(opts, cmd_fail(&err));
+}
+
+/* A queue whose messages are not known (its file could not be read) is
+ * taken to hold some. */
+static bool pmq_holds_messages(const struct sv_pobj *obj)
+{
+	return obj->kind == SV_PMQ && (!obj->has_messages || obj->messages > 0);
+}
+
+static void choose_posix(struct rm_opts *opts, struct rm_posix *posix)
+{
+	for (size_t n = 0; n < opts->nnames; n++) {
+		bool found = false;
+
+		for (int k = 0; k < SV_NPKINDS; k++)
+			for (size_t i = 0; i < posix->list.count[k]; i++)
+				if (strcmp(posix->list.objs[k][i].name, opts->names[n]) == 0) {
+					posix->chosen[k][i] = BY_REF;
+					found = true;
+				}
+		if (!found)
+			report_missing_name(opts, opts->names[n]);
+	}
+	if (!opts->all && !opts->filtered)
+		return;
+	for (int k = 0; k < SV_NPKINDS; k++) {
+		for (size_t i = 0; i < posix->list.count[k]; i++) {
+			const struct sv_pobj *obj = &posix->list.objs[k][i];
+
+			if (posix->chosen[k][i] != NOT_CHOSEN ||
+			    !sv_pfilter_match(&opts->filter, obj))
+				continue;
+			posix->chosen[k][i] = !opts->with_messages && pmq_holds_messages(obj) ?
+					      SKIPPED : BY_FILTER;
+		}
+	}
+}
+
+static void print_removed_posix(const struct sv_pobj *obj, struct out_table *json)
+{
+	struct out_line *line;
+
+	if (json == NULL) {
+		printf("%s %s\n", sv_pkind_name(obj->kind), obj->name);
+		return;
+	}
+	if ((line = out_line_new(json)) == NULL)
+		return;
+	out_set_str(line, RM_COL_KIND, sv_pkind_name(obj->kind));
+	out_set_str(line, RM_COL_NAME, obj->name);
+}
+
+static void remove_posix_one(struct rm_opts *opts, const struct rm_posix *posix,
+			     const struct sv_pobj *obj, int reason,
+			     struct out_table *json)
+{
+	struct sv_err err;
+
+	if (reason == SKIPPED) {
+		if (obj->has_messages)
+			cmd_warn("pmq %s: not removed: it holds %llu message%s "
+				 "(--with-messages removes it too)", obj->name,
+				 (unsigned long long)obj->messages,
+				 obj->messages == 1 ? "" : "s");
+		else
+			cmd_warn("pmq %s: not removed: its messages cannot be counted "
+				 "(--with-messages removes it too)", obj->name);
+		return;
+	}
+	if (!opts->dry_run && sv_pobj_remove(&posix->list, obj, &err) != 0) {
+		if (err.errnum != ENOENT || (reason == BY_REF && !opts->force))
+			note_error(opts, cmd_fail(&err));
+		return;
+	}
+	print_removed_posix(obj, json);
+}
+
+static void remove_posix(struct rm_opts *opts, const struct rm_posix *posix,
+			 struct out_table *json, const sigset_t *held)
+{
+	for (int k = 0; k < SV_NPKINDS && !stop_pending(held); k++) {
+		for (size_t i = 0; i < posix->list.count[k]; i++) {
+			if (posix->chosen[k][i] == NOT_CHOSEN)
+				continue;
+			remove_posix_one(opts, posix, &posix->list.objs[k][i],
+					 posix->chosen[k][i], json);
+			if (stop_pending(held))
+				return;
+		}
+	}
+}
+
+/* Read the POSIX objects of the kinds searched, and their users when
+ * --orphans needs them.  Out of memory is false. */
+static bool read_posix(struct rm_opts *opts, struct rm_posix *posix)
+{
+	struct sv_plist *lists[1] = { &posix->list };
+	unsigned pkinds = search_pkinds(opts);
+	struct sv_err err;
+
+	memset(posix, 0, sizeof(*posix));
+	posix->list.dirfd[0] = posix->list.dirfd[1] = -1;
+	if (pkinds == 0 || (opts->nnames == 0 && !opts->all && !opts->filtered))
+		return true;
+	if (sv_plist_read(pkinds, "", NULL, 0, &posix->list, &err) != 0) {
+		note_error(opts, cmd_fail(&err));
+		return false;
+	}
+	for (int k = 0; k < SV_NPKINDS; k++)
+		if ((posix->chosen[k] = calloc(posix->list.count[k] + 1, 1)) == NULL)
+			return false;
+	if (opts->filter.orphans)
+		posix->unseen = sv_plist_users(lists, 1, geteuid() != 0);
+	return true;
+}
+
+static void free_posix(struct rm_posix *posix)
+{
+	for (int k = 0; k < SV_NPKINDS; k++)
+		free(posix->chosen[k]);
+	sv_plist_free(&posix->list);
+}
+
+/* The columns of --json: KEY and ID for System V objects, NAME for POSIX
+ * ones, those of the kinds that can be removed. */
+static const char *json_columns(const struct rm_opts *opts)
+{
+	bool sysv = opts->kinds == 0 || (opts->kinds & SYSV_MASK);
+	bool posix = opts->nnames > 0 || (opts->kinds & POSIX_MASK);
+
+	return !posix ? "KIND,KEY,ID" : sysv ? "KIND,KEY,ID,NAME" : "KIND,NAME";
 }
 
 static int remove_objects(struct rm_opts *opts)
@@ -388,25 +571,30 @@ static int remove_objects(struct rm_opts *opts)
 	unsigned char *chosen[SV_NKINDS] = { NULL };
 	struct out_table *json = NULL;
 	struct sv_procs *procs = sv_procs_new();
+	struct rm_posix posix;
 	struct sv_list list;
 	struct sv_err err;
 	sigset_t held, old;
 	bool ok = procs != NULL;
 
-	if (sv_list_read(search_kinds(opts), &list, &err) != 0) {
+	ok = read_posix(opts, &posix) && ok;
+
+	if (ok && sv_list_read(search_kinds(opts), &list, &err) != 0) {
 		note_error(opts, cmd_fail(&err));
 		ok = false;
 	}
 	for (int k = 0; k < SV_NKINDS && ok; k++)
 		ok = (chosen[k] = calloc(sv_list_count(&list, (enum sv_kind)k) + 1, 1)) != NULL;
 	if (ok && sv_globals.json)
-		ok = (json = out_table_new("removed", removed_cols, 3, "KIND,KEY,ID",
-					   &out, &err)) != NULL;
+		ok = (json = out_table_new("removed", removed_cols, RM_NCOLS,
+					   json_columns(opts), &out, &err)) != NULL;
 	if (ok) {
 		choose_named(opts, &list, chosen);
 		choose_filtered(opts, &list, chosen, procs);
+		choose_posix(opts, &posix);
 		hold_stop_signals(&held, &old);
 		remove_chosen(opts, &list, chosen, json, &held);
+		remove_posix(opts, &posix, json, &held);
 		if (json != NULL && out_print_tables(&json, 1) != 0)
 			note_error(opts, EXIT_OSERR);
 		/* A signal held meanwhile ends the process here, 128+N. */
@@ -419,7 +607,8 @@ static int remove_objects(struct rm_opts *opts)
 	for (int k = 0; k < SV_NKINDS; k++)
 		free(chosen[k]);
 	sv_list_free(&list);
-	warn_unseen(procs);
+	warn_unseen(procs, posix.unseen);
+	free_posix(&posix);
 	sv_procs_free(procs);
 	return opts->code;
 }
@@ -431,11 +620,16 @@ int cmd_rm(int argc, char **argv)
 
 	memset(&opts, 0, sizeof(opts));
 	opts.refs = calloc((size_t)argc, sizeof(*opts.refs));
-	if (opts.refs == NULL)
+	opts.names = calloc((size_t)argc, sizeof(*opts.names));
+	if (opts.refs == NULL || opts.names == NULL) {
+		free(opts.refs);
+		free(opts.names);
 		return EXIT_LIMIT;
+	}
 	code = parse_args(argc, argv, &opts);
 	if (code < 0)
 		code = remove_objects(&opts);
 	free(opts.refs);
+	free(opts.names);
 	return code;
 }

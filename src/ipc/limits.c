@@ -2,11 +2,14 @@
 #include "limits.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 
+#include "plist.h"
+#include "semun.h"
 #include "sysctl.h"
 
 /* Where a limit's value comes from. */
@@ -15,6 +18,7 @@ enum limit_source {
 	FROM_SEM,       /* a field of /proc/sys/kernel/sem */
 	FROM_SEMINFO,   /* semctl IPC_INFO only */
 	FROM_CONSTANT,  /* fixed in the kernel */
+	FROM_MQUEUE,    /* /proc/sys/fs/mqueue/NAME (POSIX queues) */
 };
 
 /* One row per limit: adding one is a row here and a line in the enum. */
@@ -37,18 +41,13 @@ static const struct {
 	{ "semopm", "most operations in one semop", FROM_SEM, false, 2 },
 	{ "semmni", "most semaphore sets", FROM_SEM, false, 3 },
 	{ "semvmx", "largest semaphore value", FROM_SEMINFO, false, 0 },
+	{ "queues_max", "most POSIX message queues", FROM_MQUEUE, false, 0 },
+	{ "msg_max", "most messages in a POSIX queue", FROM_MQUEUE, false, 0 },
+	{ "msgsize_max", "largest POSIX message, bytes", FROM_MQUEUE, true, 0 },
 };
 
 enum { SHMMAX, SHMALL, SHMMNI, SHMMIN, MSGMAX, MSGMNB, MSGMNI, SEMMSL, SEMMNS,
-       SEMOPM, SEMMNI, SEMVMX };
-
-/* semctl's fourth argument; the caller defines it (semctl(2)). */
-union semun {
-	int val;
-	struct semid_ds *buf;
-	unsigned short *array;
-	struct seminfo *__buf;
-};
+       SEMOPM, SEMMNI, SEMVMX, QUEUES_MAX, MSG_MAX, MSGSIZE_MAX };
 
 static void set_used(struct sv_limit *limit, uint64_t used)
 {
@@ -63,6 +62,7 @@ static int read_use(struct sv_limit limits[SV_NLIMITS], struct sv_err *err)
 	struct shm_info shm;
 	struct msginfo msg;
 	struct seminfo sem;
+	long queues;
 
 	if (shmctl(0, SHM_INFO, (struct shmid_ds *)&shm) < 0)
 		return sv_fail(err, errno, "shmctl SHM_INFO");
@@ -75,7 +75,19 @@ static int read_use(struct sv_limit limits[SV_NLIMITS], struct sv_err *err)
 		return sv_fail(err, errno, "semctl SEM_INFO");
 	set_used(&limits[SEMMNI], (uint64_t)sem.semusz);    /* sets */
 	set_used(&limits[SEMMNS], (uint64_t)sem.semaem);    /* semaphores */
+	if ((queues = sv_pmq_count()) >= 0)                 /* /dev/mqueue */
+		set_used(&limits[QUEUES_MAX], (uint64_t)queues);
 	return 0;
+}
+
+/* /proc/sys/fs/mqueue/NAME, left 0 on a kernel without POSIX queues. */
+static void read_mqueue(struct sv_limit *limit)
+{
+	struct sv_err unused;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/sys/fs/mqueue/%s", limit->name);
+	sv_sysctl_path_u64(path, &limit->value, &unused);
 }
 
 /* The value of each limit from its source. */
@@ -102,6 +114,9 @@ static int read_values(struct sv_limit limits[SV_NLIMITS], struct sv_err *err)
 			break;
 		case FROM_CONSTANT:
 			limits[i].value = limit_rows[i].constant;
+			break;
+		case FROM_MQUEUE:
+			read_mqueue(&limits[i]);
 			break;
 		}
 	}

@@ -8,7 +8,7 @@
 
 #include "err.h"
 
-#define SV_NLIMITS 12
+#define SV_NLIMITS 15
 
 struct sv_limit {
 	const char *name;           /* "shmmax": the sysctl's name */
@@ -20,9 +20,12 @@ struct sv_limit {
 };
 
 /* Fill the limits lsipc -g shows, in the order shmmax, shmall, shmmni,
- * shmmin, msgmax, msgmnb, msgmni, semmsl, semmns, semopm, semmni, semvmx.
- * Use: shmmni the segments, shmall their pages, msgmni the queues, semmni
- * the sets, semmns the semaphores (from SHM_INFO, MSG_INFO, SEM_INFO). */
+ * shmmin, msgmax, msgmnb, msgmni, semmsl, semmns, semopm, semmni, semvmx,
+ * then the POSIX queues' queues_max, msg_max, msgsize_max
+ * (/proc/sys/fs/mqueue; 0 on a kernel without them).  Use: shmmni the
+ * segments, shmall their pages, msgmni the queues, semmni the sets, semmns
+ * the semaphores (from SHM_INFO, MSG_INFO, SEM_INFO), queues_max the
+ * queues in /dev/mqueue when it is mounted. */
 int sv_limits_read(struct sv_limit limits[SV_NLIMITS], struct sv_err *err);
 
 #endif

@@ -24,9 +24,16 @@ static int read_small_file(const char *path, char *buf, size_t size)
 
 int sv_sysctl_u64(const char *name, uint64_t *value, struct sv_err *err)
 {
-	char path[128], text[64];
+	char path[128];
 
 	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
+	return sv_sysctl_path_u64(path, value, err);
+}
+
+int sv_sysctl_path_u64(const char *path, uint64_t *value, struct sv_err *err)
+{
+	char text[64];
+
 	if (read_small_file(path, text, sizeof(text)) != 0)
 		return sv_fail_proc(err, errno, path);
 	if (sscanf(text, "%" SCNu64, value) != 1) {
