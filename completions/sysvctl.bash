@@ -9,7 +9,7 @@ _sysvctl_verbs()
 {
 	case $1 in
 	shm) echo "create write read stat rm" ;;
-	sem) echo "create acquire release z get set stat rm run" ;;
+	sem) echo "create acquire release z get set stat rm run who" ;;
 	mq) echo "create send recv stat set rm" ;;
 	esac
 }

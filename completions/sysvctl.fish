@@ -62,7 +62,7 @@ function __sysvctl_verbs
         case shm
             echo create write read stat rm
         case sem
-            echo create acquire release z get set stat rm run
+            echo create acquire release z get set stat rm run who
         case mq
             echo create send recv stat set rm
     end

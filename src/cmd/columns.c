@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ipc/who.h"
+
 /* The columns every kind starts with, in the order of the *_COL_ enums. */
 #define PERM_COLUMNS \
 	{ "KEY", OUT_KEY, 10, "the key; 0 for a private object" }, \
@@ -40,6 +42,8 @@ const struct out_col sem_columns[SEM_NCOLS] = {
 	{ "OTIME", OUT_TIME, 19, "time of the last semop" },
 	{ "CTIME", OUT_TIME, 19, "time of creation or the last change" },
 	KIND_COLUMN,
+	{ "HOLDERS", OUT_NUM, 3, "processes holding units through sem run" },
+	{ "WAITERS", OUT_NUM, 3, "threads blocked in semop on it" },
 };
 
 const struct out_col semaphore_columns[SEMAPHORE_NCOLS] = {
@@ -140,6 +144,17 @@ void columns_fill_semaphore(struct out_line *line, const struct sv_semaphore *se
 	out_set_num(line, SEMAPHORE_COL_NCNT, sem->ncnt);
 	out_set_num(line, SEMAPHORE_COL_ZCNT, sem->zcnt);
 	out_set_num(line, SEMAPHORE_COL_PID, sem->pid);
+}
+
+void columns_fill_sem_users(struct out_line *line, int semid,
+			    struct sv_procs *procs)
+{
+	if (out_wants_line(line, SEM_COL_HOLDERS))
+		out_set_num(line, SEM_COL_HOLDERS,
+			    (long long)sv_sem_nholders(procs, semid));
+	if (out_wants_line(line, SEM_COL_WAITERS))
+		out_set_num(line, SEM_COL_WAITERS,
+			    (long long)sv_sem_nwaiters(procs, semid));
 }
 
 void columns_fill_mq(struct out_line *line, const struct sv_mq_info *info)

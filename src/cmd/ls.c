@@ -176,6 +176,7 @@ static int fill_line(struct out_table *table, const struct sv_list *list,
 		break;
 	case SV_SEM:
 		columns_fill_sem(line, &list->sem[i]);
+		columns_fill_sem_users(line, list->sem[i].perm.id, procs);
 		break;
 	case SV_MQ:
 		fill_mq(table, line, &list->mq[i]);

@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "columns.h"
 #include "ipc/parse.h"
+#include "ipc/proc.h"
 #include "ipc/ref.h"
 #include "ipc/sem.h"
 #include "sem_cmd.h"
@@ -440,9 +441,11 @@ static void split_columns(const char *list, char *set, char *nested, size_t size
 static const char stat_usage[] =
 	"Usage: sysvctl sem stat REF [-o COLUMNS] [--raw] [--noheadings]\n"
 	"\n"
-	"Show the set (key, id, nsems, mode, owner, creator, otime, ctime) and a\n"
-	"table of its semaphores (index, value, ncnt, zcnt, pid).  --json prints\n"
-	"one object with the semaphores as a list \"semaphores\".\n"
+	"Show the set (key, id, nsems, mode, owner, creator, otime, ctime), a\n"
+	"table of its semaphores (index, value, ncnt, zcnt, pid) and, under them,\n"
+	"its holders and waiters as 'sem who' prints them (not with -o, --raw,\n"
+	"--noheadings or --export).  --json prints one object with the lists\n"
+	"\"semaphores\", \"holders\" and \"waiters\".\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output COLUMNS  columns of either table ('-o help' lists them;\n"
@@ -484,8 +487,44 @@ static int stat_tables(const struct sem_opts *opts, struct out_table **set,
 	return 0;
 }
 
+/* Whether stat shows the holders and waiters: in JSON, and under the
+ * default tables (a script's -o, --raw... get the tables alone). */
+static bool stat_shows_users(const struct out_opts *table)
+{
+	return table->json || (table->columns == NULL && !table->raw &&
+			       !table->noheadings && !table->export);
+}
+
+/* The tables, then (as text) the holders and waiters in sem who's form;
+ * as JSON they are lists in the object. */
+static int print_object(const struct sem_opts *opts, struct out_table *set,
+			struct out_table *nested, const struct sv_sem_user *users,
+			size_t nusers)
+{
+	struct out_table *lists[3] = { nested };
+	struct sv_err err;
+	int rc;
+
+	if (!opts->table.json) {
+		rc = out_print_object(set, nested);
+		if (rc == 0 && nusers > 0 && stat_shows_users(&opts->table)) {
+			putchar('\n');
+			sem_users_print(stdout, users, nusers);
+			rc = fflush(stdout);
+		}
+		return rc == 0 ? EXIT_OK : EXIT_OSERR;
+	}
+	if (sem_users_tables(users, nusers, lists + 1, &err) != 0)
+		return cmd_fail(&err);
+	rc = out_print_object_lists(set, nested ? lists : lists + 1,
+				    nested ? 3 : 2);
+	sem_users_tables_free(lists + 1);
+	return rc == 0 ? EXIT_OK : EXIT_OSERR;
+}
+
 static int print_stat(const struct sem_opts *opts, const struct sv_sem_info *info,
-		      const struct sv_semaphore *sems)
+		      const struct sv_semaphore *sems, struct sv_procs *procs,
+		      const struct sv_sem_user *users, size_t nusers)
 {
 	struct out_table *set, *nested;
 	struct out_line *line;
@@ -500,6 +539,7 @@ static int print_stat(const struct sem_opts *opts, const struct sv_sem_info *inf
 		if ((line = out_line_new(set)) == NULL)
 			goto out;
 		columns_fill_sem(line, info);
+		columns_fill_sem_users(line, info->perm.id, procs);
 	}
 	for (unsigned i = 0; nested != NULL && i < info->nsems; i++) {
 		if ((line = out_line_new(nested)) == NULL)
@@ -507,7 +547,7 @@ static int print_stat(const struct sem_opts *opts, const struct sv_sem_info *inf
 		columns_fill_semaphore(line, &sems[i]);
 	}
 	if (set != NULL)
-		rc = out_print_object(set, nested) == 0 ? EXIT_OK : EXIT_OSERR;
+		rc = print_object(opts, set, nested, users, nusers);
 	else
 		rc = out_print_tables(&nested, 1) == 0 ? EXIT_OK : EXIT_OSERR;
 out:
@@ -524,6 +564,9 @@ static int sem_stat(int argc, char **argv)
 	struct sv_semaphore *sems;
 	struct sv_obj obj;
 	struct sv_err err;
+	struct sv_procs *procs = NULL;
+	struct sv_sem_user *users = NULL;
+	size_t nusers = 0;
 	int code;
 
 	sem_opts_init(&opts);
@@ -540,7 +583,16 @@ static int sem_stat(int argc, char **argv)
 	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
 	    sv_sem_stat(&obj, &info, &sems, &err) != 0)
 		return cmd_fail(&err);
-	code = print_stat(&opts, &info, sems);
+	if (!stat_shows_users(&opts.table) && (procs = sv_procs_new()) == NULL)
+		sv_obj_fail(&err, ENOMEM, &obj);
+	if ((stat_shows_users(&opts.table) &&
+	     sem_users_find(&obj, false, &procs, &users, &nusers, &err) != 0) ||
+	    procs == NULL)
+		code = cmd_fail(&err);
+	else
+		code = print_stat(&opts, &info, sems, procs, users, nusers);
+	free(users);
+	sv_procs_free(procs);
 	free(sems);
 	return code;
 }
@@ -573,6 +625,7 @@ static const char sem_usage[] =
 	"       sysvctl sem run     REF [-d DELTA] [-t TIMEOUT|--nowait] [-u|--up]\n"
 	"                               [-c|--create [-v VALUE] [-m MODE]] [-i INDEX]\n"
 	"                               [-E|--conflict-exit-code N] [--] COMMAND [ARG...]\n"
+	"       sysvctl sem who     REF\n"
 	"\n"
 	"Semaphore sets and locks.  A set still being initialised by its\n"
 	"creator (otime 0, ctime under 2 s old) is waited for, at most 1 s.\n"
@@ -590,6 +643,7 @@ int cmd_sem(int argc, char **argv)
 		{ "stat", sem_stat, "show a set" },
 		{ "rm", sem_rm, "remove sets" },
 		{ "run", sem_run, "run a command holding units" },
+		{ "who", sem_who, "show holders and waiters" },
 	};
 
 	return cmd_dispatch("sem", verbs, sizeof(verbs) / sizeof(verbs[0]),

@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "cmd.h"
 #include "ipc/ref.h"
@@ -65,5 +66,24 @@ int sem_open_set(const char *text, struct sem_opts *opts, struct sv_obj *obj,
 
 /* sem run, in sem_run.c. */
 int sem_run(int argc, char **argv);
+
+/* sem who, and what sem stat shows of the same, in sem_who.c. */
+struct sv_procs;
+struct sv_sem_user;
+int sem_who(int argc, char **argv);
+
+/* Scan /proc for the holders and waiters of OBJ (with WARN, a warning
+ * about processes that could not be inspected); free *USERS and *PROCS
+ * after. */
+int sem_users_find(const struct sv_obj *obj, bool warn, struct sv_procs **procs,
+		   struct sv_sem_user **users, size_t *n, struct sv_err *err);
+
+/* The "holds ..." and "waits ..." lines of sem who. */
+void sem_users_print(FILE *stream, const struct sv_sem_user *users, size_t n);
+
+/* USERS as the JSON lists "holders" and "waiters" (tables[0], tables[1]). */
+int sem_users_tables(const struct sv_sem_user *users, size_t n,
+		     struct out_table *tables[2], struct sv_err *err);
+void sem_users_tables_free(struct out_table *tables[2]);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ipc/users.h"
@@ -85,8 +86,8 @@ static void mark_holder(const struct sv_obj *obj, unsigned index, int sem_op)
 {
 	char marker[SV_HOLD_MAX], what[64];
 
-	if (sv_hold_format(marker, sizeof(marker), getenv(SV_HOLD_ENV), getpid(),
-			   obj->id, index, sem_op) != 0 ||
+	if (sv_hold_format_since(marker, sizeof(marker), getenv(SV_HOLD_ENV),
+				 getpid(), obj->id, index, sem_op, time(NULL)) != 0 ||
 	    setenv(SV_HOLD_ENV, marker, 1) != 0)
 		cmd_warn("%s: %s not set: 'ls --orphans' may not see this holder",
 			 sv_obj_describe(obj, what, sizeof(what)), SV_HOLD_ENV);

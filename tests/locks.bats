@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# Locks you can see into: sem who, the holders and waiters of sem stat and
+# ls, sem run --max-time, --verbose, --shared, and the order of grants.
+
+load helpers
+
+# Wait for background PID; its exit status into $status.
+wait_status() {
+	status=0
+	wait "$1" || status=$?
+}
+
+# Whether `sem who KEY` shows N waiters.
+n_waiters() {
+	[ "$(sysvctl -q sem who "$1" | grep -c '^waits')" -eq "$2" ]
+}
+
+# The ISO 8601 form sem who prints for epoch second $1.
+iso() {
+	date -d "@$1" +%Y-%m-%dT%H:%M:%S%:z
+}
+
+@test "sem who, sem stat and ls show the holders and waiters of a held set" {
+	sysvctl sem create "$K1" -n 2 -v 1
+	"$SYSVCTL" sem run "$K1" -- sleep 300 &
+	holder=$!
+	track_pid "$holder"
+	poll_until [ "$(sysvctl sem get "$K1")" = 0 ]
+	"$SYSVCTL" sem acquire "$K1" -d 2 &
+	taker=$!
+	track_pid "$taker"
+	poll_until n_waiters "$K1" 1
+	"$SYSVCTL" sem z "$K1" -i 1 &
+	zero=$!
+	track_pid "$zero"
+	poll_until n_waiters "$K1" 2
+	otime=$(sysvctl -q sem stat "$K1" --json | sed -n 's/^ *"otime": \([0-9]*\),$/\1/p')
+	run --separate-stderr sysvctl -q sem who "$K1"
+	assert_success
+	waits="waits 2 $taker $SYSVCTL sem acquire $K1 -d 2
+waits zero $zero $SYSVCTL sem z $K1 -i 1 index 1"
+	# The hold began in the second of the semop, or just after it.
+	[ "$output" = "holds 1 $holder sleep 300 since $(iso "$otime")
+$waits" ] || [ "$output" = "holds 1 $holder sleep 300 since $(iso $((otime + 1)))
+$waits" ]
+	since=$(echo "${lines[0]}" | sed 's/.* since //')
+
+	run --separate-stderr sysvctl -q sem who "$K1" --json
+	assert_success
+	since_epoch=$(date -d "$since" +%s)
+	[ "$output" = '{
+   "holders": [
+      {
+         "pid": '"$holder"',
+         "index": 0,
+         "units": 1,
+         "sem_op": -1,
+         "since": '"$since_epoch"',
+         "command": "sleep 300"
+      }
+   ],
+   "waiters": [
+      {
+         "pid": '"$taker"',
+         "index": 0,
+         "for": "units",
+         "units": 2,
+         "command": "'"$SYSVCTL sem acquire $K1 -d 2"'"
+      },{
+         "pid": '"$zero"',
+         "index": 1,
+         "for": "zero",
+         "units": null,
+         "command": "'"$SYSVCTL sem z $K1 -i 1"'"
+      }
+   ]
+}' ]
+
+	run --separate-stderr sysvctl -q sem stat "$K1"
+	assert_success
+	[ "${lines[-3]}" = "holds 1 $holder sleep 300 since $since" ]
+	[ "${lines[-2]}" = "waits 2 $taker $SYSVCTL sem acquire $K1 -d 2" ]
+	[ "${lines[-1]}" = "waits zero $zero $SYSVCTL sem z $K1 -i 1 index 1" ]
+
+	run --separate-stderr sysvctl -q sem stat "$K1" --json
+	assert_success
+	[ "$(echo "$output" | python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print(len(d["semaphores"]), [h["pid"] for h in d["holders"]], [w["pid"] for w in d["waiters"]])')" = "2 [$holder] [$taker, $zero]" ]
+
+	run --separate-stderr sysvctl -q ls sem --key "$K1" -o KEY,HOLDERS,WAITERS --noheadings
+	assert_success
+	assert_output "$(printf '0x%08x' "$K1") 1 2"
+	run --separate-stderr sysvctl -q sem stat "$K1" -o HOLDERS,WAITERS --raw --noheadings
+	assert_success
+	assert_output "1 2"
+}
+
+@test "sem who of a set nobody uses prints nothing; of a missing set is exit 3" {
+	sysvctl sem create "$K1"
+	run --separate-stderr sysvctl -q sem who "$K1"
+	assert_success
+	assert_output ""
+	run --separate-stderr sysvctl -q sem who "$K1" --json
+	assert_output '{
+   "holders": [
+
+   ],
+   "waiters": [
+
+   ]
+}'
+	run --separate-stderr sysvctl sem who "$K2"
+	assert_failure 3
+}
