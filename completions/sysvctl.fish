@@ -33,6 +33,9 @@ set -g __sysvctl_options \
     'sem acquire,sem run|v|value|x|initial value when created' \
     'sem run|u|up||add instead of subtract' \
     'sem run|E|conflict-exit-code|x|exit code when busy' \
+    'sem run|-|max-time|x|stop COMMAND after holding this long' \
+    'sem run|-|kill-after|x|SIGKILL this long after SIGTERM' \
+    'sem acquire,sem run|-|verbose||say how long the wait took' \
     'mq create,mq set|-|max-bytes|x|queue size' \
     'mq send,mq recv|T|type|x|message type' \
     'mq send,mq recv|l|lines||one message per line' \

@@ -113,3 +113,62 @@ print(len(d["semaphores"]), [h["pid"] for h in d["holders"]], [w["pid"] for w in
 	run --separate-stderr sysvctl sem who "$K2"
 	assert_failure 3
 }
+
+@test "run --max-time stops a job that holds too long, frees the lock, exits 124" {
+	sysvctl sem create "$K1" -v 1
+	start=$(date +%s%N)
+	run --separate-stderr sysvctl sem run "$K1" --max-time 0.3 -- sh -c 'echo started; exec sleep 30'
+	elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	assert_failure 124
+	assert_output "started"
+	[ "$stderr" = "sysvctl: $K1: held longer than 0.300 s (--max-time): sending SIGTERM to ${stderr##* }" ]
+	[ "$elapsed_ms" -lt 5000 ]
+	run sysvctl sem get "$K1"
+	assert_output "1"
+}
+
+@test "run --max-time: SIGKILL after --kill-after; COMMAND is the holder and its status passes" {
+	sysvctl sem create "$K1" -v 1
+	run --separate-stderr sysvctl sem run "$K1" --max-time 0.2 --kill-after 0.2 -- sh -c 'trap "" TERM; echo $$; sleep 30'
+	assert_failure 124
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[ "${stderr_lines[1]}" = "sysvctl: $K1: $output still runs after --kill-after: sending SIGKILL" ]
+	run sysvctl sem get "$K1"
+	assert_output "1"
+	# The holder marker names COMMAND's own pid: it holds the units.
+	run sysvctl sem run "$K1" --max-time 10 -- sh -c 'echo "$SYSVCTL_SEM_HOLD" $$; exit 3'
+	assert_failure 3
+	id=$(ipcs_id sem "$K1")
+	assert_output --regexp "^$id:0:-1:([0-9]+):[0-9]+ \\1\$"
+	run sysvctl sem get "$K1"
+	assert_output "1"
+}
+
+@test "run --max-time forwards SIGTERM to COMMAND and ends with it" {
+	sysvctl sem create "$K1" -v 1
+	"$SYSVCTL" sem run "$K1" --max-time 60 -- sleep 30 &
+	pid=$!
+	track_pid "$pid"
+	poll_until [ "$(sysvctl sem get "$K1")" = 0 ]
+	kill -TERM "$pid"
+	wait_status "$pid"
+	[ "$status" -eq 143 ]
+	run sysvctl sem get "$K1"
+	assert_output "1"
+}
+
+@test "acquire and run --verbose say how long the wait took, as flock -v" {
+	sysvctl sem create "$K1" -v 1
+	id=$(ipcs_id sem "$K1")
+	run --separate-stderr sysvctl sem acquire "$K1" --verbose
+	assert_success
+	[[ $stderr =~ ^sysvctl:\ sem\ $(printf '0x%08x' "$K1")\ \(id\ $id\):\ getting\ the\ lock\ took\ 0\.[0-9]{6}\ seconds$ ]]
+	( sleep 0.5; sysvctl sem release "$K1" ) &
+	track_pid $!
+	run --separate-stderr sysvctl sem run "$K1" --verbose -- echo ran
+	assert_success
+	assert_output "ran"
+	[[ $stderr =~ took\ ([0-9]+)\.([0-9]{6})\ seconds$ ]]
+	waited_us=$((10#${BASH_REMATCH[1]} * 1000000 + 10#${BASH_REMATCH[2]}))
+	[ "$waited_us" -ge 300000 ] && [ "$waited_us" -lt 5000000 ]
+}

@@ -22,6 +22,7 @@ void sem_opts_init(struct sem_opts *opts)
 	opts->new.nsems = 1;
 	opts->new.value = 1;
 	opts->new.mode = 0600;
+	opts->kill_after.tv_sec = 10;
 }
 
 /* Parse one option of any verb into OPTS; false when OPT is none of them. */
@@ -71,6 +72,16 @@ bool sem_opt(int opt, struct sem_opts *opts, struct sv_err *err, int *rc)
 		return true;
 	case 'u':
 		opts->up = true;
+		return true;
+	case OPT_VERBOSE:
+		opts->verbose = true;
+		return true;
+	case OPT_MAX_TIME:
+		opts->has_max_time = true;
+		*rc = parse_duration(optarg, "--max-time", &opts->max_time, err);
+		return true;
+	case OPT_KILL_AFTER:
+		*rc = parse_duration(optarg, "--kill-after", &opts->kill_after, err);
 		return true;
 	case 'E':
 		*rc = parse_int(optarg, "-E", 0, 255, &number, err);
@@ -146,17 +157,36 @@ static void settle_stop(const struct sv_obj *obj, const struct sem_opts *opts,
  * just after the kernel granted the units would otherwise end us with
  * 128+N and the units taken (and a lock leaked).  Caught, such a signal
  * ends the wait (EINTR), and settle_stop makes 128+N true. */
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) +
+	       (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
 int sem_wait_op(const struct sv_obj *obj, const struct sem_opts *opts,
 		   int delta, bool undo, struct sv_err *err)
 {
 	struct sv_sem_wait wait = opts->wait;
+	struct timespec start;
 	int rc;
 
 	cmd_stop_catch(false);
 	wait.stop = &cmd_stop_signo;
+	if (opts->verbose)
+		clock_gettime(CLOCK_MONOTONIC, &start);
 	rc = sv_sem_op(obj, opts->index, delta, undo, &wait, err);
 	if (cmd_stop_signo != 0)
 		settle_stop(obj, opts, delta, undo, rc == 0);
+	/* As flock -v: one line, on stderr, also with -q (asked for). */
+	if (rc == 0 && opts->verbose) {
+		char what[64];
+
+		fprintf(stderr, "sysvctl: %s: getting the lock took %.6f seconds\n",
+			sv_obj_describe(obj, what, sizeof(what)), seconds_since(&start));
+	}
 	return rc;
 }
 
@@ -229,7 +259,7 @@ static int sem_create(int argc, char **argv)
 
 static const char acquire_usage[] =
 	"Usage: sysvctl sem acquire REF [-d DELTA] [-t TIMEOUT|--nowait] [-i INDEX]\n"
-	"                           [-c|--create [-v VALUE] [-m MODE]]\n"
+	"                           [-c|--create [-v VALUE] [-m MODE]] [--verbose]\n"
 	"\n"
 	"Subtract DELTA from the semaphore, waiting while its value is lower.\n"
 	"The units stay taken after sysvctl exits: 'sem release' gives them back.\n"
@@ -244,13 +274,14 @@ static const char acquire_usage[] =
 	"  -c, --create          create the set if missing (race-free)\n"
 	"  -v, --value VALUE     first value of a set made by --create (default 1)\n"
 	"  -m, --mode MODE       permissions of a set made by --create (default 0600)\n"
+	"      --verbose         say on stderr how long getting the units took\n"
 	"  -h, --help            this help\n";
 
 static int sem_acquire(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		LONGOPT_DELTA, LONGOPT_TIMEOUT, LONGOPT_INDEX, LONGOPT_CREATE,
-		LONGOPT_END,
+		LONGOPT_VERBOSE, LONGOPT_END,
 	};
 	struct sem_opts opts;
 	struct sv_obj obj;
@@ -615,7 +646,7 @@ static int sem_rm(int argc, char **argv)
 static const char sem_usage[] =
 	"Usage: sysvctl sem create  REF [-v VALUE] [-n NSEMS] [-m MODE] [-p|--exist-ok]\n"
 	"       sysvctl sem acquire REF [-d DELTA] [-t TIMEOUT|--nowait] [-i INDEX]\n"
-	"                               [-c|--create [-v VALUE] [-m MODE]]\n"
+	"                               [-c|--create [-v VALUE] [-m MODE]] [--verbose]\n"
 	"       sysvctl sem release REF [-d DELTA] [-i INDEX]\n"
 	"       sysvctl sem z       REF [-t TIMEOUT|--nowait] [-i INDEX]\n"
 	"       sysvctl sem get     REF [-i INDEX]\n"
@@ -624,7 +655,8 @@ static const char sem_usage[] =
 	"       sysvctl sem rm      REF...\n"
 	"       sysvctl sem run     REF [-d DELTA] [-t TIMEOUT|--nowait] [-u|--up]\n"
 	"                               [-c|--create [-v VALUE] [-m MODE]] [-i INDEX]\n"
-	"                               [-E|--conflict-exit-code N] [--] COMMAND [ARG...]\n"
+	"                               [-E|--conflict-exit-code N] [--max-time DUR\n"
+	"                               [--kill-after DUR]] [--verbose] [--] COMMAND [ARG...]\n"
 	"       sysvctl sem who     REF\n"
 	"\n"
 	"Semaphore sets and locks.  A set still being initialised by its\n"

@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "ipc/ref.h"
@@ -26,10 +27,13 @@ struct sem_opts {
 	bool up;
 	bool has_conflict_exit;
 	int conflict_exit;
+	bool verbose;           /* --verbose: say how long the wait took */
+	bool has_max_time;      /* run --max-time */
+	struct timespec max_time, kill_after;
 	struct out_opts table;
 };
 
-enum { OPT_NOWAIT = OPT_CMD_FIRST };
+enum { OPT_NOWAIT = OPT_CMD_FIRST, OPT_VERBOSE, OPT_MAX_TIME, OPT_KILL_AFTER };
 
 #define LONGOPT_DELTA { "delta", required_argument, NULL, 'd' }
 #define LONGOPT_TIMEOUT { "timeout", required_argument, NULL, 't' }, \
@@ -38,6 +42,7 @@ enum { OPT_NOWAIT = OPT_CMD_FIRST };
 #define LONGOPT_CREATE { "create", no_argument, NULL, 'c' }, \
 	{ "value", required_argument, NULL, 'v' }, \
 	{ "mode", required_argument, NULL, 'm' }
+#define LONGOPT_VERBOSE { "verbose", no_argument, NULL, OPT_VERBOSE }
 #define LONGOPT_END CMD_COMMON_LONGOPTS, { NULL, 0, NULL, 0 }
 
 void sem_opts_init(struct sem_opts *opts);
@@ -63,6 +68,17 @@ int sem_wait_op(const struct sv_obj *obj, const struct sem_opts *opts,
 /* Parse REF and open its set (creating it with --create). */
 int sem_open_set(const char *text, struct sem_opts *opts, struct sv_obj *obj,
 	     struct sv_err *err);
+
+/* sem run --max-time, in sem_watch.c: fork; in the child (which takes
+ * the units and executes COMMAND) return -1 with *READY_FD to pass to
+ * sem_watch_ready once the units are taken; in the parent, watch the
+ * child: forward stop signals to it, SIGTERM it once it has held the
+ * units for MAX, SIGKILL it GRACE later, and return the exit code
+ * (SEM_EXIT_TIMEOUT when the time ran out; else the child's). */
+#define SEM_EXIT_TIMEOUT 124
+int sem_watch_fork(const struct timespec *max, const struct timespec *grace,
+		   const char *what, int *ready_fd);
+void sem_watch_ready(int ready_fd);
 
 /* sem run, in sem_run.c. */
 int sem_run(int argc, char **argv);

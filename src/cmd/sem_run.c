@@ -14,7 +14,8 @@
 static const char run_usage[] =
 	"Usage: sysvctl sem run REF [-d DELTA] [-t TIMEOUT|--nowait] [-u|--up]\n"
 	"                       [-c|--create [-v VALUE] [-m MODE]] [-i INDEX]\n"
-	"                       [-E|--conflict-exit-code N] [--] COMMAND [ARG...]\n"
+	"                       [-E|--conflict-exit-code N] [--max-time DUR\n"
+	"                       [--kill-after DUR]] [--verbose] [--] COMMAND [ARG...]\n"
 	"\n"
 	"Take DELTA units with SEM_UNDO, then execute COMMAND in this process:\n"
 	"the kernel gives the units back when COMMAND ends, however it ends.\n"
@@ -33,6 +34,11 @@ static const char run_usage[] =
 	"  -i, --index INDEX     the semaphore in the set (default 0)\n"
 	"  -E, --conflict-exit-code N\n"
 	"                        exit N instead of 6 when busy or timed out\n"
+	"      --max-time DUR    SIGTERM to COMMAND once it has held the units for\n"
+	"                        DUR; exit 124 (sem run then forks: COMMAND is the\n"
+	"                        child, which takes the units and still holds them)\n"
+	"      --kill-after DUR  SIGKILL DUR after that SIGTERM (default 10s)\n"
+	"      --verbose         say on stderr how long getting the units took\n"
 	"  -h, --help            this help\n";
 
 /* Parse run's options: those before REF, REF, those after it up to "--"
@@ -44,7 +50,9 @@ static bool parse_run_opts(int argc, char **argv, struct sem_opts *opts,
 		LONGOPT_DELTA, LONGOPT_TIMEOUT, LONGOPT_INDEX, LONGOPT_CREATE,
 		{ "up", no_argument, NULL, 'u' },
 		{ "conflict-exit-code", required_argument, NULL, 'E' },
-		LONGOPT_END,
+		{ "max-time", required_argument, NULL, OPT_MAX_TIME },
+		{ "kill-after", required_argument, NULL, OPT_KILL_AFTER },
+		LONGOPT_VERBOSE, LONGOPT_END,
 	};
 	/* "+": stop at the first word that is not an option, so that the
 	 * options of COMMAND stay COMMAND's. */
@@ -121,12 +129,16 @@ int sem_run(int argc, char **argv)
 	struct sem_opts opts;
 	struct sv_obj obj;
 	struct sv_err err;
-	int ref_at, command_at, code;
+	int ref_at, command_at, code, ready_fd = -1;
 
 	sem_opts_init(&opts);
 	if (parse_run_opts(argc, argv, &opts, &ref_at, &command_at, &code))
 		return code;
 	if (!sem_create_opts_ok(&opts, "sem run", &code))
+		return code;
+	if (opts.has_max_time &&
+	    (code = sem_watch_fork(&opts.max_time, &opts.kill_after,
+				   argv[ref_at], &ready_fd)) >= 0)
 		return code;
 	if (opts.up && !opts.has_value)
 		opts.new.value = 0;
@@ -138,6 +150,8 @@ int sem_run(int argc, char **argv)
 		return code;
 	}
 	mark_holder(&obj, opts.index, opts.up ? opts.delta : -opts.delta);
+	if (ready_fd >= 0)
+		sem_watch_ready(ready_fd);
 	return exec_command(argv + command_at);
 }
 
