@@ -34,6 +34,8 @@ set -g __sysvctl_options \
     'sem run|u|up||add instead of subtract' \
     'sem run|E|conflict-exit-code|x|exit code when busy' \
     'sem run|-|max-time|x|stop COMMAND after holding this long' \
+    'sem run|s|shared||shared hold' \
+    'sem run|x|exclusive||exclusive hold' \
     'sem run|-|kill-after|x|SIGKILL this long after SIGTERM' \
     'sem acquire,sem run|-|verbose||say how long the wait took' \
     'mq create,mq set|-|max-bytes|x|queue size' \

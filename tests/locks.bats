@@ -172,3 +172,49 @@ print(len(d["semaphores"]), [h["pid"] for h in d["holders"]], [w["pid"] for w in
 	waited_us=$((10#${BASH_REMATCH[1]} * 1000000 + 10#${BASH_REMATCH[2]}))
 	[ "$waited_us" -ge 300000 ] && [ "$waited_us" -lt 5000000 ]
 }
+
+@test "run --shared: 10 shared holders run together, an exclusive one runs alone" {
+	sysvctl sem create "$K1" -n 2 >/dev/null
+	shared=()
+	for _ in $(seq 10); do
+		"$SYSVCTL" sem run "$K1" --shared -- sleep 300 &
+		shared+=($!)
+		track_pid $!
+	done
+	# All ten hold at once: the count semaphore is 1 + 10.
+	poll_until [ "$(sysvctl sem get "$K1" -i 1)" = 11 ]
+	run sysvctl sem get "$K1"
+	assert_output "1"
+	"$SYSVCTL" sem run "$K1" --exclusive -- sh -c '"$1" sem get "$2" -i 1 >"$3"; exec sleep 300' \
+		sh "$SYSVCTL" "$K1" "$BATS_TEST_TMPDIR/excl" &
+	excl=$!
+	track_pid "$excl"
+	poll_until n_waiters "$K1" 1
+	[ ! -e "$BATS_TEST_TMPDIR/excl" ]
+	kill "${shared[@]}"
+	poll_until [ -s "$BATS_TEST_TMPDIR/excl" ]
+	# It ran with no shared holder, and while it runs nobody else does.
+	[ "$(cat "$BATS_TEST_TMPDIR/excl")" = 1 ]
+	run sysvctl sem run "$K1" --shared --nowait -- true
+	assert_failure 6
+	run sysvctl sem run "$K1" --exclusive --nowait -- true
+	assert_failure 6
+	kill "$excl"
+	poll_until [ "$(sysvctl sem get "$K1")" = 1 ]
+	run sysvctl sem run "$K1" --shared --nowait -- sh -c '"$1" sem get "$2" -i 1' sh "$SYSVCTL" "$K1"
+	assert_success
+	assert_output "2"
+	run sysvctl sem get "$K1" -i 1
+	assert_output "1"
+}
+
+@test "run --shared --create makes the two-semaphore set; -d and -u do not go with it" {
+	run sysvctl sem run "$K1" --shared --create -- true
+	assert_success
+	run sysvctl sem stat "$K1" -o INDEX,VALUE --raw --noheadings
+	assert_output "0 1
+1 1"
+	run --separate-stderr sysvctl sem run "$K1" --shared -d 2 -- true
+	assert_failure 2
+	[ "$stderr" = "sysvctl: sem run: --shared and --exclusive take one unit: not with -u or -d (see 'sysvctl sem run --help')" ]
+}

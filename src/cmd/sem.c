@@ -73,6 +73,10 @@ bool sem_opt(int opt, struct sem_opts *opts, struct sv_err *err, int *rc)
 	case 'u':
 		opts->up = true;
 		return true;
+	case 's':
+	case 'x':
+		opts->rw = opt == 's' ? 1 : 2;
+		return true;
 	case OPT_VERBOSE:
 		opts->verbose = true;
 		return true;
@@ -177,7 +181,10 @@ int sem_wait_op(const struct sv_obj *obj, const struct sem_opts *opts,
 	wait.stop = &cmd_stop_signo;
 	if (opts->verbose)
 		clock_gettime(CLOCK_MONOTONIC, &start);
-	rc = sv_sem_op(obj, opts->index, delta, undo, &wait, err);
+	if (opts->rw != 0)
+		rc = sv_sem_rw(obj, opts->index, opts->rw == 1, &wait, err);
+	else
+		rc = sv_sem_op(obj, opts->index, delta, undo, &wait, err);
 	if (cmd_stop_signo != 0)
 		settle_stop(obj, opts, delta, undo, rc == 0);
 	/* As flock -v: one line, on stderr, also with -q (asked for). */
@@ -200,8 +207,8 @@ int sem_open_set(const char *text, struct sem_opts *opts,
 		return -1;
 	if (!opts->create)
 		return sv_sem_open(&ref, NULL, obj, err);
-	if (opts->index >= opts->new.nsems)
-		opts->new.nsems = opts->index + 1;
+	if (opts->index + (opts->rw != 0) >= opts->new.nsems)
+		opts->new.nsems = opts->index + 1 + (opts->rw != 0);
 	return sv_sem_open(&ref, &opts->new, obj, err);
 }
 
@@ -655,7 +662,8 @@ static const char sem_usage[] =
 	"       sysvctl sem rm      REF...\n"
 	"       sysvctl sem run     REF [-d DELTA] [-t TIMEOUT|--nowait] [-u|--up]\n"
 	"                               [-c|--create [-v VALUE] [-m MODE]] [-i INDEX]\n"
-	"                               [-E|--conflict-exit-code N] [--max-time DUR\n"
+	"                               [-E|--conflict-exit-code N] [-s|--shared|-x|--exclusive]\n"
+	"                               [--max-time DUR\n"
 	"                               [--kill-after DUR]] [--verbose] [--] COMMAND [ARG...]\n"
 	"       sysvctl sem who     REF\n"
 	"\n"

@@ -28,6 +28,7 @@ struct sem_opts {
 	bool has_conflict_exit;
 	int conflict_exit;
 	bool verbose;           /* --verbose: say how long the wait took */
+	int rw;                 /* run --shared (1) or --exclusive (2); 0: neither */
 	bool has_max_time;      /* run --max-time */
 	struct timespec max_time, kill_after;
 	struct out_opts table;

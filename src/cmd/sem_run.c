@@ -14,7 +14,8 @@
 static const char run_usage[] =
 	"Usage: sysvctl sem run REF [-d DELTA] [-t TIMEOUT|--nowait] [-u|--up]\n"
 	"                       [-c|--create [-v VALUE] [-m MODE]] [-i INDEX]\n"
-	"                       [-E|--conflict-exit-code N] [--max-time DUR\n"
+	"                       [-E|--conflict-exit-code N] [-s|--shared|-x|--exclusive]\n"
+	"                       [--max-time DUR\n"
 	"                       [--kill-after DUR]] [--verbose] [--] COMMAND [ARG...]\n"
 	"\n"
 	"Take DELTA units with SEM_UNDO, then execute COMMAND in this process:\n"
@@ -38,6 +39,10 @@ static const char run_usage[] =
 	"                        DUR; exit 124 (sem run then forks: COMMAND is the\n"
 	"                        child, which takes the units and still holds them)\n"
 	"      --kill-after DUR  SIGKILL DUR after that SIGTERM (default 10s)\n"
+	"  -s, --shared          a shared hold of the lock made of semaphores INDEX\n"
+	"                        and INDEX+1 (--create makes both): any number of\n"
+	"                        shared holders run together\n"
+	"  -x, --exclusive       an exclusive hold of that lock: it runs alone\n"
 	"      --verbose         say on stderr how long getting the units took\n"
 	"  -h, --help            this help\n";
 
@@ -50,13 +55,15 @@ static bool parse_run_opts(int argc, char **argv, struct sem_opts *opts,
 		LONGOPT_DELTA, LONGOPT_TIMEOUT, LONGOPT_INDEX, LONGOPT_CREATE,
 		{ "up", no_argument, NULL, 'u' },
 		{ "conflict-exit-code", required_argument, NULL, 'E' },
+		{ "shared", no_argument, NULL, 's' },
+		{ "exclusive", no_argument, NULL, 'x' },
 		{ "max-time", required_argument, NULL, OPT_MAX_TIME },
 		{ "kill-after", required_argument, NULL, OPT_KILL_AFTER },
 		LONGOPT_VERBOSE, LONGOPT_END,
 	};
 	/* "+": stop at the first word that is not an option, so that the
 	 * options of COMMAND stay COMMAND's. */
-	static const char optstring[] = "+" CMD_COMMON_SHORTOPTS "d:t:i:cv:m:uE:";
+	static const char optstring[] = "+" CMD_COMMON_SHORTOPTS "d:t:i:cv:m:uE:sx";
 	bool after_dashes;
 
 	if (sem_parse_opts(argc, argv, optstring, longopts, "sem run", run_usage,
@@ -136,6 +143,9 @@ int sem_run(int argc, char **argv)
 		return code;
 	if (!sem_create_opts_ok(&opts, "sem run", &code))
 		return code;
+	if (opts.rw != 0 && (opts.up || opts.delta != 1))
+		return cmd_usage_error("sem run", "--shared and --exclusive take one "
+				       "unit: not with -u or -d");
 	if (opts.has_max_time &&
 	    (code = sem_watch_fork(&opts.max_time, &opts.kill_after,
 				   argv[ref_at], &ready_fd)) >= 0)
@@ -149,7 +159,10 @@ int sem_run(int argc, char **argv)
 			code = opts.conflict_exit;
 		return code;
 	}
-	mark_holder(&obj, opts.index, opts.up ? opts.delta : -opts.delta);
+	if (opts.rw == 1)
+		mark_holder(&obj, opts.index + 1, 1);
+	else
+		mark_holder(&obj, opts.index, opts.rw == 2 || !opts.up ? -opts.delta : opts.delta);
 	if (ready_fd >= 0)
 		sem_watch_ready(ready_fd);
 	return exec_command(argv + command_at);
