@@ -9,7 +9,7 @@ _sysvctl_verbs()
 {
 	case $1 in
 	shm) echo "create write read stat rm" ;;
-	sem) echo "create acquire release z get set stat rm run" ;;
+	sem) echo "create acquire release z get set stat rm run who" ;;
 	mq) echo "create send recv stat set rm" ;;
 	esac
 }
@@ -25,11 +25,11 @@ _sysvctl_options()
 	"shm write") echo "-o= --offset= --framed -c --create -s= --size= -m= --mode= $common" ;;
 	"shm read") echo "-o= --offset= -n= --length= --framed -x --hex $common" ;;
 	"sem create") echo "-v= --value= -n= --nsems= -m= --mode= -p --exist-ok $common" ;;
-	"sem acquire") echo "-d= --delta= -t= --timeout= --nowait -i= --index= -c --create -v= --value= -m= --mode= $common" ;;
+	"sem acquire") echo "-d= --delta= -t= --timeout= --nowait -i= --index= -c --create -v= --value= -m= --mode= --verbose $common" ;;
 	"sem release") echo "-d= --delta= -i= --index= $common" ;;
 	"sem z") echo "-t= --timeout= --nowait -i= --index= $common" ;;
 	"sem get"|"sem set") echo "-i= --index= $common" ;;
-	"sem run") echo "-d= --delta= -t= --timeout= --nowait -i= --index= -u --up -c --create -v= --value= -m= --mode= -E= --conflict-exit-code= $common" ;;
+	"sem run") echo "-d= --delta= -t= --timeout= --nowait -i= --index= -u --up -c --create -v= --value= -m= --mode= -E= --conflict-exit-code= --max-time= --kill-after= --verbose -s --shared -x --exclusive $common" ;;
 	"mq create") echo "-m= --mode= -p --exist-ok --max-bytes= --max-messages= --msgsize= $common" ;;
 	"mq send") echo "-T= --type= -t= --timeout= --nowait -l --lines -c --create $common" ;;
 	"mq recv") echo "-T= --type= --except -t= --timeout= --nowait -k= --count= -a --all -l --lines -0 --null -p --print-type $common" ;;

@@ -33,6 +33,11 @@ set -g __sysvctl_options \
     'sem acquire,sem run|v|value|x|initial value when created' \
     'sem run|u|up||add instead of subtract' \
     'sem run|E|conflict-exit-code|x|exit code when busy' \
+    'sem run|-|max-time|x|stop COMMAND after holding this long' \
+    'sem run|s|shared||shared hold' \
+    'sem run|x|exclusive||exclusive hold' \
+    'sem run|-|kill-after|x|SIGKILL this long after SIGTERM' \
+    'sem acquire,sem run|-|verbose||say how long the wait took' \
     'mq create,mq set|-|max-bytes|x|queue size' \
     'mq create|-|max-messages|x|POSIX queue: most messages' \
     'mq create|-|msgsize|x|POSIX queue: largest message' \
@@ -66,7 +71,7 @@ function __sysvctl_verbs
         case shm
             echo create write read stat rm
         case sem
-            echo create acquire release z get set stat rm run
+            echo create acquire release z get set stat rm run who
         case mq
             echo create send recv stat set rm
     end

@@ -125,6 +125,10 @@ int out_print_tables(struct out_table *const *tables, size_t n);
  * a blank line between them. */
 int out_print_object(struct out_table *table, struct out_table *nested);
 
+/* The same with N nested tables, each a list under its name. */
+int out_print_object_lists(struct out_table *table, struct out_table *const *nested,
+			   size_t n);
+
 /* Print each line of TABLE as one compact JSON object on its own line
  * (NDJSON), then drop the lines so the table can be filled again. */
 int out_print_ndjson(struct out_table *table);

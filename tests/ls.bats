@@ -142,6 +142,7 @@ mq $K1"
 	assert_line "sem:"
 	assert_line "mq:"
 	assert_line --regexp '^ *NSEMS  semaphores in the set$'
+	assert_line --regexp '^ *HOLDERS  processes holding units through sem run$'
 }
 
 @test "sizes are human-readable unless --bytes" {
@@ -437,14 +438,14 @@ wait_sem_value() {
 	run sysvctl sem run "$K1" -c -- sh -c 'echo "$SYSVCTL_SEM_HOLD $$"'
 	assert_success
 	id1=$(ipcs_id sem "$K1")
-	assert_output --regexp "^$id1:0:-1:([0-9]+) \\1\$"
+	assert_output --regexp "^$id1:0:-1:([0-9]+):[0-9]+ \\1\$"
 	# Nested runs in one process add theirs; an inherited entry of
 	# another pid is dropped.
 	sysvctl sem create "$K2" -n 3 -v 0 >/dev/null
 	id2=$(ipcs_id sem "$K2")
 	SYSVCTL_SEM_HOLD=7:0:-1:1 run sysvctl sem run "$K1" -- "$SYSVCTL" sem run "$K2" -i 2 -u -d 3 -- sh -c 'echo "$SYSVCTL_SEM_HOLD $$"'
 	assert_success
-	assert_output --regexp "^$id1:0:-1:([0-9]+),$id2:2:3:\\1 \\1\$"
+	assert_output --regexp "^$id1:0:-1:([0-9]+):[0-9]+,$id2:2:3:\\1:[0-9]+ \\1\$"
 }
 
 @test "a queue with a blocked receiver or sender is no orphan" {

@@ -293,7 +293,7 @@ hint: create it with 'sysvctl sem create $K1' or pass --create to acquire or run
 	sysvctl sem acquire "$K1" -i 1
 	run sysvctl sem stat "$K1" --json
 	assert_success
-	[ "$(jq -c 'keys_unsorted' <<<"$output")" = '["key","id","nsems","mode","uid","gid","cuid","cgid","otime","ctime","semaphores"]' ]
+	[ "$(jq -c 'keys_unsorted' <<<"$output")" = '["key","id","nsems","mode","uid","gid","cuid","cgid","otime","ctime","semaphores","holders","waiters"]' ]
 	[ "$(jq -r '.key' <<<"$output")" = "$((K1))" ]
 	[ "$(jq -r '.id' <<<"$output")" = "$id" ]
 	[ "$(jq -r '.uid' <<<"$output")" = "$(id -u)" ]

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ipc/who.h"
+
 /* The columns every kind starts with, in the order of the *_COL_ enums. */
 #define PERM_COLUMNS \
 	{ "KEY", OUT_KEY, 10, "the key; 0 for a private object" }, \
@@ -43,6 +45,8 @@ const struct out_col sem_columns[SEM_NCOLS] = {
 	{ "CTIME", OUT_TIME, 5, "time of creation or the last change" },
 	NS_COLUMNS,
 	KIND_COLUMN,
+	{ "HOLDERS", OUT_NUM, 3, "processes holding units through sem run" },
+	{ "WAITERS", OUT_NUM, 3, "threads blocked in semop on it" },
 };
 
 const struct out_col semaphore_columns[SEMAPHORE_NCOLS] = {
@@ -185,6 +189,19 @@ void columns_fill_semaphore(struct out_line *line, const struct sv_semaphore *se
 	out_set_num(line, SEMAPHORE_COL_NCNT, sem->ncnt);
 	out_set_num(line, SEMAPHORE_COL_ZCNT, sem->zcnt);
 	out_set_num(line, SEMAPHORE_COL_PID, sem->pid);
+}
+
+void columns_fill_sem_users(struct out_line *line, int semid,
+			    struct sv_procs *procs)
+{
+	if (procs == NULL)      /* a set just made: no holders, no waiters */
+		return;
+	if (out_wants_line(line, SEM_COL_HOLDERS))
+		out_set_num(line, SEM_COL_HOLDERS,
+			    (long long)sv_sem_nholders(procs, semid));
+	if (out_wants_line(line, SEM_COL_WAITERS))
+		out_set_num(line, SEM_COL_WAITERS,
+			    (long long)sv_sem_nwaiters(procs, semid));
 }
 
 void columns_fill_mq(struct out_line *line, const struct sv_mq_info *info)

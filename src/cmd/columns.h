@@ -18,7 +18,8 @@ enum sem_col {
 	SEM_COL_KEY, SEM_COL_ID, SEM_COL_OWNER, SEM_COL_MODE, SEM_COL_PERMS,
 	SEM_COL_UID, SEM_COL_GID, SEM_COL_CUID, SEM_COL_CGID,
 	SEM_COL_NSEMS, SEM_COL_OTIME, SEM_COL_CTIME, SEM_COL_NS, SEM_COL_NSPID,
-	SEM_COL_NSCOMMAND, SEM_COL_CONTAINER, SEM_COL_KIND, SEM_NCOLS
+	SEM_COL_NSCOMMAND, SEM_COL_CONTAINER, SEM_COL_KIND, SEM_COL_HOLDERS,
+	SEM_COL_WAITERS, SEM_NCOLS
 };
 enum semaphore_col {
 	SEMAPHORE_COL_INDEX, SEMAPHORE_COL_VALUE, SEMAPHORE_COL_NCNT,
@@ -65,6 +66,11 @@ extern const char *const mq_labels[MQ_NCOLS];
 void columns_fill_shm(struct out_line *line, const struct sv_shm_info *info);
 void columns_fill_sem(struct out_line *line, const struct sv_sem_info *info);
 void columns_fill_semaphore(struct out_line *line, const struct sv_semaphore *sem);
+/* HOLDERS and WAITERS of the set SEMID, when shown (one scan of /proc
+ * per PROCS for every set; nothing when PROCS is NULL: a set just made). */
+struct sv_procs;
+void columns_fill_sem_users(struct out_line *line, int semid,
+			    struct sv_procs *procs);
 void columns_fill_mq(struct out_line *line, const struct sv_mq_info *info);
 
 /* The user name of UID (its number when it has none), cached. */

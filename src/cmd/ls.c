@@ -262,6 +262,7 @@ static int fill_sysv_line(struct ls_run *run, const struct ls_view *view,
 		break;
 	case SV_SEM:
 		columns_fill_sem(line, &list->sem[i]);
+		columns_fill_sem_users(line, list->sem[i].perm.id, run->procs);
 		break;
 	case SV_MQ:
 		fill_mq(table, line, list, &list->mq[i]);

@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "columns.h"
 #include "ipc/parse.h"
+#include "ipc/proc.h"
 #include "ipc/ref.h"
 #include "ipc/sem.h"
 #include "psem_cmd.h"
@@ -22,6 +23,7 @@ void sem_opts_init(struct sem_opts *opts)
 	opts->new.nsems = 1;
 	opts->new.value = 1;
 	opts->new.mode = 0600;
+	opts->kill_after.tv_sec = 10;
 }
 
 /* Parse one option of any verb into OPTS; false when OPT is none of them. */
@@ -71,6 +73,20 @@ bool sem_opt(int opt, struct sem_opts *opts, struct sv_err *err, int *rc)
 		return true;
 	case 'u':
 		opts->up = true;
+		return true;
+	case 's':
+	case 'x':
+		opts->rw = opt == 's' ? 1 : 2;
+		return true;
+	case OPT_VERBOSE:
+		opts->verbose = true;
+		return true;
+	case OPT_MAX_TIME:
+		opts->has_max_time = true;
+		*rc = parse_duration(optarg, "--max-time", &opts->max_time, err);
+		return true;
+	case OPT_KILL_AFTER:
+		*rc = parse_duration(optarg, "--kill-after", &opts->kill_after, err);
 		return true;
 	case 'E':
 		*rc = parse_int(optarg, "-E", 0, 255, &number, err);
@@ -146,17 +162,39 @@ static void settle_stop(const struct sv_obj *obj, const struct sem_opts *opts,
  * just after the kernel granted the units would otherwise end us with
  * 128+N and the units taken (and a lock leaked).  Caught, such a signal
  * ends the wait (EINTR), and settle_stop makes 128+N true. */
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) +
+	       (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
 int sem_wait_op(const struct sv_obj *obj, const struct sem_opts *opts,
 		   int delta, bool undo, struct sv_err *err)
 {
 	struct sv_sem_wait wait = opts->wait;
+	struct timespec start;
 	int rc;
 
 	cmd_stop_catch(false);
 	wait.stop = &cmd_stop_signo;
-	rc = sv_sem_op(obj, opts->index, delta, undo, &wait, err);
+	if (opts->verbose)
+		clock_gettime(CLOCK_MONOTONIC, &start);
+	if (opts->rw != 0)
+		rc = sv_sem_rw(obj, opts->index, opts->rw == 1, &wait, err);
+	else
+		rc = sv_sem_op(obj, opts->index, delta, undo, &wait, err);
 	if (cmd_stop_signo != 0)
 		settle_stop(obj, opts, delta, undo, rc == 0);
+	/* As flock -v: one line, on stderr, also with -q (asked for). */
+	if (rc == 0 && opts->verbose) {
+		char what[64];
+
+		fprintf(stderr, "sysvctl: %s: getting the lock took %.6f seconds\n",
+			sv_obj_describe(obj, what, sizeof(what)), seconds_since(&start));
+	}
 	return rc;
 }
 
@@ -170,8 +208,8 @@ int sem_open_set(const char *text, struct sem_opts *opts,
 		return -1;
 	if (!opts->create)
 		return sv_sem_open(&ref, NULL, obj, err);
-	if (opts->index >= opts->new.nsems)
-		opts->new.nsems = opts->index + 1;
+	if (opts->index + (opts->rw != 0) >= opts->new.nsems)
+		opts->new.nsems = opts->index + 1 + (opts->rw != 0);
 	return sv_sem_open(&ref, &opts->new, obj, err);
 }
 
@@ -190,7 +228,8 @@ static const char create_usage[] =
 	"  -h, --help          this help\n";
 
 static int print_stat(const struct sem_opts *opts, const struct sv_sem_info *info,
-		      const struct sv_semaphore *sems);
+		      const struct sv_semaphore *sems, struct sv_procs *procs,
+		      const struct sv_sem_user *users, size_t nusers);
 
 /* The id, or with --json the stat object (as shm and mq create print). */
 static int print_created(const struct sv_obj *obj)
@@ -207,7 +246,7 @@ static int print_created(const struct sv_obj *obj)
 	opts.table.json = true;
 	if (sv_sem_stat(obj, &info, &sems, &err) != 0)
 		return cmd_fail(&err);
-	code = print_stat(&opts, &info, sems);
+	code = print_stat(&opts, &info, sems, NULL, NULL, 0);   /* a new set: nobody holds or waits */
 	free(sems);
 	return code;
 }
@@ -254,7 +293,7 @@ static int sem_create(int argc, char **argv)
 
 static const char acquire_usage[] =
 	"Usage: sysvctl sem acquire REF [-d DELTA] [-t TIMEOUT|--nowait] [-i INDEX]\n"
-	"                           [-c|--create [-v VALUE] [-m MODE]]\n"
+	"                           [-c|--create [-v VALUE] [-m MODE]] [--verbose]\n"
 	"\n"
 	"Subtract DELTA from the semaphore, waiting while its value is lower.\n"
 	"The units stay taken after sysvctl exits: 'sem release' gives them back.\n"
@@ -269,13 +308,14 @@ static const char acquire_usage[] =
 	"  -c, --create          create the set if missing (race-free)\n"
 	"  -v, --value VALUE     first value of a set made by --create (default 1)\n"
 	"  -m, --mode MODE       permissions of a set made by --create (default 0600)\n"
+	"      --verbose         say on stderr how long getting the units took\n"
 	"  -h, --help            this help\n";
 
 static int sem_acquire(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		LONGOPT_DELTA, LONGOPT_TIMEOUT, LONGOPT_INDEX, LONGOPT_CREATE,
-		LONGOPT_END,
+		LONGOPT_VERBOSE, LONGOPT_END,
 	};
 	struct sem_opts opts;
 	struct sv_obj obj;
@@ -475,9 +515,11 @@ static const char stat_usage[] =
 	"Usage: sysvctl sem stat REF [-o COLUMNS] [--raw] [--noheadings]\n"
 	"\n"
 	"Show the set (key, id, nsems, mode, owner, creator, otime, ctime: a\n"
-	"vertical list unless -o, --raw, --noheadings or -e) and a table of its\n"
-	"semaphores (index, value, ncnt, zcnt, pid).  --json prints\n"
-	"one object with the semaphores as a list \"semaphores\".\n"
+	"vertical list unless -o, --raw, --noheadings or -e), a table of its\n"
+	"semaphores (index, value, ncnt, zcnt, pid) and, under them, its holders\n"
+	"and waiters as 'sem who' prints them (not with -o, --raw, --noheadings\n"
+	"or --export).  --json prints one object with the lists \"semaphores\",\n"
+	"\"holders\" and \"waiters\".\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output COLUMNS  columns of either table ('-o help' lists them;\n"
@@ -522,8 +564,44 @@ static int stat_tables(const struct sem_opts *opts, struct out_table **set,
 	return 0;
 }
 
+/* Whether stat shows the holders and waiters: in JSON, and under the
+ * default tables (a script's -o, --raw... get the tables alone). */
+static bool stat_shows_users(const struct out_opts *table)
+{
+	return table->json || (table->columns == NULL && !table->raw &&
+			       !table->noheadings && !table->export);
+}
+
+/* The tables, then (as text) the holders and waiters in sem who's form;
+ * as JSON they are lists in the object. */
+static int print_object(const struct sem_opts *opts, struct out_table *set,
+			struct out_table *nested, const struct sv_sem_user *users,
+			size_t nusers)
+{
+	struct out_table *lists[3] = { nested };
+	struct sv_err err;
+	int rc;
+
+	if (!opts->table.json) {
+		rc = out_print_object(set, nested);
+		if (rc == 0 && nusers > 0 && stat_shows_users(&opts->table)) {
+			putchar('\n');
+			sem_users_print(stdout, users, nusers);
+			rc = fflush(stdout);
+		}
+		return rc == 0 ? EXIT_OK : EXIT_OSERR;
+	}
+	if (sem_users_tables(users, nusers, lists + 1, &err) != 0)
+		return cmd_fail(&err);
+	rc = out_print_object_lists(set, nested ? lists : lists + 1,
+				    nested ? 3 : 2);
+	sem_users_tables_free(lists + 1);
+	return rc == 0 ? EXIT_OK : EXIT_OSERR;
+}
+
 static int print_stat(const struct sem_opts *opts, const struct sv_sem_info *info,
-		      const struct sv_semaphore *sems)
+		      const struct sv_semaphore *sems, struct sv_procs *procs,
+		      const struct sv_sem_user *users, size_t nusers)
 {
 	struct out_table *set, *nested;
 	struct out_line *line;
@@ -538,6 +616,7 @@ static int print_stat(const struct sem_opts *opts, const struct sv_sem_info *inf
 		if ((line = out_line_new(set)) == NULL)
 			goto out;
 		columns_fill_sem(line, info);
+		columns_fill_sem_users(line, info->perm.id, procs);
 	}
 	for (unsigned i = 0; nested != NULL && i < info->nsems; i++) {
 		if ((line = out_line_new(nested)) == NULL)
@@ -545,7 +624,7 @@ static int print_stat(const struct sem_opts *opts, const struct sv_sem_info *inf
 		columns_fill_semaphore(line, &sems[i]);
 	}
 	if (set != NULL)
-		rc = out_print_object(set, nested) == 0 ? EXIT_OK : EXIT_OSERR;
+		rc = print_object(opts, set, nested, users, nusers);
 	else
 		rc = out_print_tables(&nested, 1) == 0 ? EXIT_OK : EXIT_OSERR;
 out:
@@ -562,6 +641,9 @@ static int sem_stat(int argc, char **argv)
 	struct sv_semaphore *sems;
 	struct sv_obj obj;
 	struct sv_err err;
+	struct sv_procs *procs = NULL;
+	struct sv_sem_user *users = NULL;
+	size_t nusers = 0;
 	int code;
 
 	sem_opts_init(&opts);
@@ -582,7 +664,16 @@ static int sem_stat(int argc, char **argv)
 	if (sem_open_set(argv[optind], &opts, &obj, &err) != 0 ||
 	    sv_sem_stat(&obj, &info, &sems, &err) != 0)
 		return cmd_fail(&err);
-	code = print_stat(&opts, &info, sems);
+	if (!stat_shows_users(&opts.table) && (procs = sv_procs_new()) == NULL)
+		sv_obj_fail(&err, ENOMEM, &obj);
+	if ((stat_shows_users(&opts.table) &&
+	     sem_users_find(&obj, false, &procs, &users, &nusers, &err) != 0) ||
+	    procs == NULL)
+		code = cmd_fail(&err);
+	else
+		code = print_stat(&opts, &info, sems, procs, users, nusers);
+	free(users);
+	sv_procs_free(procs);
 	free(sems);
 	return code;
 }
@@ -605,7 +696,7 @@ static int sem_rm(int argc, char **argv)
 static const char sem_usage[] =
 	"Usage: sysvctl sem create  REF [-v VALUE] [-n NSEMS] [-m MODE] [-p|--exist-ok]\n"
 	"       sysvctl sem acquire REF [-d DELTA] [-t TIMEOUT|--nowait] [-i INDEX]\n"
-	"                               [-c|--create [-v VALUE] [-m MODE]]\n"
+	"                               [-c|--create [-v VALUE] [-m MODE]] [--verbose]\n"
 	"       sysvctl sem release REF [-d DELTA] [-i INDEX]\n"
 	"       sysvctl sem z       REF [-t TIMEOUT|--nowait] [-i INDEX]\n"
 	"       sysvctl sem get     REF [-i INDEX]\n"
@@ -614,7 +705,10 @@ static const char sem_usage[] =
 	"       sysvctl sem rm      REF...\n"
 	"       sysvctl sem run     REF [-d DELTA] [-t TIMEOUT|--nowait] [-u|--up]\n"
 	"                               [-c|--create [-v VALUE] [-m MODE]] [-i INDEX]\n"
-	"                               [-E|--conflict-exit-code N] [--] COMMAND [ARG...]\n"
+	"                               [-E|--conflict-exit-code N] [-s|--shared|-x|--exclusive]\n"
+	"                               [--max-time DUR\n"
+	"                               [--kill-after DUR]] [--verbose] [--] COMMAND [ARG...]\n"
+	"       sysvctl sem who     REF\n"
 	"\n"
 	"REF /NAME is a POSIX named semaphore (sem_open, /dev/shm/sem.NAME):\n"
 	"one value, no -i, no undo (run refuses it); z polls its value every\n"
@@ -636,6 +730,7 @@ int cmd_sem(int argc, char **argv)
 		{ "stat", sem_stat, "show a set" },
 		{ "rm", sem_rm, "remove sets" },
 		{ "run", sem_run, "run a command holding units" },
+		{ "who", sem_who, "show holders and waiters" },
 	};
 
 	return cmd_dispatch("sem", verbs, sizeof(verbs) / sizeof(verbs[0]),

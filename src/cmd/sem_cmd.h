@@ -5,6 +5,8 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "ipc/ref.h"
@@ -25,10 +27,14 @@ struct sem_opts {
 	bool up;
 	bool has_conflict_exit;
 	int conflict_exit;
+	bool verbose;           /* --verbose: say how long the wait took */
+	int rw;                 /* run --shared (1) or --exclusive (2); 0: neither */
+	bool has_max_time;      /* run --max-time */
+	struct timespec max_time, kill_after;
 	struct out_opts table;
 };
 
-enum { OPT_NOWAIT = OPT_CMD_FIRST };
+enum { OPT_NOWAIT = OPT_CMD_FIRST, OPT_VERBOSE, OPT_MAX_TIME, OPT_KILL_AFTER };
 
 #define LONGOPT_DELTA { "delta", required_argument, NULL, 'd' }
 #define LONGOPT_TIMEOUT { "timeout", required_argument, NULL, 't' }, \
@@ -37,6 +43,7 @@ enum { OPT_NOWAIT = OPT_CMD_FIRST };
 #define LONGOPT_CREATE { "create", no_argument, NULL, 'c' }, \
 	{ "value", required_argument, NULL, 'v' }, \
 	{ "mode", required_argument, NULL, 'm' }
+#define LONGOPT_VERBOSE { "verbose", no_argument, NULL, OPT_VERBOSE }
 #define LONGOPT_END CMD_COMMON_LONGOPTS, { NULL, 0, NULL, 0 }
 
 void sem_opts_init(struct sem_opts *opts);
@@ -63,7 +70,37 @@ int sem_wait_op(const struct sv_obj *obj, const struct sem_opts *opts,
 int sem_open_set(const char *text, struct sem_opts *opts, struct sv_obj *obj,
 	     struct sv_err *err);
 
+/* sem run --max-time, in sem_watch.c: fork; in the child (which takes
+ * the units and executes COMMAND) return -1 with *READY_FD to pass to
+ * sem_watch_ready once the units are taken; in the parent, watch the
+ * child: forward stop signals to it, SIGTERM it once it has held the
+ * units for MAX, SIGKILL it GRACE later, and return the exit code
+ * (SEM_EXIT_TIMEOUT when the time ran out; else the child's). */
+#define SEM_EXIT_TIMEOUT 124
+int sem_watch_fork(const struct timespec *max, const struct timespec *grace,
+		   const char *what, int *ready_fd);
+void sem_watch_ready(int ready_fd);
+
 /* sem run, in sem_run.c. */
 int sem_run(int argc, char **argv);
+
+/* sem who, and what sem stat shows of the same, in sem_who.c. */
+struct sv_procs;
+struct sv_sem_user;
+int sem_who(int argc, char **argv);
+
+/* Scan /proc for the holders and waiters of OBJ (with WARN, a warning
+ * about processes that could not be inspected); free *USERS and *PROCS
+ * after. */
+int sem_users_find(const struct sv_obj *obj, bool warn, struct sv_procs **procs,
+		   struct sv_sem_user **users, size_t *n, struct sv_err *err);
+
+/* The "holds ..." and "waits ..." lines of sem who. */
+void sem_users_print(FILE *stream, const struct sv_sem_user *users, size_t n);
+
+/* USERS as the JSON lists "holders" and "waiters" (tables[0], tables[1]). */
+int sem_users_tables(const struct sv_sem_user *users, size_t n,
+		     struct out_table *tables[2], struct sv_err *err);
+void sem_users_tables_free(struct out_table *tables[2]);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ipc/users.h"
@@ -14,7 +15,9 @@
 static const char run_usage[] =
 	"Usage: sysvctl sem run REF [-d DELTA] [-t TIMEOUT|--nowait] [-u|--up]\n"
 	"                       [-c|--create [-v VALUE] [-m MODE]] [-i INDEX]\n"
-	"                       [-E|--conflict-exit-code N] [--] COMMAND [ARG...]\n"
+	"                       [-E|--conflict-exit-code N] [-s|--shared|-x|--exclusive]\n"
+	"                       [--max-time DUR\n"
+	"                       [--kill-after DUR]] [--verbose] [--] COMMAND [ARG...]\n"
 	"\n"
 	"Take DELTA units with SEM_UNDO, then execute COMMAND in this process:\n"
 	"the kernel gives the units back when COMMAND ends, however it ends.\n"
@@ -33,6 +36,15 @@ static const char run_usage[] =
 	"  -i, --index INDEX     the semaphore in the set (default 0)\n"
 	"  -E, --conflict-exit-code N\n"
 	"                        exit N instead of 6 when busy or timed out\n"
+	"      --max-time DUR    SIGTERM to COMMAND once it has held the units for\n"
+	"                        DUR; exit 124 (sem run then forks: COMMAND is the\n"
+	"                        child, which takes the units and still holds them)\n"
+	"      --kill-after DUR  SIGKILL DUR after that SIGTERM (default 10s)\n"
+	"  -s, --shared          a shared hold of the lock made of semaphores INDEX\n"
+	"                        and INDEX+1 (--create makes both): any number of\n"
+	"                        shared holders run together\n"
+	"  -x, --exclusive       an exclusive hold of that lock: it runs alone\n"
+	"      --verbose         say on stderr how long getting the units took\n"
 	"  -h, --help            this help\n";
 
 /* Parse run's options: those before REF, REF, those after it up to "--"
@@ -44,11 +56,15 @@ static bool parse_run_opts(int argc, char **argv, struct sem_opts *opts,
 		LONGOPT_DELTA, LONGOPT_TIMEOUT, LONGOPT_INDEX, LONGOPT_CREATE,
 		{ "up", no_argument, NULL, 'u' },
 		{ "conflict-exit-code", required_argument, NULL, 'E' },
-		LONGOPT_END,
+		{ "shared", no_argument, NULL, 's' },
+		{ "exclusive", no_argument, NULL, 'x' },
+		{ "max-time", required_argument, NULL, OPT_MAX_TIME },
+		{ "kill-after", required_argument, NULL, OPT_KILL_AFTER },
+		LONGOPT_VERBOSE, LONGOPT_END,
 	};
 	/* "+": stop at the first word that is not an option, so that the
 	 * options of COMMAND stay COMMAND's. */
-	static const char optstring[] = "+" CMD_COMMON_SHORTOPTS "d:t:i:cv:m:uE:";
+	static const char optstring[] = "+" CMD_COMMON_SHORTOPTS "d:t:i:cv:m:uE:sx";
 	bool after_dashes;
 
 	if (sem_parse_opts(argc, argv, optstring, longopts, "sem run", run_usage,
@@ -86,8 +102,8 @@ static void mark_holder(const struct sv_obj *obj, unsigned index, int sem_op)
 {
 	char marker[SV_HOLD_MAX], what[64];
 
-	if (sv_hold_format(marker, sizeof(marker), getenv(SV_HOLD_ENV), getpid(),
-			   obj->id, index, sem_op) != 0 ||
+	if (sv_hold_format_since(marker, sizeof(marker), getenv(SV_HOLD_ENV),
+				 getpid(), obj->id, index, sem_op, time(NULL)) != 0 ||
 	    setenv(SV_HOLD_ENV, marker, 1) != 0)
 		cmd_warn("%s: %s not set: 'ls --orphans' may not see this holder",
 			 sv_obj_describe(obj, what, sizeof(what)), SV_HOLD_ENV);
@@ -121,7 +137,7 @@ int sem_run(int argc, char **argv)
 	struct sem_opts opts;
 	struct sv_obj obj;
 	struct sv_err err;
-	int ref_at, command_at, code;
+	int ref_at, command_at, code, ready_fd = -1;
 
 	sem_opts_init(&opts);
 	if (parse_run_opts(argc, argv, &opts, &ref_at, &command_at, &code))
@@ -129,6 +145,13 @@ int sem_run(int argc, char **argv)
 	if (sv_ref_is_posix(argv[ref_at]))
 		return psem_no_run(argv[ref_at]);
 	if (!sem_create_opts_ok(&opts, "sem run", &code))
+		return code;
+	if (opts.rw != 0 && (opts.up || opts.delta != 1))
+		return cmd_usage_error("sem run", "--shared and --exclusive take one "
+				       "unit: not with -u or -d");
+	if (opts.has_max_time &&
+	    (code = sem_watch_fork(&opts.max_time, &opts.kill_after,
+				   argv[ref_at], &ready_fd)) >= 0)
 		return code;
 	if (opts.up && !opts.has_value)
 		opts.new.value = 0;
@@ -139,7 +162,12 @@ int sem_run(int argc, char **argv)
 			code = opts.conflict_exit;
 		return code;
 	}
-	mark_holder(&obj, opts.index, opts.up ? opts.delta : -opts.delta);
+	if (opts.rw == 1)
+		mark_holder(&obj, opts.index + 1, 1);
+	else
+		mark_holder(&obj, opts.index, opts.rw == 2 || !opts.up ? -opts.delta : opts.delta);
+	if (ready_fd >= 0)
+		sem_watch_ready(ready_fd);
 	return exec_command(argv + command_at);
 }
 

@@ -1,37 +1,47 @@
 /* The SYSVCTL_SEM_HOLD marker (users.h): what `sem run` writes into
  * COMMAND's environment and what a scan of /proc reads back. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "users.h"
 
-static int parse_int(const char **p, long min, long max, char stop, long *value)
+/* A number in [MIN, MAX] at *p, ended by one of STOPS (or by the end of
+ * the value when STOPS holds ','); moves *p past it and its stop, and
+ * sets *STOP to that stop ('\0' at the end). */
+static int parse_int(const char **p, long min, long max, const char *stops,
+		     long *value, char *stop)
 {
 	char *end;
 
 	errno = 0;
 	*value = strtol(*p, &end, 10);
 	if (end == *p || errno != 0 || *value < min || *value > max ||
-	    (*end != stop && !(stop == ',' && *end == '\0')))
+	    (*end == '\0' ? strchr(stops, ',') == NULL : strchr(stops, *end) == NULL))
 		return -1;
+	*stop = *end;
 	*p = *end != '\0' ? end + 1 : end;
 	return 0;
 }
 
-/* One entry "SEMID:INDEX:SEMOP:PID" at *p; moves *p past it and its ','. */
+/* One entry "SEMID:INDEX:SEMOP:PID[:SINCE]" at *p; moves *p past it and
+ * its ','.  SINCE: the epoch second the hold began. */
 static bool parse_entry(const char **p, struct sv_sem_holder *holder)
 {
-	long semid, index, semop, pid;
+	long semid, index, semop, pid, since = 0;
+	char stop;
 
-	if (parse_int(p, 0, 0x7fffffff, ':', &semid) != 0 ||
-	    parse_int(p, 0, 0xffff, ':', &index) != 0 ||
-	    parse_int(p, -32767, 32767, ':', &semop) != 0 ||
-	    parse_int(p, 1, 0x7fffffff, ',', &pid) != 0 || semop == 0)
+	if (parse_int(p, 0, 0x7fffffff, ":", &semid, &stop) != 0 ||
+	    parse_int(p, 0, 0xffff, ":", &index, &stop) != 0 ||
+	    parse_int(p, -32767, 32767, ":", &semop, &stop) != 0 ||
+	    parse_int(p, 1, 0x7fffffff, ",:", &pid, &stop) != 0 || semop == 0 ||
+	    (stop == ':' && parse_int(p, 1, LONG_MAX, ",", &since, &stop) != 0))
 		return false;
 	*holder = (struct sv_sem_holder){ (pid_t)pid, (int)semid,
-					  (unsigned)index, (int)semop };
+					  (unsigned)index, (int)semop,
+					  (time_t)since };
 	return true;
 }
 
@@ -71,7 +81,11 @@ static void keep_own(const struct sv_sem_holder *holder, void *arg)
 
 	if (holder->pid != keep->pid || keep->full)
 		return;
-	len = snprintf(keep->buf + keep->len, keep->size - keep->len, "%d:%u:%d:%d,",
+	len = holder->since != 0 ?
+	      snprintf(keep->buf + keep->len, keep->size - keep->len, "%d:%u:%d:%d:%lld,",
+		       holder->semid, holder->index, holder->sem_op, (int)holder->pid,
+		       (long long)holder->since) :
+	      snprintf(keep->buf + keep->len, keep->size - keep->len, "%d:%u:%d:%d,",
 		       holder->semid, holder->index, holder->sem_op, (int)holder->pid);
 	if (len < 0 || (size_t)len >= keep->size - keep->len)
 		keep->full = true;
@@ -81,6 +95,12 @@ static void keep_own(const struct sv_sem_holder *holder, void *arg)
 
 int sv_hold_format(char *buf, size_t size, const char *old, pid_t pid,
 		   int semid, unsigned index, int semop)
+{
+	return sv_hold_format_since(buf, size, old, pid, semid, index, semop, 0);
+}
+
+int sv_hold_format_since(char *buf, size_t size, const char *old, pid_t pid,
+			 int semid, unsigned index, int semop, time_t since)
 {
 	struct keep_pid keep = { buf, size, 0, pid, false };
 	int len;
@@ -94,7 +114,10 @@ int sv_hold_format(char *buf, size_t size, const char *old, pid_t pid,
 		sv_hold_parse(old, keep_own, &keep);
 	if (keep.full)
 		return -1;
-	len = snprintf(buf + keep.len, size - keep.len, "%d:%u:%d:%d", semid, index,
+	len = since != 0 ?
+	      snprintf(buf + keep.len, size - keep.len, "%d:%u:%d:%d:%lld", semid,
+		       index, semop, (int)pid, (long long)since) :
+	      snprintf(buf + keep.len, size - keep.len, "%d:%u:%d:%d", semid, index,
 		       semop, (int)pid);
 	return len < 0 || (size_t)len >= size - keep.len ? -1 : 0;
 }

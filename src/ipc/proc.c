@@ -181,6 +181,16 @@ bool sv_pid_alive_since(struct sv_procs *procs, pid_t pid, time_t activity)
 	return entry->state == PROC_ALIVE && entry->start <= activity;
 }
 
+time_t sv_proc_start(struct sv_procs *procs, pid_t pid)
+{
+	struct proc_entry *entry;
+
+	if (pid <= 0 || (entry = lookup(procs, pid)) == NULL ||
+	    entry->state != PROC_ALIVE)
+		return 0;
+	return entry->start;
+}
+
 /* /proc/PID/cmdline as one line. */
 static char *read_cmdline(pid_t pid)
 {

@@ -31,6 +31,9 @@ bool sv_pid_alive_since(struct sv_procs *procs, pid_t pid, time_t activity);
  * as long as PROCS. */
 const char *sv_proc_cmdline(struct sv_procs *procs, pid_t pid);
 
+/* The epoch second PID started, or 0 when it is gone. */
+time_t sv_proc_start(struct sv_procs *procs, pid_t pid);
+
 /* The `sem run` holders and the blocked waiters of every object, each
  * scanned once per PROCS, when first asked for (see users.h). */
 const struct sv_users *sv_procs_holders(struct sv_procs *procs);

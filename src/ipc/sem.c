@@ -339,14 +339,12 @@ static int op_error(const struct sv_obj *obj, unsigned index, int delta,
 	}
 }
 
-int sv_sem_op(const struct sv_obj *obj, unsigned index, int delta, bool undo,
-	      const struct sv_sem_wait *wait, struct sv_err *err)
+/* Do the N operations OPS at once, waiting as WAIT says; INDEX and DELTA
+ * name the main one in messages. */
+static int sem_ops(const struct sv_obj *obj, unsigned index, int delta,
+		   struct sembuf *ops, size_t n, const struct sv_sem_wait *wait,
+		   struct sv_err *err)
 {
-	struct sembuf op = {
-		.sem_num = (unsigned short)index,
-		.sem_op = (short)delta,
-		.sem_flg = (short)((undo ? SEM_UNDO : 0) | (wait->nowait ? IPC_NOWAIT : 0)),
-	};
 	bool timed = wait->timed && !wait->nowait;
 	long long deadline = 0;
 	int rc;
@@ -370,10 +368,10 @@ int sv_sem_op(const struct sv_obj *obj, unsigned index, int delta, bool undo,
 				errno = EAGAIN;
 				rc = -1;
 			} else {
-				rc = semtimedop(obj->id, &op, 1, &ts);
+				rc = semtimedop(obj->id, ops, n, &ts);
 			}
 		} else {
-			rc = semop(obj->id, &op, 1);
+			rc = semop(obj->id, ops, n);
 		}
 		if (rc == 0)
 			return 0;
@@ -382,6 +380,42 @@ int sv_sem_op(const struct sv_obj *obj, unsigned index, int delta, bool undo,
 		if (errno != EINTR)
 			return op_error(obj, index, delta, wait, errno, err);
 	}
+}
+
+int sv_sem_op(const struct sv_obj *obj, unsigned index, int delta, bool undo,
+	      const struct sv_sem_wait *wait, struct sv_err *err)
+{
+	struct sembuf op = {
+		.sem_num = (unsigned short)index,
+		.sem_op = (short)delta,
+		.sem_flg = (short)((undo ? SEM_UNDO : 0) | (wait->nowait ? IPC_NOWAIT : 0)),
+	};
+
+	return sem_ops(obj, index, delta, &op, 1, wait, err);
+}
+
+int sv_sem_rw(const struct sv_obj *obj, unsigned index, bool shared,
+	      const struct sv_sem_wait *wait, struct sv_err *err)
+{
+	short nowait = wait->nowait ? IPC_NOWAIT : 0;
+	unsigned short lock = (unsigned short)index, count = (unsigned short)(index + 1);
+	/* Applied in order, all or none: shared waits for LOCK >= 1 and adds
+	 * one to COUNT; exclusive waits for COUNT == 1 (minus one is zero)
+	 * and takes LOCK. */
+	struct sembuf shared_ops[] = {
+		{ lock, -1, nowait }, { lock, 1, nowait },
+		{ count, 1, (short)(SEM_UNDO | nowait) },
+	};
+	struct sembuf exclusive_ops[] = {
+		{ count, -1, nowait }, { count, 0, nowait }, { count, 1, nowait },
+		{ lock, -1, (short)(SEM_UNDO | nowait) },
+	};
+
+	if (index >= UINT16_MAX)
+		return index_error(obj, index + 1, set_size(obj), err);
+	if (shared)
+		return sem_ops(obj, index, -1, shared_ops, 3, wait, err);
+	return sem_ops(obj, index, -1, exclusive_ops, 4, wait, err);
 }
 
 int sv_sem_get(const struct sv_obj *obj, unsigned index, int *value,

@@ -59,6 +59,14 @@ int sv_sem_open(const struct sv_ref *ref, const struct sv_sem_new *create,
 int sv_sem_op(const struct sv_obj *obj, unsigned index, int delta, bool undo,
 	      const struct sv_sem_wait *wait, struct sv_err *err);
 
+/* A shared or an exclusive hold, with SEM_UNDO, of the reader-writer lock
+ * made of semaphores INDEX (1: no exclusive holder, 0: one) and INDEX+1
+ * (1 + the number of shared holders): shared waits until INDEX is 1 and
+ * adds one to INDEX+1; exclusive waits until INDEX+1 is 1 and takes
+ * INDEX.  A free lock has both at 1 (what `create -n 2` makes). */
+int sv_sem_rw(const struct sv_obj *obj, unsigned index, bool shared,
+	      const struct sv_sem_wait *wait, struct sv_err *err);
+
 /* The value of semaphore INDEX. */
 int sv_sem_get(const struct sv_obj *obj, unsigned index, int *value,
 	       struct sv_err *err);

@@ -221,7 +221,8 @@ static int scan_environ(struct scan *scan, pid_t pid)
 
 /* The call a thread is blocked in and its first argument, from
  * "NR ARG1 ... SP PC" ("running" or "-1 ..." when it is in none). */
-static bool blocked_call(const char *text, enum sv_wait_call *call, int *id)
+static bool blocked_call(const char *text, enum sv_wait_call *call, int *id,
+			 unsigned long *sops, unsigned long *nsops)
 {
 	char *end;
 	long nr = strtol(text, &end, 10);
@@ -247,7 +248,9 @@ static bool blocked_call(const char *text, enum sv_wait_call *call, int *id)
 	default:
 		return false;
 	}
-	*id = (int)strtoul(end, NULL, 16);
+	*id = (int)strtoul(end, &end, 16);
+	*sops = strtoul(end, &end, 16);
+	*nsops = strtoul(end, NULL, 16);
 	return true;
 }
 
@@ -256,6 +259,7 @@ static int scan_thread(struct scan *scan, pid_t pid, pid_t tid, bool *unseen)
 	struct sv_waiter *waiter;
 	enum sv_wait_call call;
 	char path[96];
+	unsigned long sops, nsops;
 	int id;
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)pid, (int)tid);
@@ -265,11 +269,11 @@ static int scan_thread(struct scan *scan, pid_t pid, pid_t tid, bool *unseen)
 		*unseen = true;
 		return note_unseen(scan, pid);
 	}
-	if (!blocked_call(scan->buf, &call, &id) || !same_ipc_ns(scan, pid))
+	if (!blocked_call(scan->buf, &call, &id, &sops, &nsops) || !same_ipc_ns(scan, pid))
 		return 0;
 	if ((waiter = vec_push(&scan->found)) == NULL)
 		return -1;
-	*waiter = (struct sv_waiter){ pid, tid, call, id };
+	*waiter = (struct sv_waiter){ pid, tid, call, id, sops, nsops };
 	return 0;
 }
 

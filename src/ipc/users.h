@@ -11,15 +11,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "info.h"
 
 /* The marker `sem run` puts in COMMAND's environment just before it
- * executes it: entries "SEMID:INDEX:SEMOP:PID" joined by ',', one per set
+ * executes it: entries "SEMID:INDEX:SEMOP:PID[:SINCE]" joined by ',', one per set
  * the process holds (nested runs add theirs).  SEMOP is the sem_op done
  * with SEM_UNDO (-DELTA, or +DELTA with --up); PID is the holder's own
  * pid (getpid()), so that children that inherit the variable are not
- * taken for holders.  Other programs may set it the same way. */
+ * taken for holders; SINCE (optional) is the epoch second the units
+ * were taken.  Other programs may set it the same way. */
 #define SV_HOLD_ENV "SYSVCTL_SEM_HOLD"
 
 /* Room for a marker: entries of nested runs beyond it are not added. */
@@ -30,6 +32,7 @@ struct sv_sem_holder {
 	int semid;
 	unsigned index;
 	int sem_op;         /* < 0: units taken; > 0: added (--up) */
+	time_t since;       /* epoch second the hold began; 0: not said */
 };
 
 enum sv_wait_call { SV_WAIT_MSGRCV, SV_WAIT_MSGSND, SV_WAIT_SEMOP };
@@ -38,6 +41,8 @@ struct sv_waiter {
 	pid_t pid, tid;
 	enum sv_wait_call call;
 	int id;             /* the call's first argument: msqid or semid */
+	unsigned long sops; /* semop: the sembuf array's address in PID */
+	unsigned long nsops;
 };
 
 /* A process whose entry could not be read. */
@@ -71,6 +76,10 @@ void sv_users_free(struct sv_users *users);
  * NULL) that name PID too.  -1 when it does not fit. */
 int sv_hold_format(char *buf, size_t size, const char *old, pid_t pid,
 		   int semid, unsigned index, int semop);
+
+/* The same with SINCE, the epoch second the hold began (0: left out). */
+int sv_hold_format_since(char *buf, size_t size, const char *old, pid_t pid,
+			 int semid, unsigned index, int semop, time_t since);
 
 /* Parse a marker's value: call FOUND for each well-formed entry (others
  * are skipped).  Returns the number of entries found. */

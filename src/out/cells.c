@@ -593,6 +593,21 @@ int out_print_object(struct out_table *table, struct out_table *nested)
 	return out_text_print(both, nested ? 2 : 1, false);
 }
 
+int out_print_object_lists(struct out_table *table, struct out_table *const *nested,
+			   size_t n)
+{
+	struct out_table *all[8];
+
+	if (n + 1 > sizeof(all) / sizeof(all[0]))
+		return -1;
+	if (table->format == OUT_JSON)
+		return out_json_print_object_lists(table, nested, n);
+	all[0] = table;
+	for (size_t i = 0; i < n; i++)
+		all[i + 1] = nested[i];
+	return out_text_print(all, n + 1, false);
+}
+
 int out_print_ndjson(struct out_table *table)
 {
 	int rc = out_json_print_ndjson(table);

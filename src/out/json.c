@@ -97,6 +97,10 @@ static void put_list(const struct out_table *table)
 	json_keys(table, &keys, false);
 	out_sink_puts("   \"");
 	out_sink_put(table->name, strlen(table->name));
+	if (table->nrows == 0) {
+		out_sink_puts("\": []");
+		return;
+	}
 	out_sink_puts("\": [\n");
 	for (size_t row = 0; row < table->nrows; row++) {
 		if (row == 0)
@@ -125,17 +129,25 @@ int out_json_print_tables(struct out_table *const *tables, size_t n)
 
 int out_json_print_object(struct out_table *table, struct out_table *nested)
 {
+	return out_json_print_object_lists(table, &nested, nested != NULL);
+}
+
+int out_json_print_object_lists(struct out_table *table,
+				struct out_table *const *nested, size_t n)
+{
 	struct json_keys keys;
 
-	if (table->nrows == 0 || table->text.failed ||
-	    (nested != NULL && nested->text.failed))
+	if (table->nrows == 0 || table->text.failed)
 		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (nested[i]->text.failed)
+			return -1;
 	json_keys(table, &keys, false);
 	out_sink_puts("{\n");
 	put_members(table, &keys, 0, "   ", 3);
-	if (nested != NULL) {
+	for (size_t i = 0; i < n; i++) {
 		out_sink_puts(",\n");
-		put_list(nested);
+		put_list(nested[i]);
 	}
 	out_sink_puts("\n}\n");
 	return out_sink_flush();

@@ -110,6 +110,8 @@ void out_json_key(const char *name, char *key, size_t size);
 int out_text_print(struct out_table *const *tables, size_t n, bool sections);
 int out_json_print_tables(struct out_table *const *tables, size_t n);
 int out_json_print_object(struct out_table *table, struct out_table *nested);
+int out_json_print_object_lists(struct out_table *table,
+				struct out_table *const *nested, size_t n);
 int out_json_print_ndjson(struct out_table *table);
 
 #endif

@@ -30,6 +30,9 @@ static void test_parse(void)
 		{ "-5:0:-1:42", "" },
 		{ "5:0:-40000:42", "" },
 		{ "", "" },
+		{ "5:0:-1:42:1700000000,7:2:3:42", "[42 5 0 -1][42 7 2 3]" },
+		{ "5:0:-1:42:", "" },
+		{ "5:0:-1:42:17x", "" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		parsed[0] = '\0';
@@ -50,6 +53,10 @@ static void test_format(void)
 	      strcmp(buf, "5:0:-1:42,7:2:3:42") == 0, "a nested hold", buf);
 	check(sv_hold_format(buf, sizeof(buf), "6:0:-1:41", 42, 7, 0, 1) == 0 &&
 	      strcmp(buf, "7:0:1:42") == 0, "an inherited entry is dropped", buf);
+	check(sv_hold_format_since(buf, sizeof(buf), "5:0:-1:42:99,6:0:-1:41", 42, 7,
+				   0, -1, 1700000000) == 0 &&
+	      strcmp(buf, "5:0:-1:42:99,7:0:-1:42:1700000000") == 0,
+	      "SINCE is written and kept", buf);
 	check(sv_hold_format(small, sizeof(small), NULL, 42, 32769, 0, -1) != 0,
 	      "a marker too long is refused", "32769:0:-1:42");
 }

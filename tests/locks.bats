@@ -1,0 +1,220 @@
+#!/usr/bin/env bats
+# Locks you can see into: sem who, the holders and waiters of sem stat and
+# ls, sem run --max-time, --verbose, --shared, and the order of grants.
+
+load helpers
+
+# Wait for background PID; its exit status into $status.
+wait_status() {
+	status=0
+	wait "$1" || status=$?
+}
+
+# Whether `sem who KEY` shows N waiters.
+n_waiters() {
+	[ "$(sysvctl -q sem who "$1" | grep -c '^waits')" -eq "$2" ]
+}
+
+# The ISO 8601 form sem who prints for epoch second $1.
+iso() {
+	date -d "@$1" +%Y-%m-%dT%H:%M:%S%:z
+}
+
+@test "sem who, sem stat and ls show the holders and waiters of a held set" {
+	sysvctl sem create "$K1" -n 2 -v 1
+	"$SYSVCTL" sem run "$K1" -- sleep 300 &
+	holder=$!
+	track_pid "$holder"
+	poll_until [ "$(sysvctl sem get "$K1")" = 0 ]
+	"$SYSVCTL" sem acquire "$K1" -d 2 &
+	taker=$!
+	track_pid "$taker"
+	poll_until n_waiters "$K1" 1
+	"$SYSVCTL" sem z "$K1" -i 1 &
+	zero=$!
+	track_pid "$zero"
+	poll_until n_waiters "$K1" 2
+	otime=$(sysvctl -q sem stat "$K1" --json | sed -n 's/^ *"otime": \([0-9]*\),$/\1/p')
+	run --separate-stderr sysvctl -q sem who "$K1"
+	assert_success
+	waits="waits 2 $taker $SYSVCTL sem acquire $K1 -d 2
+waits zero $zero $SYSVCTL sem z $K1 -i 1 index 1"
+	# The hold began in the second of the semop, or just after it.
+	[ "$output" = "holds 1 $holder sleep 300 since $(iso "$otime")
+$waits" ] || [ "$output" = "holds 1 $holder sleep 300 since $(iso $((otime + 1)))
+$waits" ]
+	since=$(echo "${lines[0]}" | sed 's/.* since //')
+
+	run --separate-stderr sysvctl -q sem who "$K1" --json
+	assert_success
+	since_epoch=$(date -d "$since" +%s)
+	[ "$output" = '{
+   "holders": [
+      {
+         "pid": '"$holder"',
+         "index": 0,
+         "units": 1,
+         "sem_op": -1,
+         "since": '"$since_epoch"',
+         "command": "sleep 300"
+      }
+   ],
+   "waiters": [
+      {
+         "pid": '"$taker"',
+         "index": 0,
+         "for": "units",
+         "units": 2,
+         "command": "'"$SYSVCTL sem acquire $K1 -d 2"'"
+      },{
+         "pid": '"$zero"',
+         "index": 1,
+         "for": "zero",
+         "units": null,
+         "command": "'"$SYSVCTL sem z $K1 -i 1"'"
+      }
+   ]
+}' ]
+
+	run --separate-stderr sysvctl -q sem stat "$K1"
+	assert_success
+	[ "${lines[-3]}" = "holds 1 $holder sleep 300 since $since" ]
+	[ "${lines[-2]}" = "waits 2 $taker $SYSVCTL sem acquire $K1 -d 2" ]
+	[ "${lines[-1]}" = "waits zero $zero $SYSVCTL sem z $K1 -i 1 index 1" ]
+
+	run --separate-stderr sysvctl -q sem stat "$K1" --json
+	assert_success
+	[ "$(echo "$output" | python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print(len(d["semaphores"]), [h["pid"] for h in d["holders"]], [w["pid"] for w in d["waiters"]])')" = "2 [$holder] [$taker, $zero]" ]
+
+	run --separate-stderr sysvctl -q ls sem --key "$K1" -o KEY,HOLDERS,WAITERS --noheadings
+	assert_success
+	assert_output "$(printf '0x%08x' "$K1") 1 2"
+	run --separate-stderr sysvctl -q sem stat "$K1" -o HOLDERS,WAITERS --raw --noheadings
+	assert_success
+	assert_output "1 2"
+}
+
+@test "sem who of a set nobody uses prints nothing; of a missing set is exit 3" {
+	sysvctl sem create "$K1"
+	run --separate-stderr sysvctl -q sem who "$K1"
+	assert_success
+	assert_output ""
+	run --separate-stderr sysvctl -q sem who "$K1" --json
+	assert_output '{
+   "holders": [
+
+   ],
+   "waiters": [
+
+   ]
+}'
+	run --separate-stderr sysvctl sem who "$K2"
+	assert_failure 3
+}
+
+@test "run --max-time stops a job that holds too long, frees the lock, exits 124" {
+	sysvctl sem create "$K1" -v 1
+	start=$(date +%s%N)
+	run --separate-stderr sysvctl sem run "$K1" --max-time 0.3 -- sh -c 'echo started; exec sleep 30'
+	elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	assert_failure 124
+	assert_output "started"
+	[ "$stderr" = "sysvctl: $K1: held longer than 0.300 s (--max-time): sending SIGTERM to ${stderr##* }" ]
+	[ "$elapsed_ms" -lt 5000 ]
+	run sysvctl sem get "$K1"
+	assert_output "1"
+}
+
+@test "run --max-time: SIGKILL after --kill-after; COMMAND is the holder and its status passes" {
+	sysvctl sem create "$K1" -v 1
+	run --separate-stderr sysvctl sem run "$K1" --max-time 0.2 --kill-after 0.2 -- sh -c 'trap "" TERM; echo $$; sleep 30'
+	assert_failure 124
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[ "${stderr_lines[1]}" = "sysvctl: $K1: $output still runs after --kill-after: sending SIGKILL" ]
+	run sysvctl sem get "$K1"
+	assert_output "1"
+	# The holder marker names COMMAND's own pid: it holds the units.
+	run sysvctl sem run "$K1" --max-time 10 -- sh -c 'echo "$SYSVCTL_SEM_HOLD" $$; exit 3'
+	assert_failure 3
+	id=$(ipcs_id sem "$K1")
+	assert_output --regexp "^$id:0:-1:([0-9]+):[0-9]+ \\1\$"
+	run sysvctl sem get "$K1"
+	assert_output "1"
+}
+
+@test "run --max-time forwards SIGTERM to COMMAND and ends with it" {
+	sysvctl sem create "$K1" -v 1
+	"$SYSVCTL" sem run "$K1" --max-time 60 -- sleep 30 &
+	pid=$!
+	track_pid "$pid"
+	poll_until [ "$(sysvctl sem get "$K1")" = 0 ]
+	kill -TERM "$pid"
+	wait_status "$pid"
+	[ "$status" -eq 143 ]
+	run sysvctl sem get "$K1"
+	assert_output "1"
+}
+
+@test "acquire and run --verbose say how long the wait took, as flock -v" {
+	sysvctl sem create "$K1" -v 1
+	id=$(ipcs_id sem "$K1")
+	run --separate-stderr sysvctl sem acquire "$K1" --verbose
+	assert_success
+	[[ $stderr =~ ^sysvctl:\ sem\ $(printf '0x%08x' "$K1")\ \(id\ $id\):\ getting\ the\ lock\ took\ 0\.[0-9]{6}\ seconds$ ]]
+	( sleep 0.5; sysvctl sem release "$K1" ) &
+	track_pid $!
+	run --separate-stderr sysvctl sem run "$K1" --verbose -- echo ran
+	assert_success
+	assert_output "ran"
+	[[ $stderr =~ took\ ([0-9]+)\.([0-9]{6})\ seconds$ ]]
+	waited_us=$((10#${BASH_REMATCH[1]} * 1000000 + 10#${BASH_REMATCH[2]}))
+	[ "$waited_us" -ge 300000 ] && [ "$waited_us" -lt 5000000 ]
+}
+
+@test "run --shared: 10 shared holders run together, an exclusive one runs alone" {
+	sysvctl sem create "$K1" -n 2 >/dev/null
+	shared=()
+	for _ in $(seq 10); do
+		"$SYSVCTL" sem run "$K1" --shared -- sleep 300 &
+		shared+=($!)
+		track_pid $!
+	done
+	# All ten hold at once: the count semaphore is 1 + 10.
+	poll_until [ "$(sysvctl sem get "$K1" -i 1)" = 11 ]
+	run sysvctl sem get "$K1"
+	assert_output "1"
+	"$SYSVCTL" sem run "$K1" --exclusive -- sh -c '"$1" sem get "$2" -i 1 >"$3"; exec sleep 300' \
+		sh "$SYSVCTL" "$K1" "$BATS_TEST_TMPDIR/excl" &
+	excl=$!
+	track_pid "$excl"
+	poll_until n_waiters "$K1" 1
+	[ ! -e "$BATS_TEST_TMPDIR/excl" ]
+	kill "${shared[@]}"
+	poll_until [ -s "$BATS_TEST_TMPDIR/excl" ]
+	# It ran with no shared holder, and while it runs nobody else does.
+	[ "$(cat "$BATS_TEST_TMPDIR/excl")" = 1 ]
+	run sysvctl sem run "$K1" --shared --nowait -- true
+	assert_failure 6
+	run sysvctl sem run "$K1" --exclusive --nowait -- true
+	assert_failure 6
+	kill "$excl"
+	poll_until [ "$(sysvctl sem get "$K1")" = 1 ]
+	run sysvctl sem run "$K1" --shared --nowait -- sh -c '"$1" sem get "$2" -i 1' sh "$SYSVCTL" "$K1"
+	assert_success
+	assert_output "2"
+	run sysvctl sem get "$K1" -i 1
+	assert_output "1"
+}
+
+@test "run --shared --create makes the two-semaphore set; -d and -u do not go with it" {
+	run sysvctl sem run "$K1" --shared --create -- true
+	assert_success
+	run sysvctl sem stat "$K1" -o INDEX,VALUE --raw --noheadings
+	assert_output "0 1
+1 1"
+	run --separate-stderr sysvctl sem run "$K1" --shared -d 2 -- true
+	assert_failure 2
+	[ "$stderr" = "sysvctl: sem run: --shared and --exclusive take one unit: not with -u or -d (see 'sysvctl sem run --help')" ]
+}
