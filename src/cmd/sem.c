@@ -12,6 +12,7 @@
 #include "ipc/ref.h"
 #include "ipc/sem.h"
 #include "sem_cmd.h"
+#include "sem_etcd.h"
 #include "stop.h"
 
 void sem_opts_init(struct sem_opts *opts)
@@ -256,6 +257,8 @@ static int sem_acquire(int argc, char **argv)
 	struct sv_err err;
 	int code;
 
+	if (sem_etcd_refused(argc, argv, &code))
+		return code;
 	sem_opts_init(&opts);
 	if (sem_parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "d:t:i:cv:m:", longopts,
 		       "sem acquire", acquire_usage, &opts, &code))
@@ -289,6 +292,8 @@ static int sem_release(int argc, char **argv)
 	struct sv_err err;
 	int code;
 
+	if (sem_etcd_refused(argc, argv, &code))
+		return code;
 	sem_opts_init(&opts);
 	if (sem_parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "d:i:", longopts,
 		       "sem release", release_usage, &opts, &code))
@@ -353,6 +358,8 @@ static int sem_get(int argc, char **argv)
 	char text[16];
 	int code, value;
 
+	if (sem_etcd_refused(argc, argv, &code))
+		return code;
 	sem_opts_init(&opts);
 	if (sem_parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "i:", longopts,
 		       "sem get", get_usage, &opts, &code))
@@ -526,6 +533,8 @@ static int sem_stat(int argc, char **argv)
 	struct sv_err err;
 	int code;
 
+	if (sem_etcd_ref(argc, argv) != NULL)
+		return sem_etcd_stat(argc, argv);
 	sem_opts_init(&opts);
 	if (sem_parse_opts(argc, argv, CMD_COMMON_SHORTOPTS CMD_TABLE_SHORTOPTS,
 		       longopts, "sem stat", stat_usage, &opts, &code))
@@ -590,6 +599,7 @@ int cmd_sem(int argc, char **argv)
 		{ "stat", sem_stat, "show a set" },
 		{ "rm", sem_rm, "remove sets" },
 		{ "run", sem_run, "run a command holding units" },
+		{ "who", sem_etcd_who, "show who holds and waits (etcd:)" },
 	};
 
 	return cmd_dispatch("sem", verbs, sizeof(verbs) / sizeof(verbs[0]),

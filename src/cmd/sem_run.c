@@ -8,6 +8,7 @@
 
 #include "ipc/users.h"
 #include "sem_cmd.h"
+#include "sem_etcd.h"
 #include "stop.h"
 
 static const char run_usage[] =
@@ -122,6 +123,8 @@ int sem_run(int argc, char **argv)
 	struct sv_err err;
 	int ref_at, command_at, code;
 
+	if (sem_etcd_ref(argc, argv) != NULL)
+		return sem_etcd_run(argc, argv);
 	sem_opts_init(&opts);
 	if (parse_run_opts(argc, argv, &opts, &ref_at, &command_at, &code))
 		return code;
