@@ -9,7 +9,7 @@ _sysvctl_verbs()
 {
 	case $1 in
 	shm) echo "create write read stat rm" ;;
-	sem) echo "create acquire release z get set stat rm run" ;;
+	sem) echo "create acquire release z get set stat rm run who" ;;
 	mq) echo "create send recv stat set rm" ;;
 	esac
 }
@@ -29,7 +29,9 @@ _sysvctl_options()
 	"sem release") echo "-d= --delta= -i= --index= $common" ;;
 	"sem z") echo "-t= --timeout= --nowait -i= --index= $common" ;;
 	"sem get"|"sem set") echo "-i= --index= $common" ;;
-	"sem run") echo "-d= --delta= -t= --timeout= --nowait -i= --index= -u --up -c --create -v= --value= -m= --mode= -E= --conflict-exit-code= $common" ;;
+	"sem run") echo "-d= --delta= -t= --timeout= --nowait -i= --index= -u --up -c --create -v= --value= -m= --mode= -E= --conflict-exit-code= --etcd= --ttl= --connect-timeout= $common" ;;
+	"sem who") echo "--etcd= --connect-timeout= $common" ;;
+	"sem stat") echo "$table --etcd= --connect-timeout= $common" ;;
 	"mq create") echo "-m= --mode= -p --exist-ok --max-bytes= $common" ;;
 	"mq send") echo "-T= --type= -t= --timeout= --nowait -l --lines -c --create $common" ;;
 	"mq recv") echo "-T= --type= --except -t= --timeout= --nowait -k= --count= -a --all -l --lines -0 --null -p --print-type $common" ;;

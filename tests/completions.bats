@@ -93,7 +93,7 @@ read -ra SHELLS <<<"${SYSVCTL_TEST_SHELLS:-bash zsh fish}"
 
 @test "bash completes the verbs of a kind" {
 	run bash_complete sysvctl sem ""
-	assert_output "$(printf '%s\n' create acquire release z get set stat rm run)"
+	assert_output "$(printf '%s\n' create acquire release z get set stat rm run who)"
 	run bash_complete sysvctl mq re
 	assert_output "$(printf '%s\n' recv)"
 }
@@ -125,7 +125,7 @@ read -ra SHELLS <<<"${SYSVCTL_TEST_SHELLS:-bash zsh fish}"
 	for shell in "${SHELLS[@]}"; do
 		for verb in "shm create" "shm write" "shm read" "shm stat" "shm rm" \
 			"sem create" "sem acquire" "sem release" "sem z" "sem get" \
-			"sem set" "sem stat" "sem rm" "sem run" "mq create" "mq send" \
+			"sem set" "sem stat" "sem rm" "sem run" "sem who" "mq create" "mq send" \
 			"mq recv" "mq stat" "mq set" "mq rm" "ls" "rm" "limits"; do
 			offered=$("${shell}_complete" "sysvctl $verb --")
 			# shellcheck disable=SC2086

@@ -33,7 +33,9 @@ static const char run_usage[] =
 	"  -i, --index INDEX     the semaphore in the set (default 0)\n"
 	"  -E, --conflict-exit-code N\n"
 	"                        exit N instead of 6 when busy or timed out\n"
-	"  -h, --help            this help\n";
+	"  -h, --help            this help\n"
+	"\n"
+	"REF may be etcd:NAME, a lock across hosts: 'sysvctl sem run etcd:NAME --help'.\n";
 
 /* Parse run's options: those before REF, REF, those after it up to "--"
  * or the first other word, which is COMMAND.  *command_at is its index. */

@@ -88,19 +88,67 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
 	return len;
 }
 
-/* A watch's stream: one JSON object per line; stop at the first that
- * carries events (we only watch deletions). */
+/* Count a deleted KEY if it is one the watch waits for. */
+static void count_deletion(struct sv_etcd *etcd, const char *key)
+{
+	size_t i;
+
+	if (etcd->watch_keys == NULL) {
+		etcd->watch_count++;
+		return;
+	}
+	for (i = 0; i < etcd->watch_nkeys; i++) {
+		if (!etcd->watch_seen[i] && strcmp(etcd->watch_keys[i], key) == 0) {
+			etcd->watch_seen[i] = true;
+			etcd->watch_count++;
+			return;
+		}
+	}
+}
+
+static char *get_base64(json_object *obj, const char *name);
+
+/* One message of a watch's stream: {"result": {"events": [...]}}. */
+static void watch_message(struct sv_etcd *etcd, const char *line)
+{
+	json_object *message = json_tokener_parse(line), *result, *events, *kv;
+	size_t i, n;
+
+	if (message != NULL && json_object_object_get_ex(message, "result", &result) &&
+	    json_object_object_get_ex(result, "events", &events)) {
+		n = json_object_array_length(events);
+		for (i = 0; i < n; i++) {
+			char *key;
+
+			if (!json_object_object_get_ex(json_object_array_get_idx(events, i),
+						       "kv", &kv))
+				continue;
+			key = get_base64(kv, "key");
+			if (key != NULL)
+				count_deletion(etcd, key);
+			free(key);
+		}
+	}
+	json_object_put(message);
+}
+
+/* A watch's stream: one JSON object per line; stop once the deletions
+ * waited for have come. */
 static size_t on_watch(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct sv_etcd *etcd = arg;
 	size_t len = on_body(data, size, nmemb, arg);
+	char *line, *end;
 
 	if (len == 0)
 		return 0;
-	if (strstr(etcd->body, "\"events\"") != NULL) {
-		etcd->watch_event = true;
-		return 0;       /* ends the transfer: we know enough */
+	while ((end = strchr(line = etcd->body + etcd->watch_parsed, '\n')) != NULL) {
+		*end = '\0';
+		watch_message(etcd, line);
+		etcd->watch_parsed = (size_t)(end - etcd->body) + 1;
 	}
+	if (etcd->watch_count >= etcd->watch_needed)
+		return 0;       /* ends the transfer: we know enough */
 	return len;
 }
 
@@ -236,7 +284,7 @@ static CURLcode post(struct sv_etcd *etcd, const char *path, const char *body,
 		etcd->body_len = 0;
 		if (etcd->body != NULL)
 			etcd->body[0] = '\0';
-		etcd->watch_event = false;
+		etcd->watch_parsed = 0;
 		curl_api.easy_setopt(etcd->curl, CURLOPT_URL, url);
 		curl_api.easy_setopt(etcd->curl, CURLOPT_POSTFIELDS, body);
 		curl_api.easy_setopt(etcd->curl, CURLOPT_TIMEOUT_MS,
@@ -499,18 +547,25 @@ void sv_etcd_kvs_free(struct sv_etcd_kvs *kvs)
 	memset(kvs, 0, sizeof(*kvs));
 }
 
-int sv_etcd_watch_delete(struct sv_etcd *etcd, const char *key, bool prefix,
-			 int64_t start_revision, long wait_ms,
+int sv_etcd_watch_delete(struct sv_etcd *etcd, const char *prefix,
+			 int64_t start_revision, const char *const *keys,
+			 size_t nkeys, size_t needed, long wait_ms,
 			 struct sv_err *err)
 {
 	json_object *request = json_object_new_object(), *create;
 	json_object *filters = json_object_new_array();
 	CURLcode code;
 
+	etcd->watch_keys = keys;
+	etcd->watch_nkeys = nkeys;
+	etcd->watch_needed = needed;
+	etcd->watch_count = 0;
+	etcd->watch_seen = calloc(nkeys ? nkeys : 1, sizeof(bool));
+	if (etcd->watch_seen == NULL)
+		return sv_fail(err, ENOMEM, "etcd watch");
 	create = json_object_new_object();
-	json_object_object_add(create, "key", new_base64(key, strlen(key)));
-	if (prefix)
-		json_object_object_add(create, "range_end", new_range_end(key));
+	json_object_object_add(create, "key", new_base64(prefix, strlen(prefix)));
+	json_object_object_add(create, "range_end", new_range_end(prefix));
 	json_object_object_add(create, "start_revision", new_int64_string(start_revision));
 	json_object_array_add(filters, json_object_new_string("NOPUT"));
 	json_object_object_add(create, "filters", filters);
@@ -518,13 +573,15 @@ int sv_etcd_watch_delete(struct sv_etcd *etcd, const char *key, bool prefix,
 	code = post(etcd, "/v3/watch", json_object_to_json_string_ext(request,
 			JSON_C_TO_STRING_PLAIN), wait_ms, true);
 	json_object_put(request);
-	if (etcd->watch_event)
+	free(etcd->watch_seen);
+	etcd->watch_seen = NULL;
+	etcd->watch_keys = NULL;
+	if (etcd->watch_count >= needed)
 		return 1;
-	if (code == CURLE_OPERATION_TIMEDOUT)
-		return 0;
-	/* The stream ended without an event (etcd going away, say): the
-	 * caller's next request tells what happened. */
-	if (code == CURLE_OK || code == CURLE_PARTIAL_FILE || unreachable(code))
+	/* The time ran out, or the stream ended without the deletions
+	 * (etcd going away, say): the caller's next request tells which. */
+	if (code == CURLE_OPERATION_TIMEDOUT || code == CURLE_OK ||
+	    code == CURLE_PARTIAL_FILE || unreachable(code))
 		return 0;
 	return check_answer(etcd, code, "/v3/watch", err);
 }

@@ -31,7 +31,11 @@ struct sv_etcd {
 	void *headers;
 	char *body;                     /* the last answer, NUL-terminated */
 	size_t body_len, body_cap;
-	bool watch_event;               /* a watch saw a deletion */
+	/* A watch in progress: the keys it waits for, those seen deleted. */
+	const char *const *watch_keys;
+	bool *watch_seen;
+	size_t watch_nkeys, watch_needed, watch_count;
+	size_t watch_parsed;            /* bytes of body already parsed */
 };
 
 /* One key of a range, in create-revision order. */
@@ -76,11 +80,13 @@ int sv_etcd_range_prefix(struct sv_etcd *etcd, const char *prefix,
 			 struct sv_etcd_kvs *kvs, struct sv_err *err);
 void sv_etcd_kvs_free(struct sv_etcd_kvs *kvs);
 
-/* Wait at most WAIT_MS for a deletion of KEY (or, PREFIX true, of any key
- * under it) at a revision from START_REVISION on.  1: one came; 0: the
- * time ran out; -1: an error. */
-int sv_etcd_watch_delete(struct sv_etcd *etcd, const char *key, bool prefix,
-			 int64_t start_revision, long wait_ms,
+/* Wait at most WAIT_MS for deletions of keys under PREFIX at revisions
+ * from START_REVISION on, until NEEDED of the NKEYS KEYS are deleted
+ * (KEYS NULL: any NEEDED deletions).  1: they were; 0: the time ran out
+ * or the stream ended first; -1: an error. */
+int sv_etcd_watch_delete(struct sv_etcd *etcd, const char *prefix,
+			 int64_t start_revision, const char *const *keys,
+			 size_t nkeys, size_t needed, long wait_ms,
 			 struct sv_err *err);
 
 #endif

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -67,17 +68,31 @@ static int renew(struct sv_etcd_lock *lock, struct sv_err *err)
 	return sv_msg(err, "the lease expired while waiting");
 }
 
-/* Wait for a deletion that may let us in: the key just before ours for a
- * mutex (as etcd's mutex does), any key under the prefix for slots.
- * 1: one came, 0: the time ran out, -1: an error. */
+/* Wait for the deletions that may let us in: of the key just before ours
+ * for a mutex (as etcd's mutex does), else of enough of the keys before
+ * ours to bring us under SLOTS (keys only leave the part before ours: a
+ * newcomer comes after us), so that a deletion wakes only the waiters it
+ * can let in.  1: they came, 0: the time ran out, -1: an error. */
 static int wait_turn(struct sv_etcd_lock *lock, const struct sv_etcd_kvs *kvs,
 		     long index, long wait_ms, struct sv_err *err)
 {
+	const char **before;
+	long i;
+	int rc;
+
 	if (lock->slots == 1)
-		return sv_etcd_watch_delete(lock->etcd, kvs->kv[index - 1].key, false,
-					    kvs->revision + 1, wait_ms, err);
-	return sv_etcd_watch_delete(lock->etcd, lock->prefix, true,
-				    kvs->revision + 1, wait_ms, err);
+		return sv_etcd_watch_delete(lock->etcd, kvs->kv[index - 1].key,
+					    kvs->revision + 1, NULL, 0, 1, wait_ms, err);
+	before = calloc((size_t)index, sizeof(*before));
+	if (before == NULL)
+		return sv_fail(err, ENOMEM, "etcd:%s", lock->key);
+	for (i = 0; i < index; i++)
+		before[i] = kvs->kv[i].key;
+	rc = sv_etcd_watch_delete(lock->etcd, lock->prefix, kvs->revision + 1,
+				  before, (size_t)index,
+				  (size_t)(index - lock->slots + 1), wait_ms, err);
+	free(before);
+	return rc;
 }
 
 /* One look at the contenders: 1 we hold, 0 we wait (a deletion came or
