@@ -243,7 +243,7 @@ static bool parse_run(int argc, char **argv, struct run_opts *opts,
 }
 
 /* The key's value: who holds or waits, for sem who. */
-static char *holder_value(char **command, int slots)
+static char *holder_value(char **command, int slots, pid_t pid)
 {
 	json_object *value = json_object_new_object();
 	char host[HOST_NAME_MAX + 1] = "", line[256] = "";
@@ -255,7 +255,7 @@ static char *holder_value(char **command, int slots)
 		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s",
 					 used ? " " : "", *command);
 	json_object_object_add(value, "host", json_object_new_string(host));
-	json_object_object_add(value, "pid", json_object_new_int64(getpid()));
+	json_object_object_add(value, "pid", json_object_new_int64(pid));
 	json_object_object_add(value, "command", json_object_new_string(line));
 	json_object_object_add(value, "since", json_object_new_int64(time(NULL)));
 	json_object_object_add(value, "slots", json_object_new_int(slots));
@@ -352,9 +352,10 @@ static int exec_command(char **command)
 	return 126;
 }
 
-/* After waiting, say since when we hold. */
+/* After waiting, say since when we hold (the keep-alive does it, while
+ * COMMAND already runs: who shows the time it waited since until then). */
 static int mark_holding(struct sv_etcd_lock *lock, char **command, int slots,
-			struct sv_err *err)
+			pid_t pid, struct sv_err *err)
 {
 	char *value;
 	int64_t revision;
@@ -362,7 +363,7 @@ static int mark_holding(struct sv_etcd_lock *lock, char **command, int slots,
 
 	if (!lock->waited)
 		return 0;
-	value = holder_value(command, slots);
+	value = holder_value(command, slots, pid);
 	rc = sv_etcd_put(lock->etcd, lock->key, value, lock->lease, &revision, err);
 	free(value);
 	return rc;
@@ -398,13 +399,9 @@ int sem_etcd_run(int argc, char **argv)
 		return cmd_fail(&err);
 	cmd_stop_catch(false);
 	opts.wait.stop = &cmd_stop_signo;
-	value = holder_value(argv + command_at, opts.slots);
+	value = holder_value(argv + command_at, opts.slots, self);
 	code = sv_etcd_lock_acquire(&lock, value, &opts.wait, &err);
 	free(value);
-	if (code == 0 && mark_holding(&lock, argv + command_at, opts.slots, &err) != 0) {
-		sv_etcd_revoke(&etcd, lock.lease, &ignored);
-		code = -1;
-	}
 	if (code != 0)
 		return fail_run(&opts, &err);
 	child = fork();
@@ -413,7 +410,10 @@ int sem_etcd_run(int argc, char **argv)
 		sv_etcd_revoke(&etcd, lock.lease, &ignored);
 		return fail_run(&opts, &err);
 	}
-	if (child == 0)
+	if (child == 0) {
+		/* Off COMMAND's path: it need not wait for this write. */
+		mark_holding(&lock, argv + command_at, opts.slots, self, &ignored);
 		keep_alive(&lock, self);
+	}
 	return exec_command(argv + command_at);
 }
