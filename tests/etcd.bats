@@ -98,20 +98,26 @@ now() {
 	assert_output --partial "System V"
 }
 
-@test "30 concurrent runs of one etcd lock never overlap" {
-	lock="$BATS_TEST_TMPDIR/held"
-	log="$BATS_TEST_TMPDIR/log"
-	pids=()
-	for i in $(seq 30); do
-		"$SYSVCTL" sem run "etcd:$L" -- sh -c \
-			'mkdir "$1" 2>/dev/null || { echo overlap; exit 9; }; sleep 0.02; rmdir "$1"; echo done' \
-			sh "$lock" >>"$log" 2>&1 &
+# run_jobs COUNT LOG ARG...: COUNT concurrent `sysvctl ARG...`, their
+# output appended to LOG; waits for them all.
+run_jobs() {
+	local count=$1 log=$2 pid pids=()
+	shift 2
+	for ((i = 0; i < count; i++)); do
+		"$SYSVCTL" "$@" >>"$log" 2>&1 &
 		pids+=("$!")
 		track_pid "$!"
 	done
 	for pid in "${pids[@]}"; do
 		wait "$pid"
 	done
+}
+
+@test "30 concurrent runs of one etcd lock never overlap" {
+	log="$BATS_TEST_TMPDIR/log"
+	run_jobs 30 "$log" sem run "etcd:$L" -- sh -c \
+		'mkdir "$1" 2>/dev/null || { echo overlap; exit 9; }; sleep 0.02; rmdir "$1"; echo done' \
+		sh "$BATS_TEST_TMPDIR/held"
 	[ "$(grep -c '^done$' "$log")" -eq 30 ]
 	[ "$(wc -l <"$log")" -eq 30 ]
 	poll_until has_contenders "$L" 0
@@ -121,17 +127,8 @@ now() {
 	dir="$BATS_TEST_TMPDIR/holders"
 	log="$BATS_TEST_TMPDIR/log"
 	mkdir "$dir"
-	pids=()
-	for i in $(seq 30); do
-		"$SYSVCTL" sem run "etcd:$L" -v 3 -- sh -c \
-			'touch "$1/$$"; ls "$1" | wc -l; sleep 0.2; rm "$1/$$"' \
-			sh "$dir" >>"$log" 2>&1 &
-		pids+=("$!")
-		track_pid "$!"
-	done
-	for pid in "${pids[@]}"; do
-		wait "$pid"
-	done
+	run_jobs 30 "$log" sem run "etcd:$L" -v 3 -- sh -c \
+		'touch "$1/$$"; ls "$1" | wc -l; sleep 0.2; rm "$1/$$"' sh "$dir"
 	[ "$(wc -l <"$log")" -eq 30 ]
 	[ "$(sort -n "$log" | tail -1)" -eq 3 ]
 	poll_until has_contenders "$L" 0

@@ -66,4 +66,8 @@ int sem_open_set(const char *text, struct sem_opts *opts, struct sv_obj *obj,
 /* sem run, in sem_run.c. */
 int sem_run(int argc, char **argv);
 
+/* Become COMMAND (stop signals handed back first); returns 126 or 127,
+ * after the error, when it cannot be executed. */
+int sem_exec_command(char **command);
+
 #endif

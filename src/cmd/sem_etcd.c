@@ -20,6 +20,7 @@
 #include "cmd.h"
 #include "ipc/etcd_lock.h"
 #include "ipc/parse.h"
+#include "sem_cmd.h"
 #include "sem_etcd.h"
 #include "stop.h"
 
@@ -332,26 +333,6 @@ static _Noreturn void keep_alive(struct sv_etcd_lock *lock, pid_t command)
 	_exit(0);
 }
 
-/* Become COMMAND; returns 126 or 127 when it cannot be executed. */
-static int exec_command(char **command)
-{
-	struct sv_err err;
-	int errnum;
-
-	fflush(stdout);
-	cmd_stop_before_exec();
-	execvp(command[0], command);
-	errnum = errno;
-	sv_fail(&err, errnum, "%s", command[0]);
-	if (errnum == ENOENT) {
-		sv_msg(&err, "command not found");
-		cmd_fail(&err);
-		return 127;
-	}
-	cmd_fail(&err);
-	return 126;
-}
-
 /* After waiting, say since when we hold (the keep-alive does it, while
  * COMMAND already runs: who shows the time it waited since until then). */
 static int mark_holding(struct sv_etcd_lock *lock, char **command, int slots,
@@ -415,5 +396,5 @@ int sem_etcd_run(int argc, char **argv)
 		mark_holding(&lock, argv + command_at, opts.slots, self, &ignored);
 		keep_alive(&lock, self);
 	}
-	return exec_command(argv + command_at);
+	return sem_exec_command(argv + command_at);
 }

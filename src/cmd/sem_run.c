@@ -97,7 +97,7 @@ static void mark_holder(const struct sv_obj *obj, unsigned index, int sem_op)
 
 /* Become COMMAND; only returns when it could not be executed, and then
  * exiting gives the units back (SEM_UNDO). */
-static int exec_command(char **command)
+int sem_exec_command(char **command)
 {
 	struct sv_err err;
 	int errnum;
@@ -142,6 +142,6 @@ int sem_run(int argc, char **argv)
 		return code;
 	}
 	mark_holder(&obj, opts.index, opts.up ? opts.delta : -opts.delta);
-	return exec_command(argv + command_at);
+	return sem_exec_command(argv + command_at);
 }
 
