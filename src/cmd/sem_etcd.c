@@ -316,6 +316,10 @@ static _Noreturn void keep_alive(struct sv_etcd_lock *lock, pid_t command)
 		if (mono_ms() < next)
 			continue;
 		sent = mono_ms();
+		/* No request may outlast the lease. */
+		lock->etcd->request_timeout_ms = renewed + lock->ttl_s * 1000 - 250 - sent;
+		if (lock->etcd->request_timeout_ms < 100)
+			lock->etcd->request_timeout_ms = 100;
 		if (sv_etcd_keepalive(lock->etcd, lock->lease, &ttl_left, &err) != 0) {
 			/* Stop COMMAND before the lease can have expired on
 			 * etcd: it was renewed no earlier than RENEWED. */

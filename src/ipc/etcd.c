@@ -11,6 +11,8 @@
 #include <resolv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "codec.h"
 #include "etcd.h"
@@ -217,6 +219,7 @@ int sv_etcd_open(struct sv_etcd *etcd, const char *endpoints,
 {
 	memset(etcd, 0, sizeof(*etcd));
 	etcd->connect_timeout_ms = connect_timeout_ms;
+	etcd->request_timeout_ms = connect_timeout_ms + 10000;
 	if (split_endpoints(etcd, endpoints, err) != 0 || load_curl(err) != 0)
 		return -1;
 	etcd->curl = curl_api.easy_init();
@@ -269,11 +272,28 @@ static bool unreachable(CURLcode code)
 	}
 }
 
-/* POST BODY to PATH on one endpoint after another until one answers;
- * WAIT_MS bounds the whole request (0: the connect timeout).  The answer
- * is in etcd->body.  Returns the curl code of the last try. */
-static CURLcode post(struct sv_etcd *etcd, const char *path, const char *body,
-		     long wait_ms, bool watch)
+static long long mono_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* An answer of the gateway whose server is not there (stopping, no
+ * leader, overloaded): worth trying again. */
+static bool transient_status(struct sv_etcd *etcd)
+{
+	long status = 0;
+
+	curl_api.easy_getinfo(etcd->curl, CURLINFO_RESPONSE_CODE, &status);
+	return status == 408 || status == 502 || status == 503 || status == 504;
+}
+
+/* POST BODY to PATH once, on one endpoint after another until one
+ * answers; WAIT_MS bounds the request (0: the request timeout). */
+static CURLcode post_once(struct sv_etcd *etcd, const char *path,
+			  const char *body, long wait_ms, bool watch)
 {
 	CURLcode code = CURLE_COULDNT_CONNECT;
 	size_t tries;
@@ -288,15 +308,37 @@ static CURLcode post(struct sv_etcd *etcd, const char *path, const char *body,
 		curl_api.easy_setopt(etcd->curl, CURLOPT_URL, url);
 		curl_api.easy_setopt(etcd->curl, CURLOPT_POSTFIELDS, body);
 		curl_api.easy_setopt(etcd->curl, CURLOPT_TIMEOUT_MS,
-				     wait_ms > 0 ? wait_ms : etcd->connect_timeout_ms);
+				     wait_ms > 0 ? wait_ms : etcd->request_timeout_ms);
 		curl_api.easy_setopt(etcd->curl, CURLOPT_WRITEFUNCTION,
 				     watch ? on_watch : on_body);
 		code = curl_api.easy_perform(etcd->curl);
-		if (!unreachable(code) || (watch && code == CURLE_OPERATION_TIMEDOUT))
+		if (watch && code == CURLE_OPERATION_TIMEDOUT)
+			return code;
+		if (!unreachable(code) && !(code == CURLE_OK && transient_status(etcd)))
 			return code;
 		etcd->current = (etcd->current + 1) % etcd->nendpoints;
 	}
 	return code;
+}
+
+/* post_once, tried again every 100 ms while no endpoint answers, for at
+ * most the connect timeout (and the request timeout): a cluster that is
+ * busy or electing a leader is not yet an unreachable one. */
+static CURLcode post(struct sv_etcd *etcd, const char *path, const char *body,
+		     long wait_ms, bool watch)
+{
+	long long deadline = mono_ms() + (etcd->connect_timeout_ms < etcd->request_timeout_ms ?
+					  etcd->connect_timeout_ms : etcd->request_timeout_ms);
+	CURLcode code;
+
+	for (;;) {
+		code = post_once(etcd, path, body, wait_ms, watch);
+		if (watch || (!unreachable(code) && !(code == CURLE_OK && transient_status(etcd))))
+			return code;
+		if (mono_ms() + 100 >= deadline || (etcd->stop != NULL && *etcd->stop != 0))
+			return code;
+		usleep(100000);
+	}
 }
 
 /* Turn a request's outcome into 0, or -1 with ERR (WHAT names it). */

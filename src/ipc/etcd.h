@@ -24,7 +24,10 @@ struct sv_etcd {
 	char *endpoints[SV_ETCD_MAX_ENDPOINTS];
 	size_t nendpoints;
 	size_t current;                 /* the endpoint that answered last */
-	long connect_timeout_ms;
+	long connect_timeout_ms;        /* per endpoint; and how long to retry
+					 * a cluster that does not answer */
+	long request_timeout_ms;        /* bound on one request (default:
+					 * connect timeout + 10 s) */
 	/* When *stop becomes non-zero a request in progress ends (EINTR). */
 	const volatile sig_atomic_t *stop;
 	void *curl;
