@@ -215,8 +215,9 @@ run_jobs() {
 	kill -9 "$holder" "$keepalive"
 	wait "$waiter"
 	# The keep-alive renews every TTL/3: the lease ends between 2/3 of the
-	# TTL and the TTL after the last renewal.
-	awk -v k="$killed" -v g="$(cat "$got")" 'BEGIN { exit !(g - k >= 1.9 && g - k < 4.5) }'
+	# TTL and the TTL after the last renewal (plus etcd's own delay in
+	# revoking an expired lease: seconds on a loaded machine).
+	awk -v k="$killed" -v g="$(cat "$got")" 'BEGIN { exit !(g - k >= 1.9 && g - k < 8) }'
 }
 
 @test "SIGTERM while waiting for an etcd lock is exit 143 and leaves no key" {
