@@ -29,7 +29,9 @@ _sysvctl_options()
 	"sem release") echo "-d= --delta= -i= --index= $common" ;;
 	"sem z") echo "-t= --timeout= --nowait -i= --index= $common" ;;
 	"sem get"|"sem set") echo "-i= --index= $common" ;;
-	"sem run") echo "-d= --delta= -t= --timeout= --nowait -i= --index= -u --up -c --create -v= --value= -m= --mode= -E= --conflict-exit-code= --max-time= --kill-after= --verbose -s --shared -x --exclusive $common" ;;
+	"sem run") echo "-d= --delta= -t= --timeout= --nowait -i= --index= -u --up -c --create -v= --value= -m= --mode= -E= --conflict-exit-code= --max-time= --kill-after= --verbose -s --shared -x --exclusive --etcd= --ttl= --connect-timeout= $common" ;;
+	"sem who") echo "--etcd= --connect-timeout= $common" ;;
+	"sem stat") echo "$table --etcd= --connect-timeout= $common" ;;
 	"mq create") echo "-m= --mode= -p --exist-ok --max-bytes= --max-messages= --msgsize= $common" ;;
 	"mq send") echo "-T= --type= -t= --timeout= --nowait -l --lines -c --create $common" ;;
 	"mq recv") echo "-T= --type= --except -t= --timeout= --nowait -k= --count= -a --all -l --lines -0 --null -p --print-type $common" ;;

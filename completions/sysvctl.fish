@@ -64,7 +64,10 @@ set -g __sysvctl_options \
     'rm|-|all||every object of the kinds named' \
     'rm|-|with-messages||also remove queues that hold messages' \
     'rm|n|dry-run||print, remove nothing' \
-    'rm|f|force||a REF that names nothing is no error'
+    'rm|f|force||a REF that names nothing is no error' \
+    'sem run,sem who,sem stat|-|etcd|x|etcd endpoints (etcd:)' \
+    'sem run,sem who,sem stat|-|connect-timeout|x|give up on an endpoint after' \
+    'sem run|-|ttl|x|lease time to live (etcd:)'
 
 function __sysvctl_verbs
     switch $argv[1]

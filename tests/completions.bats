@@ -101,7 +101,7 @@ read -ra SHELLS <<<"${SYSVCTL_TEST_SHELLS:-bash zsh fish}"
 @test "bash completes a verb's options" {
 	run bash_complete sysvctl shm read --h
 	assert_output "$(printf '%s\n' --hex --help)"
-	run bash_complete sysvctl sem run --con
+	run bash_complete sysvctl sem run --conf
 	assert_output "--conflict-exit-code"
 }
 

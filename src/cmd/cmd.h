@@ -24,6 +24,7 @@ enum {
 	EXIT_LIMIT = 7,
 	EXIT_INCOMPLETE = 8,    /* shm read --framed: a write was interrupted */
 	EXIT_NOSYS = 9,         /* the kernel has no System V IPC (ENOSYS) */
+	EXIT_UNREACHABLE = 10,  /* etcd: no endpoint answers */
 };
 
 /* The global options.  Filled while options are parsed (before the

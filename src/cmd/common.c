@@ -43,6 +43,8 @@ int cmd_exit_code(int errnum)
 		return EXIT_INCOMPLETE;
 	case ENOSYS:
 		return EXIT_NOSYS;
+	case SV_EUNREACHABLE:
+		return EXIT_UNREACHABLE;
 	default:
 		return EXIT_OSERR;
 	}

@@ -14,6 +14,7 @@
 #include "ipc/sem.h"
 #include "psem_cmd.h"
 #include "sem_cmd.h"
+#include "sem_etcd.h"
 #include "stop.h"
 
 void sem_opts_init(struct sem_opts *opts)
@@ -322,6 +323,8 @@ static int sem_acquire(int argc, char **argv)
 	struct sv_err err;
 	int code;
 
+	if (sem_etcd_refused(argc, argv, &code))
+		return code;
 	sem_opts_init(&opts);
 	if (sem_parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "d:t:i:cv:m:", longopts,
 		       "sem acquire", acquire_usage, &opts, &code))
@@ -357,6 +360,8 @@ static int sem_release(int argc, char **argv)
 	struct sv_err err;
 	int code;
 
+	if (sem_etcd_refused(argc, argv, &code))
+		return code;
 	sem_opts_init(&opts);
 	if (sem_parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "d:i:", longopts,
 		       "sem release", release_usage, &opts, &code))
@@ -425,6 +430,8 @@ static int sem_get(int argc, char **argv)
 	char text[16];
 	int code, value;
 
+	if (sem_etcd_refused(argc, argv, &code))
+		return code;
 	sem_opts_init(&opts);
 	if (sem_parse_opts(argc, argv, CMD_COMMON_SHORTOPTS "i:", longopts,
 		       "sem get", get_usage, &opts, &code))
@@ -646,6 +653,8 @@ static int sem_stat(int argc, char **argv)
 	size_t nusers = 0;
 	int code;
 
+	if (sem_etcd_ref(argc, argv) != NULL)
+		return sem_etcd_stat(argc, argv);
 	sem_opts_init(&opts);
 	if (sem_parse_opts(argc, argv, CMD_COMMON_SHORTOPTS CMD_TABLE_SHORTOPTS,
 		       longopts, "sem stat", stat_usage, &opts, &code))
@@ -708,7 +717,9 @@ static const char sem_usage[] =
 	"                               [-E|--conflict-exit-code N] [-s|--shared|-x|--exclusive]\n"
 	"                               [--max-time DUR\n"
 	"                               [--kill-after DUR]] [--verbose] [--] COMMAND [ARG...]\n"
-	"       sysvctl sem who     REF\n"
+	"       sysvctl sem run     etcd:NAME [-v SLOTS] [-t TIMEOUT|--nowait] [-E N]\n"
+	"                               [--ttl DUR] [--etcd URLS] [--] COMMAND [ARG...]\n"
+	"       sysvctl sem who     REF | etcd:NAME\n"
 	"\n"
 	"REF /NAME is a POSIX named semaphore (sem_open, /dev/shm/sem.NAME):\n"
 	"one value, no -i, no undo (run refuses it); z polls its value every\n"

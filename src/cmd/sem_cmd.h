@@ -103,4 +103,8 @@ int sem_users_tables(const struct sv_sem_user *users, size_t n,
 		     struct out_table *tables[2], struct sv_err *err);
 void sem_users_tables_free(struct out_table *tables[2]);
 
+/* Become COMMAND (stop signals handed back first); returns 126 or 127,
+ * after the error, when it cannot be executed. */
+int sem_exec_command(char **command);
+
 #endif

@@ -10,6 +10,7 @@
 #include "ipc/users.h"
 #include "psem_cmd.h"
 #include "sem_cmd.h"
+#include "sem_etcd.h"
 #include "stop.h"
 
 static const char run_usage[] =
@@ -45,7 +46,9 @@ static const char run_usage[] =
 	"                        shared holders run together\n"
 	"  -x, --exclusive       an exclusive hold of that lock: it runs alone\n"
 	"      --verbose         say on stderr how long getting the units took\n"
-	"  -h, --help            this help\n";
+	"  -h, --help            this help\n"
+	"\n"
+	"REF may be etcd:NAME, a lock across hosts: 'sysvctl sem run etcd:NAME --help'.\n";
 
 /* Parse run's options: those before REF, REF, those after it up to "--"
  * or the first other word, which is COMMAND.  *command_at is its index. */
@@ -111,7 +114,7 @@ static void mark_holder(const struct sv_obj *obj, unsigned index, int sem_op)
 
 /* Become COMMAND; only returns when it could not be executed, and then
  * exiting gives the units back (SEM_UNDO). */
-static int exec_command(char **command)
+int sem_exec_command(char **command)
 {
 	struct sv_err err;
 	int errnum;
@@ -139,6 +142,8 @@ int sem_run(int argc, char **argv)
 	struct sv_err err;
 	int ref_at, command_at, code, ready_fd = -1;
 
+	if (sem_etcd_ref(argc, argv) != NULL)
+		return sem_etcd_run(argc, argv);
 	sem_opts_init(&opts);
 	if (parse_run_opts(argc, argv, &opts, &ref_at, &command_at, &code))
 		return code;
@@ -168,6 +173,6 @@ int sem_run(int argc, char **argv)
 		mark_holder(&obj, opts.index, opts.rw == 2 || !opts.up ? -opts.delta : opts.delta);
 	if (ready_fd >= 0)
 		sem_watch_ready(ready_fd);
-	return exec_command(argv + command_at);
+	return sem_exec_command(argv + command_at);
 }
 

@@ -10,6 +10,7 @@
 #include "ipc/proc.h"
 #include "ipc/who.h"
 #include "sem_cmd.h"
+#include "sem_etcd.h"
 
 enum { HOLDER_PID, HOLDER_INDEX, HOLDER_UNITS, HOLDER_SEM_OP, HOLDER_SINCE,
        HOLDER_COMMAND, HOLDER_NCOLS };
@@ -167,6 +168,7 @@ static const char who_usage[] =
 	"  waits UNITS|zero|? PID COMMAND\n"
 	"followed by ' index I' for a semaphore other than 0.  Holders through\n"
 	"another program's SEM_UNDO cannot be seen (see sysvctl-sem(1)).\n"
+	"REF may be etcd:NAME: 'sysvctl sem who etcd:NAME --help'.\n"
 	"\n"
 	"Options:\n"
 	"  -j, --json            {\"holders\": [...], \"waiters\": [...]}\n"
@@ -184,6 +186,8 @@ int sem_who(int argc, char **argv)
 	size_t n;
 	int code;
 
+	if (sem_etcd_ref(argc, argv) != NULL)
+		return sem_etcd_who(argc, argv);
 	sem_opts_init(&opts);
 	if (sem_parse_opts(argc, argv, CMD_COMMON_SHORTOPTS, longopts, "sem who",
 			   who_usage, &opts, &code))

@@ -60,6 +60,10 @@ const char *sv_err_text(const struct sv_err *err)
 		return "busy";
 	case SV_EINCOMPLETE:
 		return "incomplete frame";
+	case SV_EUNREACHABLE:
+		return "unreachable";
+	case SV_EETCD:
+		return "unexpected answer";
 	default:
 		return strerror(err->errnum);
 	}

@@ -15,6 +15,8 @@ enum {
 	SV_ELIMIT,          /* a size or system limit: exit 7 */
 	SV_EBUSY,           /* would block, or the timeout ran out: exit 6 */
 	SV_EINCOMPLETE,     /* a framed write was interrupted mid-copy: exit 8 */
+	SV_EUNREACHABLE,    /* no etcd endpoint answers: exit 10 */
+	SV_EETCD,           /* etcd answered what its API does not document */
 };
 
 /* A known pitfall the core recognised, for the command layer to word as a

@@ -1,0 +1,404 @@
+/* sysvctl sem run etcd:NAME: take a slot of a lock on etcd, start a small
+ * keep-alive process that renews its lease, and become COMMAND (which
+ * keeps our pid).  The keep-alive revokes the lease as soon as COMMAND
+ * ends, however it ends; a dead host's lease expires after --ttl. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "ipc/etcd_lock.h"
+#include "ipc/parse.h"
+#include "sem_cmd.h"
+#include "sem_etcd.h"
+#include "stop.h"
+
+static const char run_usage[] =
+	"Usage: sysvctl sem run etcd:NAME [-v SLOTS] [-t TIMEOUT|--nowait]\n"
+	"                       [-E|--conflict-exit-code N] [--ttl DUR]\n"
+	"                       [--etcd URL[,URL...]] [--connect-timeout DUR]\n"
+	"                       [--] COMMAND [ARG...]\n"
+	"\n"
+	"Take a slot of the lock NAME on etcd (the recipe of 'etcdctl lock NAME'),\n"
+	"then execute COMMAND in this process.  A keep-alive process renews the\n"
+	"lease while COMMAND runs and revokes it when COMMAND ends; if the host\n"
+	"dies the lease expires after the TTL.  A lease lost while COMMAND runs\n"
+	"(etcd unreachable past the TTL) stops COMMAND with SIGTERM.\n"
+	"\n"
+	"Options:\n"
+	"  -v, --value SLOTS     holders at once (default 1: a mutex)\n"
+	"  -t, --timeout T       wait at most T (0.5, 250ms, 2m); 0: do not wait\n"
+	"      --nowait          do not wait (exit 6 when busy)\n"
+	"  -E, --conflict-exit-code N\n"
+	"                        exit N instead of 6 when busy or timed out\n"
+	"      --ttl DUR         lease time to live, whole seconds (default 10s)\n"
+	"      --etcd URLS       endpoints (default $SYSVCTL_ETCD_ENDPOINTS, else\n"
+	"                        http://127.0.0.1:2379)\n"
+	"      --connect-timeout DUR\n"
+	"                        give up on an endpoint after DUR (default 3s;\n"
+	"                        exit 10 when none answers)\n"
+	"  -h, --help            this help\n";
+
+/* Every option a sem verb knows, SysV ones included, so that
+ * sem_etcd_ref can step over them and run can name those it refuses. */
+static const struct option run_longopts[] = {
+	{ "delta", required_argument, NULL, 'd' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "nowait", no_argument, NULL, OPT_ETCD_NOWAIT },
+	{ "index", required_argument, NULL, 'i' },
+	{ "create", no_argument, NULL, 'c' },
+	{ "value", required_argument, NULL, 'v' },
+	{ "mode", required_argument, NULL, 'm' },
+	{ "up", no_argument, NULL, 'u' },
+	{ "conflict-exit-code", required_argument, NULL, 'E' },
+	{ "etcd", required_argument, NULL, OPT_ETCD },
+	{ "ttl", required_argument, NULL, OPT_ETCD_TTL },
+	{ "connect-timeout", required_argument, NULL, OPT_ETCD_CONNECT_TIMEOUT },
+	{ "raw", no_argument, NULL, 'R' },
+	{ "noheadings", no_argument, NULL, 'H' },
+	{ "export", no_argument, NULL, 'e' },
+	{ "output", required_argument, NULL, 'o' },
+	CMD_COMMON_LONGOPTS,
+	{ NULL, 0, NULL, 0 },
+};
+static const char run_optstring[] = "+" CMD_COMMON_SHORTOPTS "d:t:i:cv:m:uE:o:e";
+
+const char *sem_etcd_ref(int argc, char **argv)
+{
+	int saved_opterr = opterr;
+	const char *ref = NULL;
+
+	opterr = 0;
+	optind = 0;
+	while (getopt_long(argc, argv, run_optstring, run_longopts, NULL) != -1)
+		;
+	if (optind < argc && strncmp(argv[optind], SEM_ETCD_PREFIX,
+				     strlen(SEM_ETCD_PREFIX)) == 0)
+		ref = argv[optind];
+	opterr = saved_opterr;
+	optind = 0;
+	return ref;
+}
+
+void sem_etcd_conn_init(struct sem_etcd_conn *conn)
+{
+	conn->endpoints = getenv(SEM_ETCD_ENV);
+	if (conn->endpoints == NULL || conn->endpoints[0] == '\0')
+		conn->endpoints = SV_ETCD_DEFAULT_ENDPOINTS;
+	conn->connect_timeout_ms = 3000;
+}
+
+static long duration_ms(const struct timespec *duration)
+{
+	return (long)duration->tv_sec * 1000 + duration->tv_nsec / 1000000;
+}
+
+bool sem_etcd_conn_opt(int opt, struct sem_etcd_conn *conn, int *rc,
+		       struct sv_err *err)
+{
+	struct timespec duration;
+
+	*rc = 0;
+	switch (opt) {
+	case OPT_ETCD:
+		conn->endpoints = optarg;
+		return true;
+	case OPT_ETCD_CONNECT_TIMEOUT:
+		*rc = parse_duration(optarg, "--connect-timeout", &duration, err);
+		if (*rc == 0 && duration_ms(&duration) < 1)
+			*rc = sv_fail(err, SV_EUSAGE, "--connect-timeout: at least 1ms");
+		conn->connect_timeout_ms = duration_ms(&duration);
+		return true;
+	default:
+		return false;
+	}
+}
+
+int sem_etcd_connect(const struct sem_etcd_conn *conn, struct sv_etcd *etcd,
+		     struct sv_err *err)
+{
+	return sv_etcd_open(etcd, conn->endpoints, conn->connect_timeout_ms, err);
+}
+
+bool sem_etcd_refused(int argc, char **argv, int *code)
+{
+	const char *ref = sem_etcd_ref(argc, argv), *verb = argv[0];
+
+	if (ref == NULL)
+		return false;
+	fflush(stdout);
+	fprintf(stderr, "sysvctl: sem %s: %s: an etcd: lock has no value to %s\n"
+		"hint: use 'sysvctl sem run %s -- COMMAND', which holds it while "
+		"COMMAND runs\n", verb, ref,
+		strcmp(verb, "get") == 0 ? "read" : "change", ref);
+	*code = EXIT_USAGE;
+	return true;
+}
+
+struct run_opts {
+	int slots;
+	long ttl_s;
+	struct sv_sem_wait wait;
+	bool has_nowait;
+	bool has_conflict_exit;
+	int conflict_exit;
+	struct sem_etcd_conn conn;
+};
+
+/* One option of run; *code set and true returned when run must end. */
+static bool run_opt(int opt, char **argv, struct run_opts *opts, int *code)
+{
+	struct timespec ttl;
+	struct sv_err err;
+	long long number;
+	int rc = 0;
+
+	switch (opt) {
+	case 'v':
+		rc = parse_int(optarg, "-v", 1, 1000000, &number, &err);
+		opts->slots = (int)number;
+		break;
+	case 't':
+		rc = parse_duration(optarg, "-t", &opts->wait.timeout, &err);
+		opts->wait.timed = true;
+		opts->wait.nowait = duration_ms(&opts->wait.timeout) == 0;
+		break;
+	case OPT_ETCD_NOWAIT:
+		opts->wait.nowait = opts->has_nowait = true;
+		break;
+	case 'E':
+		rc = parse_int(optarg, "-E", 0, 255, &number, &err);
+		opts->conflict_exit = (int)number;
+		opts->has_conflict_exit = true;
+		break;
+	case OPT_ETCD_TTL:
+		rc = parse_duration(optarg, "--ttl", &ttl, &err);
+		opts->ttl_s = ttl.tv_sec + (ttl.tv_nsec > 0);
+		if (rc == 0 && (opts->ttl_s < 2 || opts->ttl_s > 86400))
+			rc = sv_fail(&err, SV_EUSAGE, "--ttl: 2s to 1d");
+		break;
+	case 'd': case 'i': case 'c': case 'm': case 'u':
+		*code = cmd_usage_error("sem run", "-%c is for System V sets, not etcd: locks", opt);
+		return true;
+	default:
+		if (sem_etcd_conn_opt(opt, &opts->conn, &rc, &err))
+			break;
+		return cmd_common_opt(opt, argv, "sem run", run_usage, code);
+	}
+	if (rc != 0)
+		*code = cmd_fail(&err);
+	return rc != 0;
+}
+
+static bool parse_from(int argc, char **argv, struct run_opts *opts, int *code)
+{
+	int opt;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, run_optstring, run_longopts, NULL)) != -1)
+		if (run_opt(opt, argv, opts, code))
+			return true;
+	return false;
+}
+
+/* Options before REF, REF, options after it up to "--" or COMMAND. */
+static bool parse_run(int argc, char **argv, struct run_opts *opts,
+		      int *ref_at, int *command_at, int *code)
+{
+	bool after_dashes;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->slots = 1;
+	opts->ttl_s = 10;
+	sem_etcd_conn_init(&opts->conn);
+	if (parse_from(argc, argv, opts, code))
+		return true;
+	*ref_at = optind;
+	after_dashes = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
+	*command_at = *ref_at + 1;
+	if (*ref_at < argc && !after_dashes) {
+		if (parse_from(argc - *ref_at, argv + *ref_at, opts, code))
+			return true;
+		*command_at = *ref_at + optind;
+	}
+	if (opts->has_nowait && opts->wait.timed) {
+		*code = cmd_usage_error("sem run", "-t and --nowait exclude each other");
+		return true;
+	}
+	if (*command_at >= argc) {
+		*code = cmd_usage_error("sem run", "missing COMMAND");
+		return true;
+	}
+	return false;
+}
+
+/* The key's value: who holds or waits, for sem who. */
+static char *holder_value(char **command, int slots, pid_t pid)
+{
+	json_object *value = json_object_new_object();
+	char host[HOST_NAME_MAX + 1] = "", line[256] = "";
+	char *text;
+	size_t used = 0;
+
+	gethostname(host, sizeof(host) - 1);
+	for (; *command != NULL && used + 1 < sizeof(line); command++)
+		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s",
+					 used ? " " : "", *command);
+	json_object_object_add(value, "host", json_object_new_string(host));
+	json_object_object_add(value, "pid", json_object_new_int64(pid));
+	json_object_object_add(value, "command", json_object_new_string(line));
+	json_object_object_add(value, "since", json_object_new_int64(time(NULL)));
+	json_object_object_add(value, "slots", json_object_new_int(slots));
+	text = strdup(json_object_to_json_string_ext(value, JSON_C_TO_STRING_PLAIN));
+	json_object_put(value);
+	return text;
+}
+
+static long long mono_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* The lease is lost while COMMAND holds: two holders must never run at
+ * once, so COMMAND is stopped. */
+static _Noreturn void lease_lost(const struct sv_etcd_lock *lock, pid_t command,
+				 const char *why)
+{
+	fprintf(stderr, "sysvctl: etcd:%.*s: lease lost (%s): stopping COMMAND "
+		"(pid %d) with SIGTERM\n", (int)strlen(lock->prefix) - 1,
+		lock->prefix, why, (int)command);
+	kill(command, SIGTERM);
+	_exit(EXIT_UNREACHABLE);
+}
+
+/* The keep-alive process: renew the lease every TTL/3 until COMMAND (our
+ * parent once it executed) ends, then revoke it at once. */
+static _Noreturn void keep_alive(struct sv_etcd_lock *lock, pid_t command)
+{
+	long long renewed = mono_ms(), next = renewed, sent;
+	struct sv_err err;
+	struct pollfd parent = { .events = POLLIN };
+	long ttl_left, interval = lock->ttl_s * 1000 / 3;
+	int null = open("/dev/null", O_RDWR);
+
+	prctl(PR_SET_NAME, "sysvctl-lease");
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	/* Let a pipe on COMMAND's stdout end when COMMAND ends. */
+	dup2(null, STDIN_FILENO);
+	dup2(null, STDOUT_FILENO);
+	lock->etcd->stop = NULL;
+	parent.fd = (int)syscall(SYS_pidfd_open, command, 0);
+	next = renewed + interval;
+	while (getppid() == command) {
+		int wait_ms = (int)(next - mono_ms());
+
+		if (parent.fd >= 0 && poll(&parent, 1, wait_ms > 0 ? wait_ms : 0) > 0)
+			break;
+		if (parent.fd < 0)
+			usleep(wait_ms > 50 ? 50000 : 1000);
+		if (mono_ms() < next)
+			continue;
+		sent = mono_ms();
+		/* No request may outlast the lease. */
+		lock->etcd->request_timeout_ms = renewed + lock->ttl_s * 1000 - 250 - sent;
+		if (lock->etcd->request_timeout_ms < 100)
+			lock->etcd->request_timeout_ms = 100;
+		if (sv_etcd_keepalive(lock->etcd, lock->lease, &ttl_left, &err) != 0) {
+			/* Stop COMMAND before the lease can have expired on
+			 * etcd: it was renewed no earlier than RENEWED. */
+			if (mono_ms() - renewed >= lock->ttl_s * 1000 - 250)
+				lease_lost(lock, command, "etcd unreachable past the TTL");
+			next = mono_ms() + 250;         /* try again soon */
+			continue;
+		}
+		if (ttl_left <= 0)
+			lease_lost(lock, command, "etcd says it expired");
+		renewed = sent;
+		next = renewed + interval;
+	}
+	sv_etcd_revoke(lock->etcd, lock->lease, &err);
+	_exit(0);
+}
+
+/* After waiting, say since when we hold (the keep-alive does it, while
+ * COMMAND already runs: who shows the time it waited since until then). */
+static int mark_holding(struct sv_etcd_lock *lock, char **command, int slots,
+			pid_t pid, struct sv_err *err)
+{
+	char *value;
+	int64_t revision;
+	int rc;
+
+	if (!lock->waited)
+		return 0;
+	value = holder_value(command, slots, pid);
+	rc = sv_etcd_put(lock->etcd, lock->key, value, lock->lease, &revision, err);
+	free(value);
+	return rc;
+}
+
+static int fail_run(const struct run_opts *opts, const struct sv_err *err)
+{
+	int code;
+
+	if (cmd_stop_signo != 0)
+		cmd_stop_end();
+	code = cmd_fail(err);
+	if (code == EXIT_BUSY && opts->has_conflict_exit)
+		code = opts->conflict_exit;
+	return code;
+}
+
+int sem_etcd_run(int argc, char **argv)
+{
+	struct run_opts opts;
+	struct sv_etcd etcd;
+	struct sv_etcd_lock lock;
+	struct sv_err err, ignored;
+	int ref_at, command_at, code;
+	char *value;
+	pid_t self = getpid(), child;
+
+	if (parse_run(argc, argv, &opts, &ref_at, &command_at, &code))
+		return code;
+	if (sem_etcd_connect(&opts.conn, &etcd, &err) != 0 ||
+	    sv_etcd_lock_init(&lock, &etcd, argv[ref_at] + strlen(SEM_ETCD_PREFIX),
+			      opts.slots, opts.ttl_s, &err) != 0)
+		return cmd_fail(&err);
+	cmd_stop_catch(false);
+	opts.wait.stop = &cmd_stop_signo;
+	value = holder_value(argv + command_at, opts.slots, self);
+	code = sv_etcd_lock_acquire(&lock, value, &opts.wait, &err);
+	free(value);
+	if (code != 0)
+		return fail_run(&opts, &err);
+	child = fork();
+	if (child < 0) {
+		sv_fail(&err, errno, "etcd:%s: keep-alive process", lock.key);
+		sv_etcd_revoke(&etcd, lock.lease, &ignored);
+		return fail_run(&opts, &err);
+	}
+	if (child == 0) {
+		/* Off COMMAND's path: it need not wait for this write. */
+		mark_holding(&lock, argv + command_at, opts.slots, self, &ignored);
+		keep_alive(&lock, self);
+	}
+	return sem_exec_command(argv + command_at);
+}
