@@ -8,7 +8,7 @@ load helpers
 	assert_line '  -j, --json          print the stat object (as sem stat --json)'
 	run sysvctl -j sem create "$K1"
 	assert_success
-	[ "$(jq -c 'keys_unsorted' <<<"$output")" = '["key","id","nsems","mode","uid","gid","cuid","cgid","otime","ctime","semaphores"]' ]
+	[ "$(jq -c 'keys_unsorted' <<<"$output")" = '["key","id","nsems","mode","uid","gid","cuid","cgid","otime","ctime","semaphores","holders","waiters"]' ]
 }
 
 # The synopsis of VERB in "sysvctl help KIND": its line and the deeper

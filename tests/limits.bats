@@ -68,7 +68,7 @@ for item in doc["limits"]:
 		ipcmk -S 3 >/dev/null
 		ipcmk -Q >/dev/null
 		ipcmk -Q >/dev/null
-		"$1" limits -o NAME,USED --raw --noheadings | head -n 10' _ "$SYSVCTL"
+		"$1" limits -o NAME,USED --raw --noheadings | head -n 12' _ "$SYSVCTL"
 	assert_success
 	pages=$(( (8193 + $(getconf PAGESIZE) - 1) / $(getconf PAGESIZE) + 1 ))
 	assert_output "shmmax -
@@ -111,8 +111,8 @@ semvmx -"
 		echo 1536 >/proc/sys/kernel/msgmnb
 		echo 200 >/proc/sys/kernel/msgmni
 		ipcmk -Q >/dev/null
-		"$1" limits -o NAME,VALUE,USED,USE% --raw --noheadings | grep ^msg
-		"$1" limits -o NAME,VALUE --raw --noheadings --bytes | grep ^msg
+		"$1" limits -o NAME,VALUE,USED,USE% --raw --noheadings | grep "^msg[a-z]* "
+		"$1" limits -o NAME,VALUE --raw --noheadings --bytes | grep "^msg[a-z]* "
 		"$1" limits -o NAME,VALUE,USE% -e | grep msgmni
 		"$1" -j limits -o NAME,USE% | grep -A1 msgmni' _ "$SYSVCTL"
 	assert_success

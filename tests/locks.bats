@@ -103,12 +103,8 @@ print(len(d["semaphores"]), [h["pid"] for h in d["holders"]], [w["pid"] for w in
 	assert_output ""
 	run --separate-stderr sysvctl -q sem who "$K1" --json
 	assert_output '{
-   "holders": [
-
-   ],
-   "waiters": [
-
-   ]
+   "holders": [],
+   "waiters": []
 }'
 	run --separate-stderr sysvctl sem who "$K2"
 	assert_failure 3
@@ -217,4 +213,27 @@ print(len(d["semaphores"]), [h["pid"] for h in d["holders"]], [w["pid"] for w in
 	run --separate-stderr sysvctl sem run "$K1" --shared -d 2 -- true
 	assert_failure 2
 	[ "$stderr" = "sysvctl: sem run: --shared and --exclusive take one unit: not with -u or -d (see 'sysvctl sem run --help')" ]
+}
+
+@test "run --shared/--exclusive refuse -v: both semaphores of the lock start at 1" {
+	run --separate-stderr sysvctl sem run "$K1" --exclusive --create -v 2 -- true
+	assert_failure 2
+	[ "$stderr" = "sysvctl: sem run: --shared and --exclusive make both semaphores 1 (a free lock): not with -v (see 'sysvctl sem run --help')" ]
+	# Nothing was made.
+	run sysvctl sem get "$K1"
+	assert_failure 3
+}
+
+@test "run --max-time with SIGCHLD ignored by the caller still sees COMMAND end" {
+	# An ignored SIGCHLD survives exec: without care the kernel reaps
+	# COMMAND itself and the watcher waits for ever.
+	sysvctl sem create "$K1" -v 1
+	run timeout 20 perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV' \
+		"$SYSVCTL" sem run "$K1" --max-time 30 -- sh -c 'exit 3'
+	assert_failure 3
+	run timeout 20 perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV' \
+		"$SYSVCTL" sem run "$K1" --max-time 0.3 --kill-after 0.3 -- sleep 30
+	assert_failure 124
+	run sysvctl sem get "$K1"
+	assert_output "1"
 }

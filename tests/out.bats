@@ -259,8 +259,10 @@ Last change:       $(t "$(sysvctl mq stat "$K3" -o CTIME --raw --noheadings --ti
 	sysvctl mq create "$K1" >/dev/null
 	id=$(ipcs_id mq "$K1")
 	run sysvctl mq stat "$K1" -o KEY,ID,UID
-	assert_output "KEY        ID UID
-$K1 $(printf %2s "$id") $(printf %3s "$(id -u)")"
+	# Each column as wide as its widest cell, header included.
+	idw=$(( ${#id} > 2 ? ${#id} : 2 ))
+	assert_output "KEY        $(printf "%${idw}s" ID) UID
+$K1 $(printf "%${idw}s" "$id") $(printf %3s "$(id -u)")"
 	run sysvctl mq stat "$K1" -o KEY,UID --raw
 	assert_output "KEY UID
 $K1 $(id -u)"

@@ -55,7 +55,7 @@ with_mqueue() {
 	run sysvctl ls pshm --key "/$P-a"
 	assert_success
 	assert_line --index 0 --regexp '^NAME +OWNER +MODE +SIZE +MTIME +USERS +PIDS +COMMAND$'
-	assert_line --index 1 --regexp "^/$P-a +root +0600 +8K +[0-9-]+T[0-9:]+ +1 +$HOLDER +$POBJECTS shm /$P-a 8192 hold$"
+	assert_line --index 1 --regexp "^/$P-a +root +0600 +8K +[0-9-]+T[0-9:]+[+-][0-9:]+ +1 +$HOLDER +$POBJECTS shm /$P-a 8192 hold$"
 	run sysvctl ls pshm --key "/$P-a" --orphans
 	assert_success
 	assert_output ""
@@ -203,7 +203,7 @@ pmq /$P-full"
 
 @test "limits shows the POSIX queue limits and counts the queues in /dev/mqueue" {
 	run with_mqueue sh -c '"$1" mq "/$2-l1" 2 16 0 && "$1" mq "/$2-l2" 2 16 0 &&
-		"$3" limits -o NAME,VALUE,USED --raw --noheadings; rm -f /dev/mqueue/"$2"-*' sh "$POBJECTS" "$P" "$SYSVCTL"
+		"$3" limits -o NAME,VALUE,USED --raw --noheadings --bytes; rm -f /dev/mqueue/"$2"-*' sh "$POBJECTS" "$P" "$SYSVCTL"
 	assert_success
 	assert_line "queues_max $(cat /proc/sys/fs/mqueue/queues_max) 2"
 	assert_line "msg_max $(cat /proc/sys/fs/mqueue/msg_max) -"

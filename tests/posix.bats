@@ -250,7 +250,7 @@ hint: create it with 'sysvctl shm create $N'"
 	assert_output "one
 two"
 	run sysvctl --json mq recv "$N"
-	assert_output '{"type": 1,"size": 5,"data": "three"}'
+	assert_output '{"type":1,"size":5,"data":"three"}'
 }
 
 @test "mq recv -T or --except on a POSIX queue is exit 2 with a hint; set too" {

@@ -560,7 +560,10 @@ static void free_posix(struct rm_posix *posix)
 static const char *json_columns(const struct rm_opts *opts)
 {
 	bool sysv = opts->kinds == 0 || (opts->kinds & SYSV_MASK);
-	bool posix = opts->nnames > 0 || (opts->kinds & POSIX_MASK);
+	/* As read_posix: POSIX kinds searched (named, or none named) and
+	 * something that can pick them (a /NAME, --all or a filter). */
+	bool posix = search_pkinds(opts) != 0 &&
+		     (opts->nnames > 0 || opts->all || opts->filtered);
 
 	return !posix ? "KIND,KEY,ID" : sysv ? "KIND,KEY,ID,NAME" : "KIND,NAME";
 }
@@ -572,7 +575,7 @@ static int remove_objects(struct rm_opts *opts)
 	struct out_table *json = NULL;
 	struct sv_procs *procs = sv_procs_new();
 	struct rm_posix posix;
-	struct sv_list list;
+	struct sv_list list = { 0 };    /* freed even when never read */
 	struct sv_err err;
 	sigset_t held, old;
 	bool ok = procs != NULL;

@@ -154,6 +154,9 @@ int sem_run(int argc, char **argv)
 	if (opts.rw != 0 && (opts.up || opts.delta != 1))
 		return cmd_usage_error("sem run", "--shared and --exclusive take one "
 				       "unit: not with -u or -d");
+	if (opts.rw != 0 && opts.has_value)
+		return cmd_usage_error("sem run", "--shared and --exclusive make both "
+				       "semaphores 1 (a free lock): not with -v");
 	if (opts.has_max_time &&
 	    (code = sem_watch_fork(&opts.max_time, &opts.kill_after,
 				   argv[ref_at], &ready_fd)) >= 0)

@@ -131,10 +131,16 @@ int sem_watch_fork(const struct timespec *max, const struct timespec *grace,
 		   const char *what, int *ready_fd)
 {
 	struct watch w = { .deadline = -1, .grace_ms = to_ms(grace), .what = what };
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, inherited_chld;
 	sigset_t set, old;
 	int fds[2], code;
 
 	watched_signals(&set);
+	/* SIGCHLD ignored (inherited through exec) would let the kernel reap
+	 * COMMAND itself: waitpid would never see it end, and the kills at
+	 * the deadline could reach a reused pid.  COMMAND gets back what was
+	 * inherited. */
+	sigaction(SIGCHLD, &dfl, &inherited_chld);
 	if (pipe2(fds, O_CLOEXEC) != 0) {
 		fprintf(stderr, "sysvctl: %s: pipe: %s\n", what, strerror(errno));
 		return EXIT_OSERR;
@@ -142,6 +148,7 @@ int sem_watch_fork(const struct timespec *max, const struct timespec *grace,
 	sigprocmask(SIG_BLOCK, &set, &old);
 	w.child = fork();
 	if (w.child == 0) {
+		sigaction(SIGCHLD, &inherited_chld, NULL);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(fds[0]);
 		*ready_fd = fds[1];

@@ -510,14 +510,14 @@ void out_set_mode(struct out_line *line, size_t col, mode_t mode)
 }
 
 /* TM's offset from UTC as ISO 8601 writes it, "+01:00", "-05:00". */
-static void utc_offset(const struct tm *tm, char text[8])
+static void utc_offset(const struct tm *tm, char *text, size_t size)
 {
 	long offset = tm->tm_gmtoff / 60;
 	char sign = offset < 0 ? '-' : '+';
 
 	if (offset < 0)
 		offset = -offset;
-	snprintf(text, 8, "%c%02ld:%02ld", sign, offset / 60 % 100, offset % 60);
+	snprintf(text, size, "%c%02ld:%02ld", sign, offset / 60 % 100, offset % 60);
 }
 
 /* WHEN in local time as lsipc's short form: the time of day when it is
@@ -551,7 +551,7 @@ static const char *time_text(struct out_table *table, time_t when)
 		if (table->time_format == OUT_TIME_SHORT)
 			len = short_time(&tm, text, size);
 		else if ((len = strftime(text, size, "%Y-%m-%dT%H:%M:%S", &tm)) != 0)
-			utc_offset(&tm, text + len);
+			utc_offset(&tm, text + len, size - len);
 	}
 	if (len == 0)
 		snprintf(text, size, "%lld", (long long)when);
