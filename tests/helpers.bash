@@ -113,6 +113,15 @@ blocked_in() {
 	[ "$(cat "/proc/$1/wchan" 2>/dev/null)" = "$2" ]
 }
 
+# Whether PID sleeps in semop/semtimedop (the kernel function's name
+# changed across versions: do_semtimedop, __do_semtimedop).
+blocked_in_semop() {
+	case $(cat "/proc/$1/wchan" 2>/dev/null) in
+	*do_semtimedop) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
 # Skip the test where a mount namespace can't be made: unshare --mount
 # (and --mount-proc) makes every mount private first, which fails where
 # mount propagation can't be changed (a chroot, some containers).

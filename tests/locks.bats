@@ -215,6 +215,66 @@ print(len(d["semaphores"]), [h["pid"] for h in d["holders"]], [w["pid"] for w in
 	[ "$stderr" = "sysvctl: sem run: --shared and --exclusive take one unit: not with -u or -d (see 'sysvctl sem run --help')" ]
 }
 
+# file_locked FILE: someone holds a flock(2) lock on FILE.
+file_locked() {
+	if flock -n "$1" true; then return 1; fi
+}
+
+# in_place FILE: how many of its lines hold their own line number (1..20
+# in order is 20).
+in_place() {
+	awk '$0 == NR { n++ } END { print n + 0 }' "$1"
+}
+
+@test "sem run grants a held lock in the order of arrival: 20 waiters queued one by one (flock(1) measured alongside)" {
+	sysvctl sem create "$K1" >/dev/null
+	out=$BATS_TEST_TMPDIR/sem.out
+	"$SYSVCTL" sem run "$K1" -- sleep 300 3>&- &
+	holder=$!
+	track_pid "$holder"
+	poll_until [ "$(sysvctl sem get "$K1")" = 0 ]
+	waiters=()
+	for i in $(seq 20); do
+		"$SYSVCTL" sem run "$K1" -- sh -c 'echo "$1" >>"$2"' sh "$i" "$out" 3>&- &
+		waiters+=($!)
+		track_pid $!
+		poll_until blocked_in_semop $!
+	done
+	[ ! -e "$out" ]
+	kill "$holder"
+	for pid in "${waiters[@]}"; do
+		wait_status "$pid"
+		[ "$status" -eq 0 ]
+	done
+
+	# flock(1) queued the same way: measured, not asserted.
+	lock=$BATS_TEST_TMPDIR/lockfile
+	fout=$BATS_TEST_TMPDIR/flock.out
+	# The holder is one process (flock(1) would fork a child that keeps
+	# the lock after flock itself is killed).
+	(exec 9>"$lock" && flock 9 && exec sleep 300) 3>&- &
+	fholder=$!
+	track_pid "$fholder"
+	poll_until file_locked "$lock"
+	fwaiters=()
+	for i in $(seq 20); do
+		flock "$lock" sh -c 'echo "$1" >>"$2"' sh "$i" "$fout" 3>&- &
+		fwaiters+=($!)
+		track_pid $!
+		poll_until blocked_in $! locks_lock_inode_wait
+	done
+	kill "$fholder"
+	for pid in "${fwaiters[@]}"; do
+		wait "$pid" || true
+	done
+	echo "# sem run order: $(paste -sd' ' "$out") ($(in_place "$out") of 20 in place)" >&3
+	echo "# flock order:   $(paste -sd' ' "$fout") ($(in_place "$fout") of 20 in place)" >&3
+
+	[ "$(cat "$out")" = "$(seq 20)" ]
+	run sysvctl sem get "$K1"
+	assert_output "1"
+}
+
 @test "run --shared/--exclusive refuse -v: both semaphores of the lock start at 1" {
 	run --separate-stderr sysvctl sem run "$K1" --exclusive --create -v 2 -- true
 	assert_failure 2
