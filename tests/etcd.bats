@@ -268,7 +268,7 @@ run_jobs() {
 	assert_output --regexp "^sysvctl: etcd $ETCD_URL: no endpoint answers \\((Couldn't connect to server|HTTP 408)\\)\$"
 }
 
-@test "etcd stopped while holding: COMMAND gets SIGTERM once the TTL has passed" {
+@test "etcd stopped while holding: COMMAND gets SIGTERM once half the TTL has passed" {
 	start_etcd "$BATS_TEST_TMPDIR/etcd"
 	track_pid "$ETCD_PID"
 	export SYSVCTL_ETCD_ENDPOINTS=$ETCD_URL
@@ -283,8 +283,31 @@ run_jobs() {
 	ended=$(now)
 	[ "$status" -eq 143 ]
 	run cat "$BATS_TEST_TMPDIR/err"
-	assert_output "sysvctl: etcd:$L: lease lost (etcd unreachable past the TTL): stopping COMMAND (pid $holder) with SIGTERM"
-	awk -v s="$stopped" -v e="$ended" 'BEGIN { exit !(e - s < 3.5) }'
+	assert_output "sysvctl: etcd:$L: lease lost (etcd unreachable for half the TTL): stopping COMMAND (pid $holder) with SIGTERM"
+	awk -v s="$stopped" -v e="$ended" 'BEGIN { exit !(e - s < 2) }'
+}
+
+@test "etcd stopped while holding: a COMMAND that ignores SIGTERM is SIGKILLed before the TTL ends" {
+	start_etcd "$BATS_TEST_TMPDIR/etcd"
+	track_pid "$ETCD_PID"
+	export SYSVCTL_ETCD_ENDPOINTS=$ETCD_URL
+	"$SYSVCTL" sem run --ttl 2 --connect-timeout 0.5 "etcd:$L" -- \
+		sh -c 'trap "" TERM; exec sleep 30' 2>"$BATS_TEST_TMPDIR/err" &
+	holder=$!
+	track_pid "$holder"
+	poll_until has_contenders "$L" 1
+	stopped=$(now)
+	stop_etcd "$ETCD_PID"
+	status=0
+	wait "$holder" || status=$?
+	ended=$(now)
+	[ "$status" -eq 137 ]
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output "sysvctl: etcd:$L: lease lost (etcd unreachable for half the TTL): stopping COMMAND (pid $holder) with SIGTERM
+sysvctl: etcd:$L: lease lost (etcd unreachable past the TTL): killing COMMAND (pid $holder) with SIGKILL"
+	# The last renewal came before STOPPED: the lease lives until
+	# STOPPED + 2 s at the earliest.
+	awk -v s="$stopped" -v e="$ended" 'BEGIN { exit !(e - s < 2) }'
 }
 
 @test "a lock held by etcdctl lock and one by sem run exclude each other" {
