@@ -268,23 +268,41 @@ run_jobs() {
 	assert_output --regexp "^sysvctl: etcd $ETCD_URL: no endpoint answers \\((Couldn't connect to server|HTTP 408)\\)\$"
 }
 
-@test "etcd stopped while holding: COMMAND gets SIGTERM once the TTL has passed" {
+# Hold etcd:$L with --ttl 2 running COMMAND, stop etcd, wait for the
+# holder: sets holder (its pid), status, and lasted (seconds from the stop
+# to its end).  The last renewal came before the stop: the lease lives
+# until 2 s after it at the earliest.
+hold_then_stop_etcd() {
 	start_etcd "$BATS_TEST_TMPDIR/etcd"
 	track_pid "$ETCD_PID"
 	export SYSVCTL_ETCD_ENDPOINTS=$ETCD_URL
-	"$SYSVCTL" sem run --ttl 2 --connect-timeout 0.5 "etcd:$L" -- sleep 60 2>"$BATS_TEST_TMPDIR/err" &
+	"$SYSVCTL" sem run --ttl 2 --connect-timeout 0.5 "etcd:$L" -- "$@" 2>"$BATS_TEST_TMPDIR/err" &
 	holder=$!
 	track_pid "$holder"
 	poll_until has_contenders "$L" 1
+	local stopped
 	stopped=$(now)
 	stop_etcd "$ETCD_PID"
 	status=0
 	wait "$holder" || status=$?
-	ended=$(now)
+	lasted=$(awk -v s="$stopped" -v e="$(now)" 'BEGIN { print e - s }')
+}
+
+@test "etcd stopped while holding: COMMAND gets SIGTERM once half the TTL has passed" {
+	hold_then_stop_etcd sleep 60
 	[ "$status" -eq 143 ]
 	run cat "$BATS_TEST_TMPDIR/err"
-	assert_output "sysvctl: etcd:$L: lease lost (etcd unreachable past the TTL): stopping COMMAND (pid $holder) with SIGTERM"
-	awk -v s="$stopped" -v e="$ended" 'BEGIN { exit !(e - s < 3.5) }'
+	assert_output "sysvctl: etcd:$L: lease lost (etcd unreachable for half the TTL): stopping COMMAND (pid $holder) with SIGTERM"
+	awk -v t="$lasted" 'BEGIN { exit !(t > 0 && t < 2) }'
+}
+
+@test "etcd stopped while holding: a COMMAND that ignores SIGTERM is SIGKILLed before the TTL ends" {
+	hold_then_stop_etcd sh -c 'trap "" TERM; exec sleep 30'
+	[ "$status" -eq 137 ]
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output "sysvctl: etcd:$L: lease lost (etcd unreachable for half the TTL): stopping COMMAND (pid $holder) with SIGTERM
+sysvctl: etcd:$L: lease lost (etcd unreachable past the TTL): killing COMMAND (pid $holder) with SIGKILL"
+	awk -v t="$lasted" 'BEGIN { exit !(t > 0 && t < 2) }'
 }
 
 @test "a lock held by etcdctl lock and one by sem run exclude each other" {

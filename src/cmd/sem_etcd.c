@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,8 +34,9 @@ static const char run_usage[] =
 	"Take a slot of the lock NAME on etcd (the recipe of 'etcdctl lock NAME'),\n"
 	"then execute COMMAND in this process.  A keep-alive process renews the\n"
 	"lease while COMMAND runs and revokes it when COMMAND ends; if the host\n"
-	"dies the lease expires after the TTL.  A lease lost while COMMAND runs\n"
-	"(etcd unreachable past the TTL) stops COMMAND with SIGTERM.\n"
+	"dies the lease expires after the TTL.  A lease not renewed for half the\n"
+	"TTL (etcd unreachable) stops COMMAND with SIGTERM, and SIGKILL 250 ms\n"
+	"before the lease can expire.\n"
 	"\n"
 	"Options:\n"
 	"  -v, --value SLOTS     holders at once (default 1: a mutex)\n"
@@ -128,7 +130,11 @@ bool sem_etcd_conn_opt(int opt, struct sem_etcd_conn *conn, int *rc,
 int sem_etcd_connect(const struct sem_etcd_conn *conn, struct sv_etcd *etcd,
 		     struct sv_err *err)
 {
-	return sv_etcd_open(etcd, conn->endpoints, conn->connect_timeout_ms, err);
+	if (sv_etcd_open(etcd, conn->endpoints, conn->connect_timeout_ms, err) == 0)
+		return 0;
+	if (err->errnum == ENOENT && strncmp(err->ctx, "libcurl", 7) == 0)
+		sv_hint(err, "etcd: REFs need libcurl (Debian: apt-get install libcurl4)");
+	return -1;
 }
 
 bool sem_etcd_refused(int argc, char **argv, int *code)
@@ -273,70 +279,6 @@ static long long mono_ms(void)
 	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
-/* The lease is lost while COMMAND holds: two holders must never run at
- * once, so COMMAND is stopped. */
-static _Noreturn void lease_lost(const struct sv_etcd_lock *lock, pid_t command,
-				 const char *why)
-{
-	fprintf(stderr, "sysvctl: etcd:%.*s: lease lost (%s): stopping COMMAND "
-		"(pid %d) with SIGTERM\n", (int)strlen(lock->prefix) - 1,
-		lock->prefix, why, (int)command);
-	kill(command, SIGTERM);
-	_exit(EXIT_UNREACHABLE);
-}
-
-/* The keep-alive process: renew the lease every TTL/3 until COMMAND (our
- * parent once it executed) ends, then revoke it at once. */
-static _Noreturn void keep_alive(struct sv_etcd_lock *lock, pid_t command)
-{
-	long long renewed = mono_ms(), next = renewed, sent;
-	struct sv_err err;
-	struct pollfd parent = { .events = POLLIN };
-	long ttl_left, interval = lock->ttl_s * 1000 / 3;
-	int null = open("/dev/null", O_RDWR);
-
-	prctl(PR_SET_NAME, "sysvctl-lease");
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
-	/* Let a pipe on COMMAND's stdout end when COMMAND ends. */
-	dup2(null, STDIN_FILENO);
-	dup2(null, STDOUT_FILENO);
-	lock->etcd->stop = NULL;
-	parent.fd = (int)syscall(SYS_pidfd_open, command, 0);
-	next = renewed + interval;
-	while (getppid() == command) {
-		int wait_ms = (int)(next - mono_ms());
-
-		if (parent.fd >= 0 && poll(&parent, 1, wait_ms > 0 ? wait_ms : 0) > 0)
-			break;
-		if (parent.fd < 0)
-			usleep(wait_ms > 50 ? 50000 : 1000);
-		if (mono_ms() < next)
-			continue;
-		sent = mono_ms();
-		/* No request may outlast the lease. */
-		lock->etcd->request_timeout_ms = renewed + lock->ttl_s * 1000 - 250 - sent;
-		if (lock->etcd->request_timeout_ms < 100)
-			lock->etcd->request_timeout_ms = 100;
-		if (sv_etcd_keepalive(lock->etcd, lock->lease, &ttl_left, &err) != 0) {
-			/* Stop COMMAND before the lease can have expired on
-			 * etcd: it was renewed no earlier than RENEWED. */
-			if (mono_ms() - renewed >= lock->ttl_s * 1000 - 250)
-				lease_lost(lock, command, "etcd unreachable past the TTL");
-			next = mono_ms() + 250;         /* try again soon */
-			continue;
-		}
-		if (ttl_left <= 0)
-			lease_lost(lock, command, "etcd says it expired");
-		renewed = sent;
-		next = renewed + interval;
-	}
-	sv_etcd_revoke(lock->etcd, lock->lease, &err);
-	_exit(0);
-}
-
 /* After waiting, say since when we hold (the keep-alive does it, while
  * COMMAND already runs: who shows the time it waited since until then). */
 static int mark_holding(struct sv_etcd_lock *lock, char **command, int slots,
@@ -346,12 +288,154 @@ static int mark_holding(struct sv_etcd_lock *lock, char **command, int slots,
 	int64_t revision;
 	int rc;
 
-	if (!lock->waited)
-		return 0;
 	value = holder_value(command, slots, pid);
 	rc = sv_etcd_put(lock->etcd, lock->key, value, lock->lease, &revision, err);
 	free(value);
 	return rc;
+}
+
+/* The keep-alive process: renew the lease every TTL/3 from its last
+ * renewal (LOCK->renewed_ms, made before the fork); no renewal for TTL/2
+ * (etcd unreachable) gives COMMAND SIGTERM, none for the TTL less 250 ms,
+ * or etcd saying the lease is gone, SIGKILL: etcd may give the lock to
+ * the next holder from the TTL on. */
+struct keeper {
+	struct sv_etcd_lock *lock;
+	pid_t command;
+	long long term_at, kill_at;     /* monotonic ms */
+	bool termed;
+};
+
+static void keeper_renewed(struct keeper *keeper)
+{
+	long ttl_ms = keeper->lock->ttl_s * 1000;
+
+	keeper->term_at = keeper->lock->renewed_ms + ttl_ms / 2;
+	keeper->kill_at = keeper->lock->renewed_ms + ttl_ms - 250;
+}
+
+static void stop_command(struct keeper *keeper, int signo, const char *why)
+{
+	const char *prefix = keeper->lock->prefix;
+
+	fprintf(stderr, "sysvctl: etcd:%.*s: lease lost (%s): %s COMMAND "
+		"(pid %d) with %s\n", (int)strlen(prefix) - 1, prefix, why,
+		signo == SIGKILL ? "killing" : "stopping", (int)keeper->command,
+		signo == SIGKILL ? "SIGKILL" : "SIGTERM");
+	kill(keeper->command, signo);
+	if (signo == SIGKILL)
+		_exit(EXIT_UNREACHABLE);
+	keeper->termed = true;
+}
+
+/* Bound the next request so that it ends by END (at least 100 ms). */
+static void bound_request(struct sv_etcd_lock *lock, long long end)
+{
+	long long left = end - mono_ms();
+
+	lock->etcd->request_timeout_ms = left < 100 ? 100 : (long)left;
+}
+
+/* One keep-alive; false when it failed.  A lease etcd says is gone is
+ * the end of COMMAND. */
+static bool renew_lease(struct keeper *keeper)
+{
+	struct sv_etcd_lock *lock = keeper->lock;
+	struct sv_err err;
+	long long sent = mono_ms();
+	long ttl_left;
+
+	bound_request(lock, keeper->termed ? keeper->kill_at : keeper->term_at);
+	if (sv_etcd_keepalive(lock->etcd, lock->lease, &ttl_left, &err) != 0)
+		return false;
+	if (ttl_left <= 0)
+		stop_command(keeper, SIGKILL, "etcd says it expired");
+	lock->renewed_ms = sent;        /* etcd counts from after SENT */
+	keeper_renewed(keeper);
+	return true;
+}
+
+/* Off COMMAND's path: COMMAND's stop handlers and the timer a stop
+ * signal starts are not for this process. */
+static void keep_alive_signals(void)
+{
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	setitimer(ITIMER_REAL, &off, NULL);
+	signal(SIGALRM, SIG_IGN);
+}
+
+/* Sleep until NEXT, or until COMMAND (our parent) ends: false then. */
+static bool wait_until(int pidfd, pid_t command, long long next)
+{
+	struct pollfd parent = { .fd = pidfd, .events = POLLIN };
+	long long wait_ms = next - mono_ms();
+
+	if (getppid() != command)
+		return false;
+	if (wait_ms <= 0)
+		return true;
+	if (pidfd >= 0)
+		return poll(&parent, 1, (int)wait_ms) <= 0;
+	usleep(wait_ms > 50 ? 50000 : 1000);
+	return getppid() == command;
+}
+
+/* Renew the lease until COMMAND (our parent once it executed) ends, then
+ * revoke it at once.  After a wait, the key's value says since when we
+ * hold, right after a first renewal. */
+static _Noreturn void keep_alive(struct sv_etcd_lock *lock, char **argv,
+				 pid_t command)
+{
+	struct keeper keeper = { .lock = lock, .command = command };
+	long interval = lock->ttl_s * 1000 / 3;
+	long long next;
+	bool marked = !lock->waited;
+	struct sv_err err;
+	int null, pidfd;
+
+	keep_alive_signals();
+	prctl(PR_SET_NAME, "sysvctl-lease");
+	null = open("/dev/null", O_RDWR);
+	/* Let a pipe on COMMAND's stdout end when COMMAND ends. */
+	dup2(null, STDIN_FILENO);
+	dup2(null, STDOUT_FILENO);
+	lock->etcd->stop = NULL;
+	pidfd = (int)syscall(SYS_pidfd_open, command, 0);
+	keeper_renewed(&keeper);
+	next = marked ? lock->renewed_ms + interval : mono_ms();
+	for (;;) {
+		long long due = next;
+
+		if (due > (keeper.termed ? keeper.kill_at : keeper.term_at))
+			due = keeper.termed ? keeper.kill_at : keeper.term_at;
+		if (!wait_until(pidfd, command, due))
+			break;
+		if (mono_ms() < due)
+			continue;
+		if (mono_ms() >= next && renew_lease(&keeper)) {
+			next = lock->renewed_ms + interval;
+			if (!marked) {
+				bound_request(lock, next);
+				marked = mark_holding(lock, argv, lock->slots,
+						      command, &err) == 0;
+			}
+			continue;
+		}
+		if (mono_ms() >= keeper.kill_at)
+			stop_command(&keeper, SIGKILL, "etcd unreachable past the TTL");
+		if (!keeper.termed && mono_ms() >= keeper.term_at)
+			stop_command(&keeper, SIGTERM, "etcd unreachable for half the TTL");
+		if (mono_ms() >= next)
+			next = mono_ms() + 250;         /* try again soon */
+	}
+	lock->etcd->request_timeout_ms = lock->etcd->connect_timeout_ms;
+	sv_etcd_revoke(lock->etcd, lock->lease, &err);
+	_exit(0);
 }
 
 static int fail_run(const struct run_opts *opts, const struct sv_err *err)
@@ -396,9 +480,7 @@ int sem_etcd_run(int argc, char **argv)
 		return fail_run(&opts, &err);
 	}
 	if (child == 0) {
-		/* Off COMMAND's path: it need not wait for this write. */
-		mark_holding(&lock, argv + command_at, opts.slots, self, &ignored);
-		keep_alive(&lock, self);
+		keep_alive(&lock, argv + command_at, self);
 	}
 	return sem_exec_command(argv + command_at);
 }

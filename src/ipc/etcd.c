@@ -56,8 +56,7 @@ static int load_curl(struct sv_err *err)
 	lib = dlopen("libcurl.so.4", RTLD_LAZY | RTLD_LOCAL);
 	if (lib == NULL) {
 		sv_fail(err, ENOENT, "libcurl.so.4");
-		sv_msg(err, "cannot load it (%s)", dlerror());
-		return sv_hint(err, "etcd: REFs need libcurl (Debian: apt-get install libcurl4)");
+		return sv_msg(err, "cannot load it (%s)", dlerror());
 	}
 	for (i = 0; i < sizeof(curl_syms) / sizeof(curl_syms[0]); i++) {
 		*curl_syms[i].slot = dlsym(lib, curl_syms[i].name);
@@ -291,15 +290,20 @@ static bool transient_status(struct sv_etcd *etcd)
 }
 
 /* POST BODY to PATH once, on one endpoint after another until one
- * answers; WAIT_MS bounds the request (0: the request timeout). */
+ * answers, all of it by the absolute time END (monotonic ms): each try
+ * gets only the time left. */
 static CURLcode post_once(struct sv_etcd *etcd, const char *path,
-			  const char *body, long wait_ms, bool watch)
+			  const char *body, long long end, bool watch)
 {
-	CURLcode code = CURLE_COULDNT_CONNECT;
+	CURLcode code = CURLE_OPERATION_TIMEDOUT;
 	size_t tries;
 	char url[512];
 
 	for (tries = 0; tries < etcd->nendpoints; tries++) {
+		long long left = end - mono_ms();
+
+		if (left <= 0)
+			return code;
 		snprintf(url, sizeof(url), "%s%s", etcd->endpoints[etcd->current], path);
 		etcd->body_len = 0;
 		if (etcd->body != NULL)
@@ -307,8 +311,7 @@ static CURLcode post_once(struct sv_etcd *etcd, const char *path,
 		etcd->watch_parsed = 0;
 		curl_api.easy_setopt(etcd->curl, CURLOPT_URL, url);
 		curl_api.easy_setopt(etcd->curl, CURLOPT_POSTFIELDS, body);
-		curl_api.easy_setopt(etcd->curl, CURLOPT_TIMEOUT_MS,
-				     wait_ms > 0 ? wait_ms : etcd->request_timeout_ms);
+		curl_api.easy_setopt(etcd->curl, CURLOPT_TIMEOUT_MS, (long)left);
 		curl_api.easy_setopt(etcd->curl, CURLOPT_WRITEFUNCTION,
 				     watch ? on_watch : on_body);
 		code = curl_api.easy_perform(etcd->curl);
@@ -323,19 +326,25 @@ static CURLcode post_once(struct sv_etcd *etcd, const char *path,
 
 /* post_once, tried again every 100 ms while no endpoint answers, for at
  * most the connect timeout (and the request timeout): a cluster that is
- * busy or electing a leader is not yet an unreachable one. */
+ * busy or electing a leader is not yet an unreachable one.  The whole of
+ * it, tries and retries, ends by WAIT_MS (0: the request timeout) from
+ * now. */
 static CURLcode post(struct sv_etcd *etcd, const char *path, const char *body,
 		     long wait_ms, bool watch)
 {
-	long long deadline = mono_ms() + (etcd->connect_timeout_ms < etcd->request_timeout_ms ?
-					  etcd->connect_timeout_ms : etcd->request_timeout_ms);
+	long long start = mono_ms();
+	long long end = start + (wait_ms > 0 ? wait_ms : etcd->request_timeout_ms);
+	long long retry_until = start + (etcd->connect_timeout_ms < etcd->request_timeout_ms ?
+					 etcd->connect_timeout_ms : etcd->request_timeout_ms);
 	CURLcode code;
 
+	if (retry_until > end)
+		retry_until = end;
 	for (;;) {
-		code = post_once(etcd, path, body, wait_ms, watch);
+		code = post_once(etcd, path, body, end, watch);
 		if (watch || (!unreachable(code) && !(code == CURLE_OK && transient_status(etcd))))
 			return code;
-		if (mono_ms() + 100 >= deadline || (etcd->stop != NULL && *etcd->stop != 0))
+		if (mono_ms() + 100 >= retry_until || (etcd->stop != NULL && *etcd->stop != 0))
 			return code;
 		usleep(100000);
 	}

@@ -26,7 +26,8 @@ struct sv_etcd {
 	size_t current;                 /* the endpoint that answered last */
 	long connect_timeout_ms;        /* per endpoint; and how long to retry
 					 * a cluster that does not answer */
-	long request_timeout_ms;        /* bound on one request (default:
+	long request_timeout_ms;        /* bound on one request, all its
+					 * tries and retries (default:
 					 * connect timeout + 10 s) */
 	/* When *stop becomes non-zero a request in progress ends (EINTR). */
 	const volatile sig_atomic_t *stop;

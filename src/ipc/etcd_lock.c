@@ -98,9 +98,10 @@ static int wait_turn(struct sv_etcd_lock *lock, const struct sv_etcd_kvs *kvs,
 /* One look at the contenders: 1 we hold, 0 we wait (a deletion came or
  * the time ran out), -1 an error. */
 static int look(struct sv_etcd_lock *lock, const struct sv_sem_wait *wait,
-		long long deadline, long long *renewed, struct sv_err *err)
+		long long deadline, struct sv_err *err)
 {
 	struct sv_etcd_kvs kvs;
+	long long sent;
 	long index, wait_ms, renew_ms = lock->ttl_s * 1000 / 3;
 	int rc;
 
@@ -117,7 +118,7 @@ static int look(struct sv_etcd_lock *lock, const struct sv_sem_wait *wait,
 		return 1;
 	}
 	lock->waited = true;
-	wait_ms = *renewed + renew_ms - now_ms();
+	wait_ms = lock->renewed_ms + renew_ms - now_ms();
 	if (wait->timed && deadline - now_ms() < wait_ms)
 		wait_ms = deadline - now_ms();
 	if (wait->nowait || wait_ms <= 0) {
@@ -125,8 +126,11 @@ static int look(struct sv_etcd_lock *lock, const struct sv_sem_wait *wait,
 		if (wait->nowait || (wait->timed && now_ms() >= deadline))
 			return sv_fail(err, SV_EBUSY, "etcd:%.*s",
 				       (int)strlen(lock->prefix) - 1, lock->prefix);
-		*renewed = now_ms();
-		return renew(lock, err) == 0 ? 0 : -1;
+		sent = now_ms();
+		if (renew(lock, err) != 0)
+			return -1;
+		lock->renewed_ms = sent;
+		return 0;
 	}
 	rc = wait_turn(lock, &kvs, index, wait_ms, err);
 	sv_etcd_kvs_free(&kvs);
@@ -136,22 +140,23 @@ static int look(struct sv_etcd_lock *lock, const struct sv_sem_wait *wait,
 int sv_etcd_lock_acquire(struct sv_etcd_lock *lock, const char *value,
 			 const struct sv_sem_wait *wait, struct sv_err *err)
 {
-	long long deadline = 0, renewed;
+	long long deadline = 0, sent;
 	int rc;
 
 	lock->etcd->stop = wait->stop;
 	if (wait->timed)
 		deadline = now_ms() + wait->timeout.tv_sec * 1000LL +
 			   wait->timeout.tv_nsec / 1000000;
-	renewed = now_ms();
+	sent = now_ms();
 	if (sv_etcd_grant(lock->etcd, lock->ttl_s, &lock->lease, err) != 0)
 		return -1;
+	lock->renewed_ms = sent;
 	snprintf(lock->key, sizeof(lock->key), "%s%" PRIx64, lock->prefix,
 		 (uint64_t)lock->lease);
 	if (sv_etcd_put(lock->etcd, lock->key, value, lock->lease,
 			&lock->revision, err) != 0)
 		return give_up(lock);
-	while ((rc = look(lock, wait, deadline, &renewed, err)) == 0) {
+	while ((rc = look(lock, wait, deadline, err)) == 0) {
 		if (wait->stop != NULL && *wait->stop != 0) {
 			sv_fail(err, EINTR, "etcd:%s", lock->key);
 			return give_up(lock);

@@ -25,6 +25,9 @@ struct sv_etcd_lock {
 	int64_t lease;
 	int64_t revision;                       /* the key's create revision */
 	bool waited;                            /* it was not free at once */
+	long long renewed_ms;                   /* CLOCK_MONOTONIC ms when the
+						 * last successful grant or
+						 * keep-alive was sent */
 };
 
 /* Set LOCK up for NAME on ETCD (nothing is sent). */
