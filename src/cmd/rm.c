@@ -489,7 +489,13 @@ static void remove_posix_one(struct rm_opts *opts, const struct rm_posix *posix,
 			     struct out_table *json)
 {
 	struct sv_err err;
+	struct sv_pobj now;
 
+	if (reason == BY_FILTER && !opts->with_messages && obj->kind == SV_PMQ &&
+	    sv_pobj_recheck(&posix->list, obj, &now) == 0 && pmq_holds_messages(&now)) {
+		obj = &now;     /* messages came since the listing */
+		reason = SKIPPED;
+	}
 	if (reason == SKIPPED) {
 		if (obj->has_messages)
 			cmd_warn("pmq %s: not removed: it holds %llu message%s "
@@ -502,7 +508,10 @@ static void remove_posix_one(struct rm_opts *opts, const struct rm_posix *posix,
 		return;
 	}
 	if (!opts->dry_run && sv_pobj_remove(&posix->list, obj, &err) != 0) {
-		if (err.errnum != ENOENT || (reason == BY_REF && !opts->force))
+		if (err.errnum == ESTALE)
+			cmd_warn("%s %s: not removed: it was replaced since it was listed",
+				 sv_pkind_name(obj->kind), obj->name);
+		else if (err.errnum != ENOENT || (reason == BY_REF && !opts->force))
 			note_error(opts, cmd_fail(&err));
 		return;
 	}
