@@ -160,6 +160,23 @@ psem /$P-r"
 	[ ! -e "/dev/shm/$P-r" ]
 }
 
+@test "a pshm's framed mark sem.NAME.framed is part of it: never a psem of its own, removed with it" {
+	sysvctl shm create "/$P" -s 64
+	sysvctl shm write "/$P" --framed hello
+	[ -e "/dev/shm/sem.$P.framed" ]
+	run sysvctl ls psem -o NAME --noheadings
+	assert_success
+	[[ "$output" != *"/$P.framed"* ]]
+	run sysvctl rm psem --orphans --dry-run
+	assert_success
+	[[ "$output" != *"/$P.framed"* ]]
+	run sysvctl rm pshm "/$P"
+	assert_success
+	assert_output "pshm /$P"
+	[ ! -e "/dev/shm/$P" ]
+	[ ! -e "/dev/shm/sem.$P.framed" ]
+}
+
 @test "rm checks every name first; a name that names nothing is exit 3 unless -f" {
 	"$POBJECTS" shm "/$P-c" 4096
 	run sysvctl rm pshm "/$P-c" "/$P/bad"
