@@ -225,6 +225,22 @@ pmq /$P-full"
 /$P"
 }
 
+@test "--older-than alone never removes a POSIX object in use (MTIME lags); --all does" {
+	local owner=54322
+	hold shm "/$P-used" 4096
+	"$POBJECTS" shm "/$P-idle" 4096
+	chown "$owner" "/dev/shm/$P-used" "/dev/shm/$P-idle"
+	touch -d '2 hours ago' "/dev/shm/$P-used" "/dev/shm/$P-idle"
+	run sysvctl rm pshm --older-than 1h --owner "$owner"
+	assert_success
+	assert_output "pshm /$P-idle
+sysvctl: warning: pshm /$P-used: not removed: 1 process uses it (--all removes it too)"
+	[ -e "/dev/shm/$P-used" ] && [ ! -e "/dev/shm/$P-idle" ]
+	run sysvctl rm pshm --all --older-than 1h --owner "$owner"
+	assert_success
+	assert_output "pshm /$P-used"
+}
+
 @test "1,000 stale /dev/shm files among 10 live ones: only the stale ones are removed" {
 	local owner=54321 i
 	for ((i = 0; i < 1000; i++)); do : >"/dev/shm/$P-dead-$i"; done
