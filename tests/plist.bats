@@ -9,6 +9,8 @@ load helpers
 setup_file() {
 	export POBJECTS="$BATS_FILE_TMPDIR/pobjects"
 	cc -Wall -Wextra -o "$POBJECTS" "$BATS_TEST_DIRNAME/pobjects.c"
+	export PRACE="$BATS_FILE_TMPDIR/prace.so"
+	cc -Wall -Wextra -shared -fPIC -o "$PRACE" "$BATS_TEST_DIRNAME/prace.c" -ldl
 	# pmq tests mount an mqueue file system in a mount namespace of their
 	# own; its mount point must exist.
 	if [ ! -d /dev/mqueue ]; then
@@ -158,6 +160,23 @@ psem /$P-r"
 	[ ! -e "/dev/shm/$P-r" ]
 }
 
+@test "a pshm's framed mark sem.NAME.framed is part of it: never a psem of its own, removed with it" {
+	sysvctl shm create "/$P" -s 64
+	sysvctl shm write "/$P" --framed hello
+	[ -e "/dev/shm/sem.$P.framed" ]
+	run sysvctl ls psem -o NAME --noheadings
+	assert_success
+	[[ "$output" != *"/$P.framed"* ]]
+	run sysvctl rm psem --orphans --dry-run
+	assert_success
+	[[ "$output" != *"/$P.framed"* ]]
+	run sysvctl rm pshm "/$P"
+	assert_success
+	assert_output "pshm /$P"
+	[ ! -e "/dev/shm/$P" ]
+	[ ! -e "/dev/shm/sem.$P.framed" ]
+}
+
 @test "rm checks every name first; a name that names nothing is exit 3 unless -f" {
 	"$POBJECTS" shm "/$P-c" 4096
 	run sysvctl rm pshm "/$P-c" "/$P/bad"
@@ -186,6 +205,40 @@ pshm /$P-c"
 	assert_output "pmq /$P-empty
 sysvctl: warning: pmq /$P-full: not removed: it holds 2 messages (--with-messages removes it too)
 pmq /$P-full"
+}
+
+@test "bulk removal looks at a pmq again: messages sent since the listing keep it" {
+	run with_mqueue sh -c '"$1" mq "/$2" 4 64 0 &&
+		LD_PRELOAD="$4" PRACE_MQ="/$2" PRACE_DO=send "$3" rm pmq --all &&
+		"$3" ls pmq -o NAME,MESSAGES --noheadings && "$3" rm pmq "/$2" >/dev/null' sh "$POBJECTS" "$P" "$SYSVCTL" "$PRACE"
+	assert_success
+	assert_output "sysvctl: warning: pmq /$P: not removed: it holds 1 message (--with-messages removes it too)
+/$P 1"
+}
+
+@test "removal never unlinks another object that took the listed one's name" {
+	run with_mqueue sh -c '"$1" mq "/$2" 4 64 0 &&
+		LD_PRELOAD="$4" PRACE_MQ="/$2" PRACE_DO=replace "$3" rm pmq --all --with-messages &&
+		"$3" ls pmq -o NAME --noheadings && "$3" rm pmq "/$2" >/dev/null' sh "$POBJECTS" "$P" "$SYSVCTL" "$PRACE"
+	assert_success
+	assert_output "sysvctl: warning: pmq /$P: not removed: it was replaced since it was listed
+/$P"
+}
+
+@test "--older-than alone never removes a POSIX object in use (MTIME lags); --all does" {
+	local owner=54322
+	hold shm "/$P-used" 4096
+	"$POBJECTS" shm "/$P-idle" 4096
+	chown "$owner" "/dev/shm/$P-used" "/dev/shm/$P-idle"
+	touch -d '2 hours ago' "/dev/shm/$P-used" "/dev/shm/$P-idle"
+	run sysvctl rm pshm --older-than 1h --owner "$owner"
+	assert_success
+	assert_output "pshm /$P-idle
+sysvctl: warning: pshm /$P-used: not removed: 1 process uses it (--all removes it too)"
+	[ -e "/dev/shm/$P-used" ] && [ ! -e "/dev/shm/$P-idle" ]
+	run sysvctl rm pshm --all --older-than 1h --owner "$owner"
+	assert_success
+	assert_output "pshm /$P-used"
 }
 
 @test "1,000 stale /dev/shm files among 10 live ones: only the stale ones are removed" {

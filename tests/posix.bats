@@ -333,6 +333,20 @@ two"
 	assert_equal "$(sysvctl sem get "$N")" 5
 }
 
+@test "sem acquire -d 2 waiting on value 1 takes nothing until both units are there" {
+	sysvctl sem create "$N" -v 1
+	"$SYSVCTL" sem acquire "$N" -d 2 -t 20 &
+	pid=$!
+	track_pid "$pid"
+	poll_until grep -qE 'futex|nanosleep' "/proc/$pid/wchan"
+	assert_equal "$(sysvctl sem get "$N")" 1
+	sysvctl sem release "$N"
+	rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 0
+	assert_equal "$(sysvctl sem get "$N")" 0
+}
+
 @test "sem acquire --create makes the semaphore with -v; SIGTERM while waiting takes nothing" {
 	sysvctl sem acquire "$N" --create -v 1
 	assert_equal "$(sysvctl sem get "$N")" 0

@@ -22,6 +22,7 @@ static const char rm_usage[] =
 	"kind), and every object of those kinds that passes all the filters\n"
 	"given.  Prints 'KIND KEY ID' (POSIX: 'KIND /NAME') for each object\n"
 	"removed.  Every argument is checked before anything is removed.\n"
+	"Without --all, the filters never remove a POSIX object in use.\n"
 	"\n"
 	"Options:\n"
 	"      --all            every object of the kinds named (needs a kind)\n"
@@ -37,7 +38,7 @@ static const char rm_usage[] =
 	"  -h, --help           this help\n";
 
 /* Why an object is to be removed (or not). */
-enum { NOT_CHOSEN, BY_FILTER, BY_REF, SKIPPED };
+enum { NOT_CHOSEN, BY_FILTER, BY_REF, SKIPPED, IN_USE };
 
 struct rm_opts {
 	unsigned kinds;             /* named; 0: none named */
@@ -464,7 +465,8 @@ static void choose_posix(struct rm_opts *opts, struct rm_posix *posix)
 			if (posix->chosen[k][i] != NOT_CHOSEN ||
 			    !sv_pfilter_match(&opts->filter, obj))
 				continue;
-			posix->chosen[k][i] = !opts->with_messages && pmq_holds_messages(obj) ?
+			posix->chosen[k][i] = !opts->all && obj->users.count > 0 ? IN_USE :
+					      !opts->with_messages && pmq_holds_messages(obj) ?
 					      SKIPPED : BY_FILTER;
 		}
 	}
@@ -489,7 +491,19 @@ static void remove_posix_one(struct rm_opts *opts, const struct rm_posix *posix,
 			     struct out_table *json)
 {
 	struct sv_err err;
+	struct sv_pobj now;
 
+	if (reason == BY_FILTER && !opts->with_messages && obj->kind == SV_PMQ &&
+	    sv_pobj_recheck(&posix->list, obj, &now) == 0 && pmq_holds_messages(&now)) {
+		obj = &now;     /* messages came since the listing */
+		reason = SKIPPED;
+	}
+	if (reason == IN_USE) {
+		cmd_warn("%s %s: not removed: %u process%s use%s it (--all removes it too)",
+			 sv_pkind_name(obj->kind), obj->name, obj->users.count,
+			 obj->users.count == 1 ? "" : "es", obj->users.count == 1 ? "s" : "");
+		return;
+	}
 	if (reason == SKIPPED) {
 		if (obj->has_messages)
 			cmd_warn("pmq %s: not removed: it holds %llu message%s "
@@ -502,7 +516,10 @@ static void remove_posix_one(struct rm_opts *opts, const struct rm_posix *posix,
 		return;
 	}
 	if (!opts->dry_run && sv_pobj_remove(&posix->list, obj, &err) != 0) {
-		if (err.errnum != ENOENT || (reason == BY_REF && !opts->force))
+		if (err.errnum == ESTALE)
+			cmd_warn("%s %s: not removed: it was replaced since it was listed",
+				 sv_pkind_name(obj->kind), obj->name);
+		else if (err.errnum != ENOENT || (reason == BY_REF && !opts->force))
 			note_error(opts, cmd_fail(&err));
 		return;
 	}
@@ -543,8 +560,12 @@ static bool read_posix(struct rm_opts *opts, struct rm_posix *posix)
 	for (int k = 0; k < SV_NPKINDS; k++)
 		if ((posix->chosen[k] = calloc(posix->list.count[k] + 1, 1)) == NULL)
 			return false;
+	/* An object in use is never removed by a filter alone: the users
+	 * are needed whenever a filter chooses, not only for --orphans. */
 	if (opts->filter.orphans)
 		posix->unseen = sv_plist_users(lists, 1, geteuid() != 0);
+	else if (opts->filtered && !opts->all)
+		sv_plist_users(lists, 1, geteuid() != 0);
 	return true;
 }
 

@@ -13,6 +13,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "pshm.h"
+
 /* Not in every libc's headers: the mqueue file system's magic. */
 #ifndef MQUEUE_MAGIC
 #define MQUEUE_MAGIC 0x19800202
@@ -152,6 +154,20 @@ static int classify(int dir, const char *file, unsigned kind_mask,
 	return 0;
 }
 
+/* Whether the psem NAME is "/X.framed", the framed mark of the pshm /X,
+ * and /X is there: then it is part of /X, not a semaphore of its own. */
+static bool framed_mark(int dirfd, const char *name)
+{
+	size_t len = strlen(name), suffix = strlen(".framed");
+	char shm[257];
+	struct stat st;
+
+	if (len <= suffix + 1 || strcmp(name + len - suffix, ".framed") != 0)
+		return false;
+	snprintf(shm, sizeof(shm), "%.*s", (int)(len - suffix - 1), name + 1);
+	return fstatat(dirfd, shm, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+}
+
 static int read_entry(struct sv_plist *list, int dir, const char *file,
 		      unsigned kind_mask, size_t *capacity)
 {
@@ -161,6 +177,7 @@ static int read_entry(struct sv_plist *list, int dir, const char *file,
 	struct sv_pobj *obj;
 
 	if (classify(dir, file, kind_mask, &kind, name) != 0 ||
+	    (kind == SV_PSEM && framed_mark(list->dirfd[dir], name)) ||
 	    fstatat(list->dirfd[dir], file, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
 	    !S_ISREG(st.st_mode))
 		return 0;   /* another kind, gone meanwhile, or no object */
@@ -296,14 +313,44 @@ bool sv_pfilter_match(const struct sv_filter *filter, const struct sv_pobj *obj)
 	return !filter->orphans || sv_pobj_orphan(obj);
 }
 
+/* OBJ's file name in its directory. */
+static void file_of(const struct sv_pobj *obj, char file[262])
+{
+	snprintf(file, 262, "%s%s", obj->kind == SV_PSEM ? SEM_PREFIX : "", obj->name + 1);
+}
+
+int sv_pobj_recheck(const struct sv_plist *list, const struct sv_pobj *obj,
+		    struct sv_pobj *now)
+{
+	char file[262];
+	struct stat st;
+
+	file_of(obj, file);
+	*now = *obj;
+	memset(&now->users, 0, sizeof(now->users));
+	if (fstatat(list->dirfd[obj->dir], file, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return -1;
+	if (st.st_dev != obj->dev || st.st_ino != obj->ino)
+		return errno = ESTALE, -1;
+	now->has_messages = now->has_attr = false;
+	now->messages = 0;
+	if (obj->kind == SV_PMQ)
+		read_mq_attr(list->dirfd[obj->dir], file, now);
+	return 0;
+}
+
 int sv_pobj_remove(const struct sv_plist *list, const struct sv_pobj *obj,
 		   struct sv_err *err)
 {
-	char file[260];
+	int dirfd = list->dirfd[obj->dir];
+	char file[262];
+	struct sv_pobj now;
 
-	snprintf(file, sizeof(file), "%s%s", obj->kind == SV_PSEM ? SEM_PREFIX : "",
-		 obj->name + 1);
-	if (unlinkat(list->dirfd[obj->dir], file, 0) == 0)
+	if (sv_pobj_recheck(list, obj, &now) != 0)
+		return sv_fail(err, errno, "%s %s", sv_pkind_name(obj->kind), obj->name);
+	file_of(obj, file);
+	if ((obj->kind == SV_PSHM ? sv_pshm_unlinkat(dirfd, obj->name) :
+				    unlinkat(dirfd, file, 0)) == 0)
 		return 0;
 	return sv_fail(err, errno, "%s %s", sv_pkind_name(obj->kind), obj->name);
 }

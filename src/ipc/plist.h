@@ -90,8 +90,15 @@ bool sv_pobj_orphan(const struct sv_pobj *obj);
  * REFs are SysV ones: they are not looked at here). */
 bool sv_pfilter_match(const struct sv_filter *filter, const struct sv_pobj *obj);
 
+/* Look at OBJ's file again: -1 with errno when it is gone (ENOENT) or is
+ * another object by the same name (ESTALE: not the listed dev/ino); else
+ * 0 and NOW is OBJ with the messages of a pmq read afresh (no users). */
+int sv_pobj_recheck(const struct sv_plist *list, const struct sv_pobj *obj,
+		    struct sv_pobj *now);
+
 /* Remove OBJ from the directory it was listed in (what shm_unlink,
- * sem_unlink and mq_unlink do). */
+ * sem_unlink and mq_unlink do; a pshm's framed mark sem.NAME.framed goes
+ * with it), when the file is still the one listed (else ESTALE). */
 int sv_pobj_remove(const struct sv_plist *list, const struct sv_pobj *obj,
 		   struct sv_err *err);
 

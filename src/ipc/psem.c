@@ -87,25 +87,62 @@ static int take_one(sem_t *sem, const struct sv_sem_wait *wait,
 	}
 }
 
-int sv_psem_acquire(sem_t *sem, const char *name, int delta,
-		    const struct sv_sem_wait *wait, struct sv_err *err)
+static bool passed(const struct timespec *deadline);
+
+/* All DELTA units at once or none: -1 with errno EAGAIN when short (the
+ * units taken are given back, so two acquirers never hold half each). */
+static int take_all(sem_t *sem, int delta)
 {
-	struct timespec deadline;
 	int taken, errnum;
 
-	if (wait->timed)
-		deadline_of(wait, &deadline);
 	for (taken = 0; taken < delta; taken++)
-		if (take_one(sem, wait, &deadline) != 0)
+		if (sem_trywait(sem) != 0)
 			break;
 	if (taken == delta)
 		return 0;
 	errnum = errno;
 	while (taken-- > 0)
 		sem_post(sem);
-	if (errnum == EAGAIN || errnum == ETIMEDOUT)
+	return errno = errnum, -1;
+}
+
+/* More than one unit: poll take_all (as sv_psem_wait_zero polls) until
+ * it succeeds, the deadline passes or a stop is asked. */
+static int take_many(sem_t *sem, int delta, const struct sv_sem_wait *wait,
+		     const struct timespec *deadline)
+{
+	struct timespec pause = { 0, SV_PSEM_ZERO_POLL_MS * 1000000L };
+
+	for (;;) {
+		if (stopped(wait))
+			return errno = EINTR, -1;
+		if (take_all(sem, delta) == 0)
+			return 0;
+		if (errno != EAGAIN)
+			return -1;
+		if (wait->nowait)
+			return errno = EAGAIN, -1;
+		if (wait->timed && passed(deadline))
+			return errno = ETIMEDOUT, -1;
+		nanosleep(&pause, NULL);
+	}
+}
+
+int sv_psem_acquire(sem_t *sem, const char *name, int delta,
+		    const struct sv_sem_wait *wait, struct sv_err *err)
+{
+	struct timespec deadline;
+	int rc;
+
+	if (wait->timed)
+		deadline_of(wait, &deadline);
+	rc = delta == 1 ? take_one(sem, wait, &deadline) :
+			  take_many(sem, delta, wait, &deadline);
+	if (rc == 0)
+		return 0;
+	if (errno == EAGAIN || errno == ETIMEDOUT)
 		return busy(name, wait, err);
-	return sv_posix_error(SV_SEM, name, errnum, err);
+	return sv_posix_error(SV_SEM, name, errno, err);
 }
 
 int sv_psem_release(sem_t *sem, const char *name, int delta, struct sv_err *err)

@@ -114,14 +114,27 @@ static int mark_name(const char *name, char *buf, size_t size)
 	return snprintf(buf, size, "%s.framed", name) >= (int)size ? -1 : 0;
 }
 
-int sv_pshm_unlink(const char *name, struct sv_err *err)
+int sv_pshm_unlinkat(int dirfd, const char *name)
 {
 	char mark[SV_POSIX_NAME_MAX + 16];
 
-	if (shm_unlink(name) != 0)
-		return sv_posix_error(SV_SHM, name, errno, err);
-	if (mark_name(name, mark, sizeof(mark)) == 0)
-		sem_unlink(mark);
+	if (unlinkat(dirfd, name + 1, 0) != 0)
+		return -1;
+	if (snprintf(mark, sizeof(mark), "sem.%s.framed", name + 1) < (int)sizeof(mark))
+		unlinkat(dirfd, mark, 0);
+	return 0;
+}
+
+int sv_pshm_unlink(const char *name, struct sv_err *err)
+{
+	int dirfd = open("/dev/shm", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = dirfd < 0 ? -1 : sv_pshm_unlinkat(dirfd, name);
+	int errnum = errno;
+
+	if (dirfd >= 0)
+		close(dirfd);
+	if (rc != 0)
+		return sv_posix_error(SV_SHM, name, errnum, err);
 	return 0;
 }
 

@@ -45,6 +45,10 @@ int sv_pshm_detach(struct sv_shm_map *map, struct sv_err *err);
 /* shm_unlink NAME, and its framed mark if there is one. */
 int sv_pshm_unlink(const char *name, struct sv_err *err);
 
+/* The same in the directory DIRFD (a /dev/shm): unlink NAME's file, then
+ * its mark sem.NAME.framed.  0, or -1 with errno. */
+int sv_pshm_unlinkat(int dirfd, const char *name);
+
 /* The framed lock: flock on OBJ's descriptor, shared or exclusive. */
 int sv_pshm_lock(const struct sv_obj *obj, bool exclusive, struct sv_err *err);
 void sv_pshm_unlock(const struct sv_obj *obj);
