@@ -22,8 +22,8 @@ _sysvctl_options()
 	case $1 in
 	global) echo "-h --help -V --version -j --json -q --quiet -N= --ns=" ;;
 	"shm create") echo "-s= --size= -m= --mode= -p --exist-ok --hugetlb --noreserve $common" ;;
-	"shm write") echo "-o= --offset= --framed -c --create -s= --size= -m= --mode= $common" ;;
-	"shm read") echo "-o= --offset= -n= --length= --framed -x --hex $common" ;;
+	"shm write") echo "-o= --offset= --framed --progress --no-progress -c --create -s= --size= -m= --mode= $common" ;;
+	"shm read") echo "-o= --offset= -n= --length= --framed --progress --no-progress -x --hex $common" ;;
 	"sem create") echo "-v= --value= -n= --nsems= -m= --mode= -p --exist-ok $common" ;;
 	"sem acquire") echo "-d= --delta= -t= --timeout= --nowait -i= --index= -c --create -v= --value= -m= --mode= --verbose $common" ;;
 	"sem release") echo "-d= --delta= -i= --index= $common" ;;

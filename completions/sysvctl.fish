@@ -19,6 +19,8 @@ set -g __sysvctl_options \
     'shm create|-|noreserve||no swap reservation' \
     'shm write,shm read|o|offset|x|offset' \
     'shm write,shm read|-|framed||length-prefixed frame' \
+    'shm write,shm read|-|progress||progress line on stderr' \
+    'shm write,shm read|-|no-progress||no progress line' \
     'shm write,sem acquire,sem run,mq send|c|create||create when missing' \
     'shm write|s|size|x|size when created' \
     'shm write,sem acquire,sem run|m|mode|x|mode when created' \

@@ -442,3 +442,13 @@ m.close()' "$N"
 	run bash -c "'$SYSVCTL' mq recv '$N' -k 2 -p -l | od -An -c"
 	assert_output "   9  \t   t   o   p  \n   3  \t   r  \0   s  \n"
 }
+
+@test "shm write and read of a /NAME show --progress" {
+	sysvctl shm create "$N" -s 16
+	run sysvctl shm write "$N" --progress hello
+	assert_success
+	[[ "$output" =~ $(progress_re wrote '5 B of 5 B' '') ]]
+	run bash -c "'$SYSVCTL' shm read '$N' -n 5 --progress 2>&1 >/dev/null"
+	assert_success
+	[[ "$output" =~ $(progress_re read '5 B of 5 B' '') ]]
+}

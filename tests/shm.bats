@@ -834,3 +834,49 @@ sys.stdout.write(repr(data))' "$K1"
 	[ "$(ipcs -m | grep -ci "^$K1 ")" = 1 ]
 	[ "$(sysvctl shm read "$K1" -o 1 -n 20)" = "xxxxxxxxxxxxxxxxxxxx" ]
 }
+
+@test "write and read over 64 MiB show a progress line on a terminal, none elsewhere" {
+	sysvctl shm create "$K1" -s 80M
+	head -c 80M /dev/zero >"$BATS_TEST_TMPDIR/in"
+	run "$BATS_TEST_DIRNAME/on_pty.py" sh -c "'$SYSVCTL' shm write $K1 <'$BATS_TEST_TMPDIR/in'"
+	assert_success
+	[[ "$output" =~ $(progress_re wrote '80 MiB of 80 MiB' $'\e\\[K') ]]
+	run "$BATS_TEST_DIRNAME/on_pty.py" sh -c "'$SYSVCTL' shm read $K1 >/dev/null"
+	assert_success
+	[[ "$output" =~ $(progress_re read '80 MiB of 80 MiB' $'\e\\[K') ]]
+	# Not a terminal: nothing, unless asked for.
+	run sysvctl shm write "$K1" <"$BATS_TEST_TMPDIR/in"
+	assert_success
+	assert_output ""
+	run bash -c "'$SYSVCTL' shm read $K1 2>&1 >/dev/null"
+	assert_success
+	assert_output ""
+	# --no-progress on a terminal; a small write on a terminal.
+	run "$BATS_TEST_DIRNAME/on_pty.py" sh -c "'$SYSVCTL' shm write $K1 --no-progress <'$BATS_TEST_TMPDIR/in'"
+	assert_success
+	assert_output ""
+	run "$BATS_TEST_DIRNAME/on_pty.py" "$SYSVCTL" shm write "$K1" hello
+	assert_success
+	assert_output ""
+}
+
+@test "--progress shows the line anywhere, bytes so far from a pipe; --no-progress wins when last" {
+	sysvctl shm create "$K1" -s 80M
+	run sysvctl shm write "$K1" --progress hello
+	assert_success
+	[[ "$output" =~ $(progress_re wrote '5 B of 5 B' '') ]]
+	sysvctl shm write "$K1" --progress hello 2>"$BATS_TEST_TMPDIR/err"
+	[ "$(tail -c 2 "$BATS_TEST_TMPDIR/err" | od -An -c | tr -d ' ')" = 's\n' ]
+	run bash -c "'$SYSVCTL' shm read $K1 -n 3M --progress 2>&1 >/dev/null"
+	assert_success
+	[[ "$output" =~ $(progress_re read '3.0 MiB of 3.0 MiB' '') ]]
+	# From a pipe the total is not known while the stream is read in.
+	run bash -c "head -c 70M /dev/zero | '$SYSVCTL' shm write $K1 --progress"
+	assert_success
+	[[ "$output" =~ $(progress_re wrote '70 MiB of 70 MiB' '') ]]
+	re=$'^\r''wrote [0-9.]+ [KM]iB, '
+	[[ "$output" =~ $re ]]
+	run sysvctl shm write "$K1" --progress --no-progress hello
+	assert_success
+	assert_output ""
+}

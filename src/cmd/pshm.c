@@ -106,6 +106,7 @@ static int open_for_write(const char *name, const struct write_opts *opts,
 
 int pshm_write(const char *name, const char *data, const struct write_opts *opts)
 {
+	struct progress progress;
 	struct sv_shm_input input;
 	struct sv_shm_map map;
 	struct sv_obj obj;
@@ -118,6 +119,7 @@ int pshm_write(const char *name, const char *data, const struct write_opts *opts
 	if (open_for_write(name, opts, &obj, &err) != 0)
 		return cmd_fail(&err);
 	rc = sv_shm_attach(&obj, false, &map, &err);
+	map.progress = progress_begin(&progress, "wrote", opts->progress);
 	/* Read and checked to fit before the lock: a slow pipe never holds
 	 * other writers up. */
 	if (rc == 0 && data != NULL)
@@ -130,6 +132,7 @@ int pshm_write(const char *name, const char *data, const struct write_opts *opts
 		rc = locked_copy(&map, opts, &input, &err);
 		sv_shm_input_free(&input);
 	}
+	progress_end(&progress);
 	code = rc != 0 ? cmd_fail(&err) : EXIT_OK;
 	if (sv_shm_detach(&map, &err) != 0 && code == EXIT_OK)
 		code = cmd_fail(&err);
@@ -166,6 +169,7 @@ static int read_frame(const struct sv_shm_map *map, const struct read_opts *opts
 
 int pshm_read(const char *name, const struct read_opts *opts)
 {
+	struct progress progress;
 	struct sv_shm_map map;
 	struct sv_obj obj;
 	struct sv_err err;
@@ -177,7 +181,9 @@ int pshm_read(const char *name, const struct read_opts *opts)
 		sv_posix_close(&obj);
 		return cmd_fail(&err);
 	}
+	map.progress = progress_begin(&progress, "read", opts->progress);
 	code = opts->framed ? read_frame(&map, opts) : shm_read_range(&map, opts);
+	progress_end(&progress);
 	if (sv_shm_detach(&map, &err) != 0 && code == EXIT_OK)
 		code = cmd_fail(&err);
 	sv_posix_close(&obj);

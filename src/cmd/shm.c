@@ -25,8 +25,10 @@ static const char shm_usage[] =
 	"\n"
 	"Commands:\n"
 	"  create REF [-s SIZE] [-m MODE] [-p|--exist-ok] [--hugetlb] [--noreserve]\n"
-	"  write  REF [-o OFFSET] [--framed] [-c|--create [-s SIZE] [-m MODE]] [DATA]\n"
+	"  write  REF [-o OFFSET] [--framed] [--[no-]progress]\n"
+	"           [-c|--create [-s SIZE] [-m MODE]] [DATA]\n"
 	"  read   REF [-o OFFSET] [-n LENGTH] [--framed] [-x|--hex]\n"
+	"           [--[no-]progress]\n"
 	"  stat   REF [-o COLUMNS] [--raw] [--noheadings] [--bytes]\n"
 	"  rm     REF...\n"
 	"\n"
@@ -171,7 +173,7 @@ static int shm_create(int argc, char **argv)
 }
 
 static const char write_usage[] =
-	"Usage: sysvctl shm write REF [-o OFFSET] [--framed]\n"
+	"Usage: sysvctl shm write REF [-o OFFSET] [--framed] [--[no-]progress]\n"
 	"                         [-c|--create [-s SIZE] [-m MODE]] [DATA]\n"
 	"\n"
 	"Write DATA, or all of stdin (no DATA, or '-'), byte for byte at OFFSET.\n"
@@ -187,9 +189,18 @@ static const char write_usage[] =
 	"  -c, --create         create the segment when there is none\n"
 	"  -s, --size SIZE      with --create: its size (default: the page size)\n"
 	"  -m, --mode MODE      with --create: its octal mode (default 0600)\n"
+	"      --progress       a progress line on stderr, whatever the size\n"
+	"      --no-progress    none (default: one when stderr is a terminal\n"
+	"                       and the write is over 64 MiB)\n"
 	"  -h, --help           this help\n";
 
-enum { OPT_FRAMED = OPT_CMD_FIRST };
+bool shm_progress_opt(int opt, enum progress_mode *mode)
+{
+	if (opt != OPT_PROGRESS && opt != OPT_NO_PROGRESS)
+		return false;
+	*mode = opt == OPT_PROGRESS ? PROGRESS_ON : PROGRESS_OFF;
+	return true;
+}
 
 static int parse_write_opts(int argc, char **argv, struct write_opts *opts,
 			    int *code)
@@ -200,6 +211,7 @@ static int parse_write_opts(int argc, char **argv, struct write_opts *opts,
 		{ "create", no_argument, NULL, 'c' },
 		{ "size", required_argument, NULL, 's' },
 		{ "mode", required_argument, NULL, 'm' },
+		SHM_PROGRESS_LONGOPTS,
 		CMD_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -220,6 +232,8 @@ static int parse_write_opts(int argc, char **argv, struct write_opts *opts,
 			opts->create = true;
 		} else if (opt == OPT_FRAMED) {
 			opts->framed = true;
+		} else if (shm_progress_opt(opt, &opts->progress)) {
+			continue;
 		} else if (cmd_common_opt(opt, argv, "shm write", write_usage, code)) {
 			return -1;
 		}
@@ -288,6 +302,7 @@ static int guarded_copy(struct sv_shm_map *map, const struct write_opts *opts,
 static int shm_write(int argc, char **argv)
 {
 	struct write_opts opts = { 0 };
+	struct progress progress;
 	struct sv_shm_input input;
 	struct sv_shm_map map;
 	struct sv_ref ref;
@@ -311,6 +326,7 @@ static int shm_write(int argc, char **argv)
 		return cmd_fail_create(&err, "write");
 	if (sv_shm_attach(&obj, false, &map, &err) != 0)
 		return cmd_fail(&err);
+	map.progress = progress_begin(&progress, "wrote", opts.progress);
 	/* Everything is read and checked to fit before the lock is taken:
 	 * a slow pipe never holds other writers up. */
 	if (data == NULL)
@@ -325,6 +341,7 @@ static int shm_write(int argc, char **argv)
 		rc = guarded_copy(&map, &opts, &input, &err);
 		sv_shm_input_free(&input);
 	}
+	progress_end(&progress);
 	code = rc != 0 ? cmd_fail(&err) : EXIT_OK;
 	if (sv_shm_detach(&map, &err) != 0 && code == EXIT_OK)
 		code = cmd_fail(&err);
@@ -333,6 +350,7 @@ static int shm_write(int argc, char **argv)
 
 static const char read_usage[] =
 	"Usage: sysvctl shm read REF [-o OFFSET] [-n LENGTH] [--framed] [-x|--hex]\n"
+	"                        [--[no-]progress]\n"
 	"\n"
 	"Write the segment's bytes to stdout exactly, from OFFSET to the end or\n"
 	"LENGTH bytes (clamped to the end).  An OFFSET at or beyond the end is\n"
@@ -347,6 +365,9 @@ static const char read_usage[] =
 	"                       bytes after it; never a torn frame; exit 8 when a\n"
 	"                       write was interrupted and none completed since\n"
 	"  -x, --hex            a hexdump -C style dump with absolute offsets\n"
+	"      --progress       a progress line on stderr, whatever the size\n"
+	"      --no-progress    none (default: one when stderr is a terminal\n"
+	"                       and the read is over 64 MiB)\n"
 	"  -h, --help           this help\n";
 
 static int parse_read_opts(int argc, char **argv, struct read_opts *opts,
@@ -357,6 +378,7 @@ static int parse_read_opts(int argc, char **argv, struct read_opts *opts,
 		{ "length", required_argument, NULL, 'n' },
 		{ "framed", no_argument, NULL, OPT_FRAMED },
 		{ "hex", no_argument, NULL, 'x' },
+		SHM_PROGRESS_LONGOPTS,
 		CMD_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -375,6 +397,8 @@ static int parse_read_opts(int argc, char **argv, struct read_opts *opts,
 			opts->hex = true;
 		} else if (opt == OPT_FRAMED) {
 			opts->framed = true;
+		} else if (shm_progress_opt(opt, &opts->progress)) {
+			continue;
 		} else if (cmd_common_opt(opt, argv, "shm read", read_usage, code)) {
 			return -1;
 		}
@@ -546,6 +570,7 @@ static int read_frame(const struct sv_shm_map *map, const struct read_opts *opts
 static int shm_read(int argc, char **argv)
 {
 	struct read_opts opts = { 0 };
+	struct progress progress;
 	struct sv_shm_map map;
 	struct sv_ref ref;
 	struct sv_obj obj;
@@ -560,7 +585,9 @@ static int shm_read(int argc, char **argv)
 	    sv_obj_open(SV_SHM, &ref, &obj, &err) != 0 ||
 	    sv_shm_attach(&obj, true, &map, &err) != 0)
 		return cmd_fail(&err);
+	map.progress = progress_begin(&progress, "read", opts.progress);
 	code = opts.framed ? read_frame(&map, &opts) : shm_read_range(&map, &opts);
+	progress_end(&progress);
 	if (sv_shm_detach(&map, &err) != 0 && code == EXIT_OK)
 		code = cmd_fail(&err);
 	return code;

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "ipc/shm.h"
+#include "progress.h"
 
 struct write_opts {
 	uint64_t offset;
@@ -17,6 +18,7 @@ struct write_opts {
 	bool create;
 	bool spec_given;
 	struct sv_shm_spec spec;
+	enum progress_mode progress;
 };
 
 struct read_opts {
@@ -25,7 +27,16 @@ struct read_opts {
 	bool length_given;
 	bool framed;
 	bool hex;
+	enum progress_mode progress;
 };
+
+/* --progress and --no-progress of write and read: in getopt_long's
+ * table, and parsed (true when OPT was one of them). */
+#define SHM_PROGRESS_LONGOPTS \
+	{ "progress", no_argument, NULL, OPT_PROGRESS }, \
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS }
+enum { OPT_FRAMED = OPT_CMD_FIRST, OPT_PROGRESS, OPT_NO_PROGRESS };
+bool shm_progress_opt(int opt, enum progress_mode *mode);
 
 /* Hold back every signal that can be held (a copy in progress). */
 void shm_hold_signals(sigset_t *saved);

@@ -15,6 +15,9 @@
 /* One read(2) or write(2) moves at most this much: Linux stops at about
  * 2 GiB anyway, and a round number keeps the loops easy to follow. */
 #define SV_IO_CHUNK (1u << 30)
+/* The step of a copy that reports its progress: small enough for ~10
+ * reports a second, large enough to cost nothing. */
+#define SV_PROGRESS_STEP (16u << 20)
 
 /* The chunks a stream is staged in: the first small, so a few bytes cost
  * little, each twice the one before up to the largest, so a large stream
@@ -347,7 +350,21 @@ void sv_shm_input_free(struct sv_shm_input *input)
  * LIMIT means the input is longer than the room (LIMIT is room + 1).
  * Nothing is held twice and nothing is reserved ahead of the data, so
  * the memory used is the bytes read plus less than one chunk. */
-static int stage_stream(int fd, uint64_t limit, struct sv_shm_input *input)
+static void tell(const struct sv_progress *progress, uint64_t done,
+		 uint64_t total)
+{
+	if (progress != NULL)
+		progress->tell(progress->ctx, done, total);
+}
+
+/* How many bytes one read(2), write(2) or memcpy moves at most. */
+static uint64_t io_step(const struct sv_progress *progress)
+{
+	return progress != NULL ? SV_PROGRESS_STEP : SV_IO_CHUNK;
+}
+
+static int stage_stream(int fd, uint64_t limit, struct sv_shm_input *input,
+			const struct sv_progress *progress)
 {
 	struct sv_shm_chunk **tail = &input->chunks, *chunk = NULL;
 	size_t next_cap = SV_STAGE_FIRST;
@@ -375,6 +392,7 @@ static int stage_stream(int fd, uint64_t limit, struct sv_shm_input *input)
 			break;
 		chunk->len += (size_t)got;
 		input->len += (uint64_t)got;
+		tell(progress, input->len, SV_PROGRESS_UNKNOWN);
 	}
 	return 0;
 }
@@ -424,7 +442,7 @@ int sv_shm_input_fd(const struct sv_shm_map *map, uint64_t offset,
 		input->len = (uint64_t)(st.st_size - pos);
 		return check_fits(map, offset, input->len, framed, err);
 	}
-	if (stage_stream(fd, room + 1, input) != 0) {
+	if (stage_stream(fd, room + 1, input, map->progress) != 0) {
 		int errnum = errno;
 
 		sv_shm_input_free(input);
@@ -441,11 +459,12 @@ int sv_shm_input_fd(const struct sv_shm_map *map, uint64_t offset,
 static int read_file(const struct sv_shm_map *map, unsigned char *dest, int fd,
 		     uint64_t len, uint64_t *done, struct sv_err *err)
 {
+	uint64_t step = io_step(map->progress);
+
 	*done = 0;
 	while (*done < len) {
 		uint64_t want = len - *done;
-		ssize_t got = read(fd, dest + *done,
-				   want > SV_IO_CHUNK ? SV_IO_CHUNK : want);
+		ssize_t got = read(fd, dest + *done, want > step ? step : want);
 
 		if (got < 0 && errno == EINTR)
 			continue;
@@ -454,6 +473,7 @@ static int read_file(const struct sv_shm_map *map, unsigned char *dest, int fd,
 		if (got == 0)
 			break;
 		*done += (uint64_t)got;
+		tell(map->progress, *done, len);
 	}
 	return 0;
 }
@@ -462,14 +482,19 @@ static int read_file(const struct sv_shm_map *map, unsigned char *dest, int fd,
  * segment fills as the stage empties, so the two together never hold
  * much more than the stream.  (Faulting in the whole destination first
  * would hold it twice.) */
-static void copy_chunks(unsigned char *dest, struct sv_shm_input *input)
+static void copy_chunks(unsigned char *dest, struct sv_shm_input *input,
+			const struct sv_progress *progress)
 {
+	uint64_t done = 0;
+
 	while (input->chunks != NULL) {
 		struct sv_shm_chunk *next = input->chunks->next;
 
 		prefault(dest, input->chunks->len, true);
 		memcpy(dest, input->chunks->data, input->chunks->len);
 		dest += input->chunks->len;
+		done += input->chunks->len;
+		tell(progress, done, input->len);
 		munmap(input->chunks, input->chunks->mapped);
 		input->chunks = next;
 	}
@@ -487,9 +512,10 @@ int sv_shm_input_copy(struct sv_shm_map *map, uint64_t offset, bool framed,
 		if (read_file(map, dest, input->fd, input->len, &done, err) != 0)
 			return -1;
 	} else if (input->chunks != NULL) {
-		copy_chunks(dest, input);
+		copy_chunks(dest, input, map->progress);
 	} else if (input->len > 0) {
 		memcpy(dest, input->bytes, input->len);
+		tell(map->progress, input->len, input->len);
 	}
 	if (framed)
 		put_frame_length(map, offset, done);
@@ -604,6 +630,7 @@ int sv_shm_frame_copy(const struct sv_shm_map *map, uint64_t offset,
 	if (sv_shm_frame(map, offset, &start, &count, err) != 0)
 		return -1;
 	copy->obj = map->obj;
+	copy->progress = map->progress;
 	copy->size = SV_SHM_FRAME_HEADER + count;
 	copy->readonly = true;
 	copy->addr = copy_buffer(copy->size);
@@ -632,6 +659,7 @@ int sv_shm_copy_out(const struct sv_shm_map *map, uint64_t start,
 		    uint64_t count, int fd, struct sv_err *err)
 {
 	const unsigned char *src = map->addr + start;
+	uint64_t step = io_step(map->progress), total = count;
 	struct stat out;
 
 	/* A character device (/dev/null, a terminal) may never touch the
@@ -639,7 +667,7 @@ int sv_shm_copy_out(const struct sv_shm_map *map, uint64_t start,
 	if (fstat(fd, &out) != 0 || !S_ISCHR(out.st_mode))
 		prefault(map->addr + start, count, false);
 	while (count > 0) {
-		ssize_t put = write(fd, src, count > SV_IO_CHUNK ? SV_IO_CHUNK : count);
+		ssize_t put = write(fd, src, count > step ? step : count);
 
 		if (put < 0 && errno == EINTR)
 			continue;
@@ -647,6 +675,7 @@ int sv_shm_copy_out(const struct sv_shm_map *map, uint64_t start,
 			return sv_fail(err, errno, "output");
 		src += put;
 		count -= (uint64_t)put;
+		tell(map->progress, total - count, total);
 	}
 	return 0;
 }

@@ -47,12 +47,22 @@ int sv_shm_open_or_create(const struct sv_ref *ref,
 int sv_shm_stat(const struct sv_obj *obj, struct sv_shm_info *info,
 		struct sv_err *err);
 
-/* A segment attached to this process. */
+/* Told, as bytes move, how many moved so far of TOTAL (SV_PROGRESS_UNKNOWN
+ * while a stream is read in); the core prints nothing. */
+#define SV_PROGRESS_UNKNOWN UINT64_MAX
+struct sv_progress {
+	void (*tell)(void *ctx, uint64_t done, uint64_t total);
+	void *ctx;
+};
+
+/* A segment attached to this process.  PROGRESS (NULL after attach: none)
+ * is told how the copies in and out of it go. */
 struct sv_shm_map {
 	struct sv_obj obj;
 	unsigned char *addr;
 	uint64_t size;
 	bool readonly;
+	const struct sv_progress *progress;
 };
 
 /* Attach OBJ (read-only with SHM_RDONLY) and learn its size. */
