@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/msg.h>
@@ -318,19 +319,21 @@ struct attempt {
 /* A POSIX queue: the type before the body is the priority. */
 static int try_posix(struct attempt *at, int flags)
 {
-	struct sv_mq_msg *msg = at->msg;
+	/* A message to send need not be aligned: no member access. */
+	char *body = (char *)at->msg + offsetof(struct sv_mq_msg, body);
 	unsigned priority;
 	long type;
 
 	if (at->sel == NULL) {
 		memcpy(&type, at->msg, sizeof(type));
-		return sv_pmq_send(&at->mq->obj, msg->body, at->size,
+		return sv_pmq_send(&at->mq->obj, body, at->size,
 				   (unsigned)type, flags & IPC_NOWAIT);
 	}
-	if (sv_pmq_receive(&at->mq->obj, msg->body, at->size, &priority,
+	if (sv_pmq_receive(&at->mq->obj, body, at->size, &priority,
 			   flags & IPC_NOWAIT, &at->received) != 0)
 		return -1;
-	msg->type = (long)priority;
+	type = (long)priority;
+	memcpy(at->msg, &type, sizeof(type));
 	return 0;
 }
 
