@@ -11,6 +11,10 @@ setup_file() {
 	cc -Wall -Wextra -o "$POBJECTS" "$BATS_TEST_DIRNAME/pobjects.c"
 	export PRACE="$BATS_FILE_TMPDIR/prace.so"
 	cc -Wall -Wextra -shared -fPIC -o "$PRACE" "$BATS_TEST_DIRNAME/prace.c" -ldl
+	# A sanitizer build (make asan) needs its runtime first in the list.
+	local asan
+	asan=$(ldd "$SYSVCTL" | awk '/libasan/ { print $3 }')
+	export PRACE_PRELOAD="${asan:+$asan:}$PRACE"
 	# pmq tests mount an mqueue file system in a mount namespace of their
 	# own; its mount point must exist.
 	if [ ! -d /dev/mqueue ]; then
@@ -210,7 +214,7 @@ pmq /$P-full"
 @test "bulk removal looks at a pmq again: messages sent since the listing keep it" {
 	run with_mqueue sh -c '"$1" mq "/$2" 4 64 0 &&
 		LD_PRELOAD="$4" PRACE_MQ="/$2" PRACE_DO=send "$3" rm pmq --all &&
-		"$3" ls pmq -o NAME,MESSAGES --noheadings && "$3" rm pmq "/$2" >/dev/null' sh "$POBJECTS" "$P" "$SYSVCTL" "$PRACE"
+		"$3" ls pmq -o NAME,MESSAGES --noheadings && "$3" rm pmq "/$2" >/dev/null' sh "$POBJECTS" "$P" "$SYSVCTL" "$PRACE_PRELOAD"
 	assert_success
 	assert_output "sysvctl: warning: pmq /$P: not removed: it holds 1 message (--with-messages removes it too)
 /$P 1"
@@ -219,7 +223,7 @@ pmq /$P-full"
 @test "removal never unlinks another object that took the listed one's name" {
 	run with_mqueue sh -c '"$1" mq "/$2" 4 64 0 &&
 		LD_PRELOAD="$4" PRACE_MQ="/$2" PRACE_DO=replace "$3" rm pmq --all --with-messages &&
-		"$3" ls pmq -o NAME --noheadings && "$3" rm pmq "/$2" >/dev/null' sh "$POBJECTS" "$P" "$SYSVCTL" "$PRACE"
+		"$3" ls pmq -o NAME --noheadings && "$3" rm pmq "/$2" >/dev/null' sh "$POBJECTS" "$P" "$SYSVCTL" "$PRACE_PRELOAD"
 	assert_success
 	assert_output "sysvctl: warning: pmq /$P: not removed: it was replaced since it was listed
 /$P"

@@ -462,21 +462,27 @@ int sem_etcd_run(int argc, char **argv)
 
 	if (parse_run(argc, argv, &opts, &ref_at, &command_at, &code))
 		return code;
-	if (sem_etcd_connect(&opts.conn, &etcd, &err) != 0 ||
-	    sv_etcd_lock_init(&lock, &etcd, argv[ref_at] + strlen(SEM_ETCD_PREFIX),
-			      opts.slots, opts.ttl_s, &err) != 0)
+	if (sem_etcd_connect(&opts.conn, &etcd, &err) != 0)
 		return cmd_fail(&err);
+	if (sv_etcd_lock_init(&lock, &etcd, argv[ref_at] + strlen(SEM_ETCD_PREFIX),
+			      opts.slots, opts.ttl_s, &err) != 0) {
+		sv_etcd_close(&etcd);
+		return cmd_fail(&err);
+	}
 	cmd_stop_catch(false);
 	opts.wait.stop = &cmd_stop_signo;
 	value = holder_value(argv + command_at, opts.slots, self);
 	code = sv_etcd_lock_acquire(&lock, value, &opts.wait, &err);
 	free(value);
-	if (code != 0)
+	if (code != 0) {
+		sv_etcd_close(&etcd);
 		return fail_run(&opts, &err);
+	}
 	child = fork();
 	if (child < 0) {
 		sv_fail(&err, errno, "etcd:%s: keep-alive process", lock.key);
 		sv_etcd_revoke(&etcd, lock.lease, &ignored);
+		sv_etcd_close(&etcd);
 		return fail_run(&opts, &err);
 	}
 	if (child == 0) {

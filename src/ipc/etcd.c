@@ -219,11 +219,15 @@ int sv_etcd_open(struct sv_etcd *etcd, const char *endpoints,
 	memset(etcd, 0, sizeof(*etcd));
 	etcd->connect_timeout_ms = connect_timeout_ms;
 	etcd->request_timeout_ms = connect_timeout_ms + 10000;
-	if (split_endpoints(etcd, endpoints, err) != 0 || load_curl(err) != 0)
+	if (split_endpoints(etcd, endpoints, err) != 0 || load_curl(err) != 0) {
+		sv_etcd_close(etcd);
 		return -1;
+	}
 	etcd->curl = curl_api.easy_init();
-	if (etcd->curl == NULL)
+	if (etcd->curl == NULL) {
+		sv_etcd_close(etcd);
 		return sv_fail(err, ENOMEM, "libcurl");
+	}
 	etcd->headers = curl_api.slist_append(NULL, "Content-Type: application/json");
 	curl_api.easy_setopt(etcd->curl, CURLOPT_HTTPHEADER, etcd->headers);
 	curl_api.easy_setopt(etcd->curl, CURLOPT_NOSIGNAL, 1L);
