@@ -258,12 +258,28 @@ void shm_hold_signals(sigset_t *saved)
 	sigprocmask(SIG_BLOCK, &all, saved);
 }
 
+/* The companion set of the segment, made if need be with stop signals
+ * held: a writer or reader ended between the set's creation and its first
+ * semop would leave it at 0, and every later frame reader waiting on it
+ * for ever. */
+static int open_guard_held(const struct sv_shm_map *map,
+			   struct sv_shm_guard *guard, struct sv_err *err)
+{
+	sigset_t saved;
+	int rc;
+
+	shm_hold_signals(&saved);
+	rc = sv_shm_guard_open(map, guard, err);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	return rc;
+}
+
 /* The companion set of the segment; a set under its key that is not one
  * only stops a framed write: a plain write goes on without it. */
 static int open_guard(const struct sv_shm_map *map, bool framed,
 		      struct sv_shm_guard *guard, struct sv_err *err)
 {
-	if (sv_shm_guard_open(map, guard, err) == 0)
+	if (open_guard_held(map, guard, err) == 0)
 		return 0;
 	if (framed || err->errnum != EEXIST)
 		return -1;
@@ -558,7 +574,7 @@ static int read_frame(const struct sv_shm_map *map, const struct read_opts *opts
 	struct sv_err err;
 	int code;
 
-	if (sv_shm_guard_open(map, &guard, &err) != 0 ||
+	if (open_guard_held(map, &guard, &err) != 0 ||
 	    sv_shm_frame_snapshot(map, opts->offset, &guard, &snap, &err) != 0)
 		return cmd_fail(&err);
 	code = shm_read_out(&snap, SV_SHM_FRAME_HEADER, snap.size - SV_SHM_FRAME_HEADER,
