@@ -134,6 +134,11 @@ static void fuzz_ref(const char *text, unsigned sel)
 			CHECK(sel & 1);
 			CHECK(strcmp(text, "private") == 0);
 			break;
+		case SV_REF_POSIX:
+			/* /NAME: one slash, then 1-255 bytes without one. */
+			CHECK(text[0] == '/' && strchr(text + 1, '/') == NULL);
+			CHECK(strlen(text + 1) >= 1 && strlen(text + 1) <= SV_POSIX_NAME_MAX);
+			break;
 		default:
 			CHECK(0);
 		}

@@ -191,11 +191,14 @@ size_t sv_plist_users(struct sv_plist *const *lists, size_t n, bool unseen_hides
 
 	while (!blind && !none && (entry = readdir(proc)) != NULL) {
 		int pid = atoi(entry->d_name);
+		bool maps_unseen, fds_unseen;
 
 		if (pid <= 0 || pid == self)
 			continue;
-		if ((scan_maps(&index, proc_fd, pid) != 0) |
-		    (scan_fds(&index, proc_fd, pid) != 0))
+		/* Both scans, even when the first could not read. */
+		maps_unseen = scan_maps(&index, proc_fd, pid) != 0;
+		fds_unseen = scan_fds(&index, proc_fd, pid) != 0;
+		if (maps_unseen || fds_unseen)
 			unseen++;
 	}
 	settle(lists, n, blind || index.failed || (unseen > 0 && unseen_hides));
