@@ -138,7 +138,7 @@ account_receiver() {
 	x=$((STORM_PER_RECEIVER - r - m - l))
 	cat "$dir/$n.out" "$dir/$n.left" | sort > "$dir/$n.got"
 	[ -z "$(uniq -d "$dir/$n.got")" ] || bad+=("$n: a message twice")
-	! comm -13 "$dir/$n.sent" "$dir/$n.got" | grep -q . || bad+=("$n: a message made up or torn")
+	[ -z "$(comm -13 "$dir/$n.sent" "$dir/$n.got")" ] || bad+=("$n: a message made up or torn")
 	if [ "$(storm_signal "$n")" = KILL ]; then
 		killed=$((killed + 1))
 		{ [ "$x" -ge 0 ] && [ "$x" -le 64 ]; } || bad+=("$n: KILL, $x lost")
