@@ -107,6 +107,13 @@ poll_until() {
 	return 1
 }
 
+# sem_value_is REF VALUE [sem get options]: the semaphore holds VALUE now,
+# for poll_until (which must re-read it each time, never get it expanded
+# once by the caller's shell).
+sem_value_is() {
+	[ "$(sysvctl sem get "$1" "${@:3}")" = "$2" ]
+}
+
 # blocked_in PID FUNCTION: PID sleeps in the kernel in FUNCTION (its
 # wchan: do_msgsnd, do_msgrcv...), for poll_until.
 blocked_in() {

@@ -25,7 +25,7 @@ iso() {
 	"$SYSVCTL" sem run "$K1" -- sleep 300 &
 	holder=$!
 	track_pid "$holder"
-	poll_until [ "$(sysvctl sem get "$K1")" = 0 ]
+	poll_until sem_value_is "$K1" 0
 	"$SYSVCTL" sem acquire "$K1" -d 2 &
 	taker=$!
 	track_pid "$taker"
@@ -145,7 +145,7 @@ print(len(d["semaphores"]), [h["pid"] for h in d["holders"]], [w["pid"] for w in
 	"$SYSVCTL" sem run "$K1" --max-time 60 -- sleep 30 &
 	pid=$!
 	track_pid "$pid"
-	poll_until [ "$(sysvctl sem get "$K1")" = 0 ]
+	poll_until sem_value_is "$K1" 0
 	kill -TERM "$pid"
 	wait_status "$pid"
 	[ "$status" -eq 143 ]
@@ -178,7 +178,7 @@ print(len(d["semaphores"]), [h["pid"] for h in d["holders"]], [w["pid"] for w in
 		track_pid $!
 	done
 	# All ten hold at once: the count semaphore is 1 + 10.
-	poll_until [ "$(sysvctl sem get "$K1" -i 1)" = 11 ]
+	poll_until sem_value_is "$K1" 11 -i 1
 	run sysvctl sem get "$K1"
 	assert_output "1"
 	"$SYSVCTL" sem run "$K1" --exclusive -- sh -c '"$1" sem get "$2" -i 1 >"$3"; exec sleep 300' \
@@ -196,7 +196,7 @@ print(len(d["semaphores"]), [h["pid"] for h in d["holders"]], [w["pid"] for w in
 	run sysvctl sem run "$K1" --exclusive --nowait -- true
 	assert_failure 6
 	kill "$excl"
-	poll_until [ "$(sysvctl sem get "$K1")" = 1 ]
+	poll_until sem_value_is "$K1" 1
 	run sysvctl sem run "$K1" --shared --nowait -- sh -c '"$1" sem get "$2" -i 1' sh "$SYSVCTL" "$K1"
 	assert_success
 	assert_output "2"
@@ -232,7 +232,7 @@ in_place() {
 	"$SYSVCTL" sem run "$K1" -- sleep 300 3>&- &
 	holder=$!
 	track_pid "$holder"
-	poll_until [ "$(sysvctl sem get "$K1")" = 0 ]
+	poll_until sem_value_is "$K1" 0
 	waiters=()
 	for i in $(seq 20); do
 		"$SYSVCTL" sem run "$K1" -- sh -c 'echo "$1" >>"$2"' sh "$i" "$out" 3>&- &
