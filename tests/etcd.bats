@@ -306,14 +306,21 @@ sysvctl: etcd:$L: lease lost (etcd unreachable past the TTL): killing COMMAND (p
 }
 
 @test "a lock held by etcdctl lock and one by sem run exclude each other" {
-	etcdctl --endpoints "$SYSVCTL_ETCD_ENDPOINTS" lock "$L" sleep 60 &
-	track_pid "$!"
+	# etcdctl's COMMAND ends when told to, so etcdctl unlocks as it does
+	# after any COMMAND (a SIGTERM would kill etcdctl without unlocking and
+	# leave its key until the TTL).
+	release=$BATS_TEST_TMPDIR/release
+	etcdctl --endpoints "$SYSVCTL_ETCD_ENDPOINTS" lock "$L" -- \
+		sh -c 'while [ ! -e "$1" ]; do sleep 0.05; done' sh "$release" &
+	etcdctl_pid=$!
+	track_pid "$etcdctl_pid"
 	poll_until has_contenders "$L" 1
 	run sysvctl sem run --nowait "etcd:$L" -- echo ran
 	assert_failure 6
 	run sysvctl sem who "etcd:$L"
 	assert_output "holds 1 0 - on - since -"
-	kill "$!"
+	touch "$release"
+	wait "$etcdctl_pid"
 	poll_until has_contenders "$L" 0
 
 	"$SYSVCTL" sem run "etcd:$L" -- sleep 60 &
