@@ -448,6 +448,33 @@ wait_sem_value() {
 	assert_output --regexp "^$id1:0:-1:([0-9]+):[0-9]+,$id2:2:3:\\1:[0-9]+ \\1\$"
 }
 
+@test "sem run keeps COMMAND's environment whole beside its marker, also a large one" {
+	sysvctl sem create "$K1" >/dev/null
+	id=$(ipcs_id sem "$K1")
+	# The marker replaces an inherited one where it stood; every other
+	# entry stays, in its order.
+	run env -i A=1 SYSVCTL_SEM_HOLD=7:0:-1:1 B=2 "$SYSVCTL" sem run "$K1" -- /usr/bin/env
+	assert_success
+	assert_output --regexp "^A=1
+SYSVCTL_SEM_HOLD=$id:0:-1:[0-9]+:[0-9]+
+B=2\$"
+	# Without one it comes last, as setenv(3) puts it.
+	run env -i A=1 B=2 "$SYSVCTL" sem run "$K1" -- /usr/bin/env
+	assert_output --regexp "^A=1
+B=2
+SYSVCTL_SEM_HOLD=$id:0:-1:[0-9]+:[0-9]+\$"
+	# 2,000 entries: more than sem run copies on its stack.
+	big=()
+	for ((i = 0; i < 2000; i++)); do
+		big+=("V$i=$i")
+	done
+	run env -i "${big[@]}" "$SYSVCTL" sem run "$K1" -- /usr/bin/env
+	assert_success
+	[ "${#lines[@]}" -eq 2001 ]
+	[ "${lines[0]}" = V0=0 ] && [ "${lines[1999]}" = V1999=1999 ]
+	assert_line --regexp "^SYSVCTL_SEM_HOLD=$id:0:-1:[0-9]+:[0-9]+\$"
+}
+
 @test "a queue with a blocked receiver or sender is no orphan" {
 	sysvctl mq create "$K1" >/dev/null
 	q1=$(ipcs_id mq "$K1")
