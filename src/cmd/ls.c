@@ -386,19 +386,6 @@ static bool wants_users(const struct ls_run *run)
 	return false;
 }
 
-/* The System V objects of KINDS, read the fastest way that gives the
- * columns shown: with MAX-BYTES, which /proc/sysvipc/msg lacks, the queues
- * through MSG_STAT_ANY (one call each, not /proc and a call each). */
-static int read_list(const struct ls_run *run, unsigned kinds, struct sv_list *list,
-		     struct sv_err *err)
-{
-	const struct out_table *mq = run->tables[SV_MQ];
-
-	if (mq != NULL && out_wants(mq, MQ_COL_MAX_BYTES))
-		return sv_list_read_full(kinds, list, err);
-	return sv_list_read(kinds, list, err);
-}
-
 /* The System V objects of VIEW's namespace, listed from inside it. */
 static int read_sysv(struct ls_run *run, struct ls_view *view, struct sv_err *err)
 {
@@ -412,7 +399,7 @@ static int read_sysv(struct ls_run *run, struct ls_view *view, struct sv_err *er
 		return err->errnum == ESRCH ? 0 : -1;   /* gone: nothing to list */
 	run->procs = self_fd >= 0 ? sv_procs_new() : run->host_procs;
 	rc = run->procs == NULL ? sv_fail(err, ENOMEM, "ls") :
-	     read_list(run, kinds, &view->sysv, err) != 0 ? -1 : fill_sysv(run, view, err);
+	     sv_list_read_full(kinds, &view->sysv, err) != 0 ? -1 : fill_sysv(run, view, err);
 	if (self_fd >= 0) {
 		run->sysv_unseen += sv_procs_unseen(run->procs);
 		sv_procs_free(run->procs);

@@ -1,6 +1,8 @@
 /* sysvctl sem run: take units with SEM_UNDO, then become COMMAND, so that
  * the kernel gives the units back however COMMAND ends. */
+#define _GNU_SOURCE     /* environ */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,17 +99,52 @@ static bool parse_run_opts(int argc, char **argv, struct sem_opts *opts,
 	return false;
 }
 
+/* COMMAND's environment, built without allocating: this one's entries
+ * with the marker in place of an inherited one (or added at the end, as
+ * setenv(3) does).  An environment of more than RUN_ENV_MAX entries goes
+ * through setenv instead. */
+#define RUN_ENV_MAX 1024
+#define HOLD_PREFIX SV_HOLD_ENV "="
+
+struct run_env {
+	char *entries[RUN_ENV_MAX + 2];
+	char marker[sizeof(HOLD_PREFIX) + SV_HOLD_MAX];
+};
+
+/* Make ENV (its marker filled) the environment COMMAND is executed with. */
+static int put_marker(struct run_env *env)
+{
+	size_t prefix_len = sizeof(HOLD_PREFIX) - 1, n, at = SIZE_MAX;
+
+	for (n = 0; environ[n] != NULL; n++)
+		if (at == SIZE_MAX && strncmp(environ[n], HOLD_PREFIX, prefix_len) == 0)
+			at = n;
+	if (n > RUN_ENV_MAX)
+		return setenv(SV_HOLD_ENV, env->marker + prefix_len, 1);
+	memcpy(env->entries, environ, n * sizeof(*environ));
+	if (at == SIZE_MAX)
+		at = n++;
+	env->entries[at] = env->marker;
+	env->entries[n] = NULL;
+	environ = env->entries;
+	return 0;
+}
+
 /* Name this process as the holder in COMMAND's environment, so that
  * `ls --orphans` sees the hold after another process has operated on the
  * set (the last-operation pid then names that one).  Without it the lock
  * still works: only warn. */
-static void mark_holder(const struct sv_obj *obj, unsigned index, int sem_op)
+static void mark_holder(const struct sv_obj *obj, unsigned index, int sem_op,
+			struct run_env *env)
 {
-	char marker[SV_HOLD_MAX], what[64];
+	size_t prefix_len = sizeof(HOLD_PREFIX) - 1;
+	char what[64];
 
-	if (sv_hold_format_since(marker, sizeof(marker), getenv(SV_HOLD_ENV),
-				 getpid(), obj->id, index, sem_op, time(NULL)) != 0 ||
-	    setenv(SV_HOLD_ENV, marker, 1) != 0)
+	memcpy(env->marker, HOLD_PREFIX, prefix_len);
+	if (sv_hold_format_since(env->marker + prefix_len, sizeof(env->marker) - prefix_len,
+				 getenv(SV_HOLD_ENV), getpid(), obj->id, index,
+				 sem_op, time(NULL)) != 0 ||
+	    put_marker(env) != 0)
 		cmd_warn("%s: %s not set: 'ls --orphans' may not see this holder",
 			 sv_obj_describe(obj, what, sizeof(what)), SV_HOLD_ENV);
 }
@@ -138,6 +175,7 @@ int sem_exec_command(char **command)
 int sem_run(int argc, char **argv)
 {
 	struct sem_opts opts;
+	struct run_env env;
 	struct sv_obj obj;
 	struct sv_err err;
 	int ref_at, command_at, code, ready_fd = -1;
@@ -171,9 +209,10 @@ int sem_run(int argc, char **argv)
 		return code;
 	}
 	if (opts.rw == 1)
-		mark_holder(&obj, opts.index + 1, 1);
+		mark_holder(&obj, opts.index + 1, 1, &env);
 	else
-		mark_holder(&obj, opts.index, opts.rw == 2 || !opts.up ? -opts.delta : opts.delta);
+		mark_holder(&obj, opts.index, opts.rw == 2 || !opts.up ? -opts.delta : opts.delta,
+			    &env);
 	if (ready_fd >= 0)
 		sem_watch_ready(ready_fd);
 	return sem_exec_command(argv + command_at);

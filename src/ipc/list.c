@@ -14,6 +14,9 @@
 
 #include "mq.h"
 #include "parse.h"
+#include "sem.h"
+#include "semun.h"
+#include "shm.h"
 
 /* SHM_DEST and SHM_LOCKED, as the perms column of /proc/sysvipc/shm
  * shows them above the nine permission bits. */
@@ -220,47 +223,130 @@ int sv_list_read(unsigned kind_mask, struct sv_list *list, struct sv_err *err)
 	return 0;
 }
 
-/* Every queue through MSG_STAT_ANY; -1 when the kernel cannot, or when
- * the count differs from what MSG_INFO says is in use (a queue came or
- * went meanwhile): then /proc/sysvipc/msg is read instead. */
-static int read_mq_stat_any(struct sv_list *list)
-{
-	struct msginfo info;
-	struct sv_mq_info *array;
-	size_t n = 0;
-	int maxidx = msgctl(0, MSG_INFO, (struct msqid_ds *)&info);
+/* The *_STAT_ANY calls of one kind: how many objects are in use and the
+ * highest index (the *_INFO call), and the object at an index into its
+ * info struct (-1 when the index is free). */
+struct stat_any {
+	int (*max_index)(size_t *in_use);
+	int (*stat)(int index, void *item);
+	size_t item_size;
+};
 
-	if (maxidx < 0 || info.msgpool < 0)
+static int shm_max_index(size_t *in_use)
+{
+	struct shm_info info = { 0 };
+	int max = shmctl(0, SHM_INFO, (struct shmid_ds *)&info);
+
+	*in_use = (size_t)info.used_ids;
+	return max;
+}
+
+static int shm_stat_any(int index, void *item)
+{
+	/* Zeroed: valgrind does not know that *_STAT_ANY fills it. */
+	struct shmid_ds ds = { 0 };
+	int id = shmctl(index, SHM_STAT_ANY, &ds);
+
+	if (id >= 0)
+		sv_shm_info_from_ds(item, &ds, id);
+	return id;
+}
+
+static int sem_max_index(size_t *in_use)
+{
+	struct seminfo info = { 0 };
+	int max = semctl(0, 0, SEM_INFO, (union semun){ .__buf = &info });
+
+	*in_use = (size_t)info.semusz;
+	return max;
+}
+
+static int sem_stat_any(int index, void *item)
+{
+	struct semid_ds ds = { 0 };
+	int id = semctl(index, 0, SEM_STAT_ANY, (union semun){ .buf = &ds });
+
+	if (id >= 0)
+		sv_sem_info_from_ds(item, &ds, id);
+	return id;
+}
+
+static int mq_max_index(size_t *in_use)
+{
+	struct msginfo info = { 0 };
+	int max = msgctl(0, MSG_INFO, (struct msqid_ds *)&info);
+
+	*in_use = (size_t)info.msgpool;
+	return max;
+}
+
+static int mq_stat_any(int index, void *item)
+{
+	struct msqid_ds ds = { 0 };
+	int id = msgctl(index, MSG_STAT_ANY, &ds);
+
+	if (id >= 0)
+		sv_mq_info_from_ds(item, &ds, id);
+	return id;
+}
+
+static const struct stat_any stat_any_of[SV_NKINDS] = {
+	[SV_SHM] = { shm_max_index, shm_stat_any, sizeof(struct sv_shm_info) },
+	[SV_SEM] = { sem_max_index, sem_stat_any, sizeof(struct sv_sem_info) },
+	[SV_MQ] = { mq_max_index, mq_stat_any, sizeof(struct sv_mq_info) },
+};
+
+/* Every object of KIND through its *_STAT_ANY call, in index order as
+ * /proc/sysvipc lists them; -1 when the kernel cannot (before Linux
+ * 4.17), or when the count differs from what the *_INFO call says is in
+ * use (an object came or went meanwhile): then /proc/sysvipc is read. */
+static int read_stat_any(enum sv_kind kind, void **items, size_t *count)
+{
+	const struct stat_any *calls = &stat_any_of[kind];
+	size_t in_use = 0, n = 0;
+	int max_index = calls->max_index(&in_use);
+	char *array;
+
+	if (max_index < 0)
 		return -1;
-	array = calloc((size_t)maxidx + 1, sizeof(*array));
+	array = calloc((size_t)max_index + 1, calls->item_size);
 	if (array == NULL)
 		return -1;
-	for (int idx = 0; idx <= maxidx; idx++) {
-		/* Zeroed: valgrind does not know that MSG_STAT_ANY fills it. */
-		struct msqid_ds ds = { 0 };
-		int id = msgctl(idx, MSG_STAT_ANY, &ds);
-
-		if (id >= 0)
-			sv_mq_info_from_ds(&array[n++], &ds, id);
-	}
-	if (n != (size_t)info.msgpool) {
+	for (int index = 0; index <= max_index; index++)
+		if (calls->stat(index, array + n * calls->item_size) >= 0)
+			n++;
+	if (n != in_use) {
 		free(array);
 		return -1;
 	}
-	list->mq = array;
-	list->nmq = n;
-	list->mq_max_bytes = true;
+	*items = array;
+	*count = n;
 	return 0;
+}
+
+/* One kind into LIST: through *_STAT_ANY, else /proc/sysvipc. */
+static int read_kind_fast(enum sv_kind kind, struct sv_list *list,
+			  struct sv_err *err)
+{
+	void **items = kind == SV_SHM ? (void **)&list->shm :
+		       kind == SV_SEM ? (void **)&list->sem : (void **)&list->mq;
+	size_t *count = kind == SV_SHM ? &list->nshm :
+			kind == SV_SEM ? &list->nsem : &list->nmq;
+
+	if (read_stat_any(kind, items, count) == 0) {
+		list->mq_max_bytes |= kind == SV_MQ;
+		return 0;
+	}
+	return read_kind(kind, items, count, err);
 }
 
 int sv_list_read_full(unsigned kind_mask, struct sv_list *list, struct sv_err *err)
 {
-	bool mq = kind_mask & (1u << SV_MQ);
-
-	if (sv_list_read(kind_mask & ~(1u << SV_MQ), list, err) != 0)
-		return -1;
-	if (mq && read_mq_stat_any(list) != 0)
-		return read_kind(SV_MQ, (void **)&list->mq, &list->nmq, err);
+	memset(list, 0, sizeof(*list));
+	for (int kind = 0; kind < SV_NKINDS; kind++)
+		if ((kind_mask & (1u << kind)) &&
+		    read_kind_fast((enum sv_kind)kind, list, err) != 0)
+			return -1;
 	return 0;
 }
 

@@ -28,10 +28,10 @@ struct sv_list {
  * the others stay empty.  Free with sv_list_free also after an error. */
 int sv_list_read(unsigned kind_mask, struct sv_list *list, struct sv_err *err);
 
-/* The same, but the queues through MSG_STAT_ANY, max_bytes included
- * (list->mq_max_bytes): one call per queue instead of /proc/sysvipc/msg
- * and one call per queue for max_bytes.  Falls back to /proc when the
- * kernel has no MSG_STAT_ANY or the queues changed while read. */
+/* The same, the fastest way: one *_STAT_ANY call per object (the queues'
+ * max_bytes included: list->mq_max_bytes), and /proc/sysvipc for a kind
+ * whose call the kernel lacks (before Linux 4.17) or whose objects
+ * changed while read.  Both give the same facts. */
 int sv_list_read_full(unsigned kind_mask, struct sv_list *list, struct sv_err *err);
 void sv_list_free(struct sv_list *list);
 

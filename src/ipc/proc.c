@@ -235,6 +235,14 @@ const char *sv_proc_cmdline(struct sv_procs *procs, pid_t pid)
 	return entry->cmdline;
 }
 
+void sv_procs_scan_users(struct sv_procs *procs)
+{
+	if (procs->holders_scanned || procs->waiters_scanned)
+		return;
+	sv_scan_holders_waiters(&procs->holders, &procs->waiters);
+	procs->holders_scanned = procs->waiters_scanned = true;
+}
+
 const struct sv_users *sv_procs_holders(struct sv_procs *procs)
 {
 	if (!procs->holders_scanned)

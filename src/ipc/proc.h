@@ -39,6 +39,10 @@ time_t sv_proc_start(struct sv_procs *procs, pid_t pid);
 const struct sv_users *sv_procs_holders(struct sv_procs *procs);
 const struct sv_users *sv_procs_waiters(struct sv_procs *procs);
 
+/* Scan for both in one walk of /proc now, unless either was scanned
+ * already: for callers that will ask for both. */
+void sv_procs_scan_users(struct sv_procs *procs);
+
 /* Whether a live process holds units of the set PERM through `sem run`
  * (or /proc could not be scanned: then perhaps).  Processes whose
  * environment may not be read are not seen. */

@@ -500,11 +500,7 @@ int sv_sem_stat(const struct sv_obj *obj, struct sv_sem_info *info,
 	*sems = NULL;
 	if (semctl(obj->id, 0, IPC_STAT, (union semun){ .buf = &ds }) != 0)
 		return stat_error(obj, errno, err);
-	memset(info, 0, sizeof(*info));
-	sv_perm_from_ipc(&info->perm, &ds.sem_perm, obj->id);
-	info->nsems = (unsigned)ds.sem_nsems;
-	info->otime = ds.sem_otime;
-	info->ctime = ds.sem_ctime;
+	sv_sem_info_from_ds(info, &ds, obj->id);
 	*sems = calloc(info->nsems ? info->nsems : 1, sizeof(**sems));
 	if (*sems == NULL)
 		return sv_obj_fail(err, ENOMEM, obj);
@@ -514,4 +510,13 @@ int sv_sem_stat(const struct sv_obj *obj, struct sv_sem_info *info,
 		return -1;
 	}
 	return 0;
+}
+
+void sv_sem_info_from_ds(struct sv_sem_info *info, const struct semid_ds *ds, int id)
+{
+	memset(info, 0, sizeof(*info));
+	sv_perm_from_ipc(&info->perm, &ds->sem_perm, id);
+	info->nsems = (unsigned)ds->sem_nsems;
+	info->otime = ds->sem_otime;
+	info->ctime = ds->sem_ctime;
 }

@@ -80,4 +80,8 @@ int sv_sem_set(const struct sv_obj *obj, unsigned index, int value,
 int sv_sem_stat(const struct sv_obj *obj, struct sv_sem_info *info,
 		struct sv_semaphore **sems, struct sv_err *err);
 
+/* Fill INFO from what IPC_STAT or SEM_STAT_ANY gave for the set ID. */
+struct semid_ds;
+void sv_sem_info_from_ds(struct sv_sem_info *info, const struct semid_ds *ds, int id);
+
 #endif

@@ -171,18 +171,23 @@ int sv_shm_stat(const struct sv_obj *obj, struct sv_shm_info *info,
 
 	if (shmctl(obj->id, IPC_STAT, &ds) != 0)
 		return sv_obj_error(obj, errno, err);
-	memset(info, 0, sizeof(*info));
-	sv_perm_from_ipc(&info->perm, &ds.shm_perm, obj->id);
-	info->size = ds.shm_segsz;
-	info->nattch = ds.shm_nattch;
-	info->cpid = ds.shm_cpid;
-	info->lpid = ds.shm_lpid;
-	info->atime = ds.shm_atime;
-	info->dtime = ds.shm_dtime;
-	info->ctime = ds.shm_ctime;
-	info->marked_for_removal = (ds.shm_perm.mode & SHM_DEST) != 0;
-	info->locked = (ds.shm_perm.mode & SHM_LOCKED) != 0;
+	sv_shm_info_from_ds(info, &ds, obj->id);
 	return 0;
+}
+
+void sv_shm_info_from_ds(struct sv_shm_info *info, const struct shmid_ds *ds, int id)
+{
+	memset(info, 0, sizeof(*info));
+	sv_perm_from_ipc(&info->perm, &ds->shm_perm, id);
+	info->size = ds->shm_segsz;
+	info->nattch = ds->shm_nattch;
+	info->cpid = ds->shm_cpid;
+	info->lpid = ds->shm_lpid;
+	info->atime = ds->shm_atime;
+	info->dtime = ds->shm_dtime;
+	info->ctime = ds->shm_ctime;
+	info->marked_for_removal = (ds->shm_perm.mode & SHM_DEST) != 0;
+	info->locked = (ds->shm_perm.mode & SHM_LOCKED) != 0;
 }
 
 int sv_shm_attach(const struct sv_obj *obj, bool readonly,

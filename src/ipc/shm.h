@@ -47,6 +47,10 @@ int sv_shm_open_or_create(const struct sv_ref *ref,
 int sv_shm_stat(const struct sv_obj *obj, struct sv_shm_info *info,
 		struct sv_err *err);
 
+/* Fill INFO from what IPC_STAT or SHM_STAT_ANY gave for the segment ID. */
+struct shmid_ds;
+void sv_shm_info_from_ds(struct sv_shm_info *info, const struct shmid_ds *ds, int id);
+
 /* Told, as bytes move, how many moved so far of TOTAL (SV_PROGRESS_UNKNOWN
  * while a stream is read in); the core prints nothing. */
 #define SV_PROGRESS_UNKNOWN UINT64_MAX

@@ -45,7 +45,9 @@ struct scan {
 };
 
 /* Read PATH whole into scan->buf as a string; its length, or -1 with
- * errno set. */
+ * errno set.  The files read are /proc's, which give all they have up to
+ * the room asked for: a shorter read is the end (no second read() for
+ * the 0 that would say so, a third of a scan's calls). */
 static ssize_t read_whole(struct scan *scan, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -66,10 +68,14 @@ static ssize_t read_whole(struct scan *scan, const char *path)
 			scan->buf = bigger;
 			scan->buf_size = scan->buf_size * 2 + 4096;
 		}
-		got = read(fd, scan->buf + len, scan->buf_size - 1 - len);
+		size_t room = scan->buf_size - 1 - len;
+
+		got = read(fd, scan->buf + len, room);
 		if (got <= 0)
 			break;
 		len += (size_t)got;
+		if ((size_t)got < room)
+			break;
 	}
 	close(fd);
 	if (got < 0)
@@ -298,50 +304,91 @@ static int scan_threads(struct scan *scan, pid_t pid)
 	return rc;
 }
 
-/* Call EACH for every process in /proc but this one. */
-static void scan_procs(struct sv_users *users, struct vec found,
-		       int (*each)(struct scan *, pid_t))
+/* One scan of a walk over /proc: what it collects and how. */
+struct pass {
+	struct scan scan;
+	int (*each)(struct scan *, pid_t);
+};
+
+static void pass_init(struct pass *pass, struct sv_users *users, struct vec found,
+		      int (*each)(struct scan *, pid_t))
 {
-	struct scan scan = {
-		.users = users, .found = found,
-		.unseen = { (void **)&users->unseen, &users->nunseen, 0,
-			    sizeof(struct sv_unseen) },
+	*pass = (struct pass){
+		.scan = {
+			.users = users, .found = found,
+			.unseen = { (void **)&users->unseen, &users->nunseen, 0,
+				    sizeof(struct sv_unseen) },
+		},
+		.each = each,
 	};
+	pass->scan.have_ipc_ns = stat("/proc/self/ns/ipc", &pass->scan.ipc_ns) == 0;
+}
+
+/* Make every pass over each process in /proc but this one, in one walk
+ * of the directory. */
+static void walk_procs(struct pass *passes, size_t npasses)
+{
 	pid_t self = getpid();
 	struct dirent *entry;
 	DIR *dir = opendir("/proc");
 
-	scan.have_ipc_ns = stat("/proc/self/ns/ipc", &scan.ipc_ns) == 0;
-	if (dir == NULL) {
-		users->failed = true;
-		return;
-	}
-	while ((entry = readdir(dir)) != NULL) {
+	for (size_t i = 0; i < npasses && dir == NULL; i++)
+		passes[i].scan.users->failed = true;
+	while (dir != NULL && (entry = readdir(dir)) != NULL) {
 		int pid = atoi(entry->d_name);
 
-		if (pid > 0 && pid != self && each(&scan, (pid_t)pid) != 0) {
-			users->failed = true;   /* out of memory */
-			break;
+		for (size_t i = 0; pid > 0 && pid != self && i < npasses; i++) {
+			struct scan *scan = &passes[i].scan;
+
+			if (!scan->users->failed && passes[i].each(scan, (pid_t)pid) != 0)
+				scan->users->failed = true;     /* out of memory */
 		}
 	}
-	closedir(dir);
-	free(scan.buf);
+	if (dir != NULL)
+		closedir(dir);
+	for (size_t i = 0; i < npasses; i++)
+		free(passes[i].scan.buf);
 }
 
-void sv_scan_holders(struct sv_users *users)
+static void holders_pass(struct pass *pass, struct sv_users *users)
 {
 	struct vec found = { (void **)&users->holders, &users->nholders, 0,
 			     sizeof(struct sv_sem_holder) };
 
-	scan_procs(users, found, scan_environ);
+	pass_init(pass, users, found, scan_environ);
 }
 
-void sv_scan_waiters(struct sv_users *users)
+static void waiters_pass(struct pass *pass, struct sv_users *users)
 {
 	struct vec found = { (void **)&users->waiters, &users->nwaiters, 0,
 			     sizeof(struct sv_waiter) };
 
-	scan_procs(users, found, scan_threads);
+	pass_init(pass, users, found, scan_threads);
+}
+
+void sv_scan_holders(struct sv_users *users)
+{
+	struct pass pass;
+
+	holders_pass(&pass, users);
+	walk_procs(&pass, 1);
+}
+
+void sv_scan_waiters(struct sv_users *users)
+{
+	struct pass pass;
+
+	waiters_pass(&pass, users);
+	walk_procs(&pass, 1);
+}
+
+void sv_scan_holders_waiters(struct sv_users *holders, struct sv_users *waiters)
+{
+	struct pass passes[2];
+
+	holders_pass(&passes[0], holders);
+	waiters_pass(&passes[1], waiters);
+	walk_procs(passes, 2);
 }
 
 void sv_users_free(struct sv_users *users)

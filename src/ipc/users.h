@@ -69,6 +69,8 @@ struct sv_users {
  * count.  Free with sv_users_free. */
 void sv_scan_holders(struct sv_users *users);
 void sv_scan_waiters(struct sv_users *users);
+/* Both scans in one walk of /proc, into HOLDERS and WAITERS. */
+void sv_scan_holders_waiters(struct sv_users *holders, struct sv_users *waiters);
 void sv_users_free(struct sv_users *users);
 
 /* Build in BUF the marker for PID's new hold of semaphore INDEX of set

@@ -62,21 +62,28 @@ static size_t count_waiters(const struct sv_users *users, int semid)
 
 size_t sv_sem_nholders(struct sv_procs *procs, int semid)
 {
+	sv_procs_scan_users(procs);
 	return count_holders(sv_procs_holders(procs), semid);
 }
 
 size_t sv_sem_nwaiters(struct sv_procs *procs, int semid)
 {
+	sv_procs_scan_users(procs);
 	return count_waiters(sv_procs_waiters(procs), semid);
 }
 
 int sv_sem_users(struct sv_procs *procs, int semid, struct sv_sem_user **users,
 		 size_t *n)
 {
-	const struct sv_users *holders = sv_procs_holders(procs);
-	const struct sv_users *waiters = sv_procs_waiters(procs);
-	size_t total = count_holders(holders, semid) + count_waiters(waiters, semid);
-	struct sv_sem_user *list = calloc(total ? total : 1, sizeof(*list));
+	const struct sv_users *holders, *waiters;
+	struct sv_sem_user *list;
+	size_t total;
+
+	sv_procs_scan_users(procs);     /* one walk of /proc for both */
+	holders = sv_procs_holders(procs);
+	waiters = sv_procs_waiters(procs);
+	total = count_holders(holders, semid) + count_waiters(waiters, semid);
+	list = calloc(total ? total : 1, sizeof(*list));
 
 	*users = list;
 	*n = 0;
