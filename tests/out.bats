@@ -259,8 +259,16 @@ Last change:       $(t "$(sysvctl mq stat "$K3" -o CTIME --raw --noheadings --ti
 	sysvctl mq create "$K1" >/dev/null
 	id=$(ipcs_id mq "$K1")
 	run sysvctl mq stat "$K1" -o KEY,ID,UID
-	# Each column as wide as its widest cell, header included.
-	idw=$(( ${#id} > 2 ? ${#id} : 2 ))
+	# Each column as wide as its widest cell, header included; a cell that
+	# fills its header widens the column to the width hint (5 for ID), as
+	# libsmartcols and lsipc do.
+	if [ ${#id} -lt 2 ]; then
+		idw=2
+	elif [ ${#id} -lt 5 ]; then
+		idw=5
+	else
+		idw=${#id}
+	fi
 	assert_output "KEY        $(printf "%${idw}s" ID) UID
 $K1 $(printf "%${idw}s" "$id") $(printf %3s "$(id -u)")"
 	run sysvctl mq stat "$K1" -o KEY,UID --raw
