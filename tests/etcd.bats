@@ -161,6 +161,42 @@ run_jobs() {
 	[ "$(contenders "$L")" -eq 1 ]
 }
 
+@test "--max-time on etcd: a job that holds too long gets SIGTERM as its own pid (exit 143), the next waiter gets the lock" {
+	err="$BATS_TEST_TMPDIR/err"
+	"$SYSVCTL" sem run "etcd:$L" --max-time 1.5 -- sleep 60 2>"$err" &
+	holder=$!
+	track_pid "$holder"
+	poll_until has_contenders "$L" 1
+	run sysvctl sem run "etcd:$L" -t 30 -- echo got
+	assert_success
+	assert_output "got"
+	status=0
+	wait "$holder" || status=$?
+	[ "$status" -eq 143 ]
+	run cat "$err"
+	assert_output "sysvctl: etcd:$L: held longer than 1.500 s (--max-time): sending SIGTERM to $holder"
+	poll_until has_contenders "$L" 0
+}
+
+@test "--max-time on etcd: a COMMAND that ignores SIGTERM is SIGKILLed after --kill-after (exit 137), the lock freed" {
+	run --separate-stderr sysvctl sem run "etcd:$L" --max-time 0.2 --kill-after 0.3 -- sh -c 'trap "" TERM; echo $$; exec sleep 30'
+	assert_failure 137
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[ "${stderr_lines[0]}" = "sysvctl: etcd:$L: held longer than 0.200 s (--max-time): sending SIGTERM to $output" ]
+	[ "${stderr_lines[1]}" = "sysvctl: etcd:$L: $output still runs after --kill-after: sending SIGKILL" ]
+	poll_until has_contenders "$L" 0
+}
+
+@test "--max-time on etcd not reached: COMMAND's own exit status, nothing on stderr, the lock freed" {
+	run --separate-stderr sysvctl sem run "etcd:$L" --max-time 30 --kill-after 1 -- sh -c 'echo ran; exit 3'
+	assert_failure 3
+	assert_output "ran"
+	[ "$stderr" = "" ]
+	poll_until has_contenders "$L" 0
+	run sysvctl sem run "etcd:$L" --max-time soon -- true
+	assert_failure 2
+}
+
 @test "waiters are served in the order they came" {
 	log="$BATS_TEST_TMPDIR/log"
 	"$SYSVCTL" sem run "etcd:$L" -- sleep 60 &

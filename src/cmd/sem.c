@@ -718,6 +718,7 @@ static const char sem_usage[] =
 	"                               [--max-time DUR\n"
 	"                               [--kill-after DUR]] [--verbose] [--] COMMAND [ARG...]\n"
 	"       sysvctl sem run     etcd:NAME [-v SLOTS] [-t TIMEOUT|--nowait] [-E N]\n"
+	"                               [--max-time DUR [--kill-after DUR]]\n"
 	"                               [--ttl DUR] [--etcd URLS] [--] COMMAND [ARG...]\n"
 	"       sysvctl sem who     REF | etcd:NAME\n"
 	"\n"

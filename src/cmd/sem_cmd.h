@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "cmd.h"
@@ -80,6 +81,11 @@ int sem_open_set(const char *text, struct sem_opts *opts, struct sv_obj *obj,
 int sem_watch_fork(const struct timespec *max, const struct timespec *grace,
 		   const char *what, int *ready_fd);
 void sem_watch_ready(int ready_fd);
+
+/* The line on stderr as --max-time sends SIGNO (SIGTERM or SIGKILL) to
+ * COMMAND, the holder of WHAT, after it held it for MAX. */
+void sem_max_time_say(const char *what, const struct timespec *max,
+		      pid_t command, int signo);
 
 /* sem run, in sem_run.c. */
 int sem_run(int argc, char **argv);

@@ -28,6 +28,7 @@
 static const char run_usage[] =
 	"Usage: sysvctl sem run etcd:NAME [-v SLOTS] [-t TIMEOUT|--nowait]\n"
 	"                       [-E|--conflict-exit-code N] [--ttl DUR]\n"
+	"                       [--max-time DUR [--kill-after DUR]]\n"
 	"                       [--etcd URL[,URL...]] [--connect-timeout DUR]\n"
 	"                       [--] COMMAND [ARG...]\n"
 	"\n"
@@ -36,7 +37,7 @@ static const char run_usage[] =
 	"lease while COMMAND runs and revokes it when COMMAND ends; if the host\n"
 	"dies the lease expires after the TTL.  A lease not renewed for half the\n"
 	"TTL (etcd unreachable) stops COMMAND with SIGTERM, and SIGKILL 250 ms\n"
-	"before the lease can expire.\n"
+	"before the lease can expire.  The exit status is COMMAND's.\n"
 	"\n"
 	"Options:\n"
 	"  -v, --value SLOTS     holders at once (default 1: a mutex)\n"
@@ -45,6 +46,10 @@ static const char run_usage[] =
 	"  -E, --conflict-exit-code N\n"
 	"                        exit N instead of 6 when busy or timed out\n"
 	"      --ttl DUR         lease time to live, whole seconds (default 10s)\n"
+	"      --max-time DUR    SIGTERM to COMMAND once it has held the lock for\n"
+	"                        DUR (the keep-alive keeps the time: COMMAND keeps\n"
+	"                        its pid and its own exit status, 143 after SIGTERM)\n"
+	"      --kill-after DUR  SIGKILL DUR after that SIGTERM (default 10s)\n"
 	"      --etcd URLS       endpoints (default $SYSVCTL_ETCD_ENDPOINTS, else\n"
 	"                        http://127.0.0.1:2379)\n"
 	"      --connect-timeout DUR\n"
@@ -67,6 +72,8 @@ static const struct option run_longopts[] = {
 	{ "etcd", required_argument, NULL, OPT_ETCD },
 	{ "ttl", required_argument, NULL, OPT_ETCD_TTL },
 	{ "connect-timeout", required_argument, NULL, OPT_ETCD_CONNECT_TIMEOUT },
+	{ "max-time", required_argument, NULL, OPT_ETCD_MAX_TIME },
+	{ "kill-after", required_argument, NULL, OPT_ETCD_KILL_AFTER },
 	{ "raw", no_argument, NULL, 'R' },
 	{ "noheadings", no_argument, NULL, 'H' },
 	{ "export", no_argument, NULL, 'e' },
@@ -159,6 +166,8 @@ struct run_opts {
 	bool has_nowait;
 	bool has_conflict_exit;
 	int conflict_exit;
+	bool has_max_time;
+	struct timespec max_time, kill_after;
 	struct sem_etcd_conn conn;
 };
 
@@ -194,6 +203,13 @@ static bool run_opt(int opt, char **argv, struct run_opts *opts, int *code)
 		if (rc == 0 && (opts->ttl_s < 2 || opts->ttl_s > 86400))
 			rc = sv_fail(&err, SV_EUSAGE, "--ttl: 2s to 1d");
 		break;
+	case OPT_ETCD_MAX_TIME:
+		rc = parse_duration(optarg, "--max-time", &opts->max_time, &err);
+		opts->has_max_time = true;
+		break;
+	case OPT_ETCD_KILL_AFTER:
+		rc = parse_duration(optarg, "--kill-after", &opts->kill_after, &err);
+		break;
 	case 'd': case 'i': case 'c': case 'm': case 'u':
 		*code = cmd_usage_error("sem run", "-%c is for System V sets, not etcd: locks", opt);
 		return true;
@@ -227,6 +243,7 @@ static bool parse_run(int argc, char **argv, struct run_opts *opts,
 	memset(opts, 0, sizeof(*opts));
 	opts->slots = 1;
 	opts->ttl_s = 10;
+	opts->kill_after.tv_sec = 10;
 	sem_etcd_conn_init(&opts->conn);
 	if (parse_from(argc, argv, opts, code))
 		return true;
@@ -298,13 +315,29 @@ static int mark_holding(struct sv_etcd_lock *lock, char **command, int slots,
  * renewal (LOCK->renewed_ms, made before the fork); no renewal for TTL/2
  * (etcd unreachable) gives COMMAND SIGTERM, none for the TTL less 250 ms,
  * or etcd saying the lease is gone, SIGKILL: etcd may give the lock to
- * the next holder from the TTL on. */
+ * the next holder from the TTL on.  With --max-time it also keeps the
+ * time COMMAND holds the lock. */
 struct keeper {
 	struct sv_etcd_lock *lock;
 	pid_t command;
+	int pidfd;                      /* COMMAND's, -1 without pidfd_open */
 	long long term_at, kill_at;     /* monotonic ms */
 	bool termed;
+	const char *what;               /* "etcd:NAME", for messages */
+	struct timespec max_time;
+	long long max_at;               /* next --max-time signal (ms); -1: none */
+	long long grace_ms;             /* --kill-after */
+	int max_sent;                   /* 0, SIGTERM or SIGKILL */
 };
+
+/* By pidfd where there is one: a COMMAND already gone is never
+ * mistaken for a process that reused its pid. */
+static void signal_command(const struct keeper *keeper, int signo)
+{
+	if (keeper->pidfd < 0 ||
+	    syscall(SYS_pidfd_send_signal, keeper->pidfd, signo, NULL, 0) != 0)
+		kill(keeper->command, signo);
+}
 
 static void keeper_renewed(struct keeper *keeper)
 {
@@ -322,10 +355,33 @@ static void stop_command(struct keeper *keeper, int signo, const char *why)
 		"(pid %d) with %s\n", (int)strlen(prefix) - 1, prefix, why,
 		signo == SIGKILL ? "killing" : "stopping", (int)keeper->command,
 		signo == SIGKILL ? "SIGKILL" : "SIGTERM");
-	kill(keeper->command, signo);
+	signal_command(keeper, signo);
 	if (signo == SIGKILL)
 		_exit(EXIT_UNREACHABLE);
 	keeper->termed = true;
+}
+
+/* --max-time ran out: SIGTERM, then SIGKILL after --kill-after. */
+static void on_max_time(struct keeper *keeper)
+{
+	int signo = keeper->max_sent == 0 ? SIGTERM : SIGKILL;
+
+	sem_max_time_say(keeper->what, &keeper->max_time, keeper->command, signo);
+	signal_command(keeper, signo);
+	keeper->max_sent = signo;
+	keeper->max_at = signo == SIGTERM ? mono_ms() + keeper->grace_ms : -1;
+}
+
+/* The next time the keep-alive has something to do besides renewing. */
+static long long keeper_due(const struct keeper *keeper, long long next)
+{
+	long long lease_at = keeper->termed ? keeper->kill_at : keeper->term_at;
+
+	if (next > lease_at)
+		next = lease_at;
+	if (keeper->max_at >= 0 && next > keeper->max_at)
+		next = keeper->max_at;
+	return next;
 }
 
 /* Bound the next request so that it ends by END (at least 100 ms). */
@@ -388,10 +444,10 @@ static bool wait_until(int pidfd, pid_t command, long long next)
 /* Renew the lease until COMMAND (our parent once it executed) ends, then
  * revoke it at once.  After a wait, the key's value says since when we
  * hold, right after a first renewal. */
-static _Noreturn void keep_alive(struct sv_etcd_lock *lock, char **argv,
-				 pid_t command)
+static _Noreturn void keep_alive(struct keeper *keeper, char **argv)
 {
-	struct keeper keeper = { .lock = lock, .command = command };
+	struct sv_etcd_lock *lock = keeper->lock;
+	pid_t command = keeper->command;
 	long interval = lock->ttl_s * 1000 / 3;
 	long long next;
 	bool marked = !lock->waited;
@@ -405,19 +461,19 @@ static _Noreturn void keep_alive(struct sv_etcd_lock *lock, char **argv,
 	dup2(null, STDIN_FILENO);
 	dup2(null, STDOUT_FILENO);
 	lock->etcd->stop = NULL;
-	pidfd = (int)syscall(SYS_pidfd_open, command, 0);
-	keeper_renewed(&keeper);
+	pidfd = keeper->pidfd = (int)syscall(SYS_pidfd_open, command, 0);
+	keeper_renewed(keeper);
 	next = marked ? lock->renewed_ms + interval : mono_ms();
 	for (;;) {
-		long long due = next;
+		long long due = keeper_due(keeper, next);
 
-		if (due > (keeper.termed ? keeper.kill_at : keeper.term_at))
-			due = keeper.termed ? keeper.kill_at : keeper.term_at;
 		if (!wait_until(pidfd, command, due))
 			break;
 		if (mono_ms() < due)
 			continue;
-		if (mono_ms() >= next && renew_lease(&keeper)) {
+		if (keeper->max_at >= 0 && mono_ms() >= keeper->max_at)
+			on_max_time(keeper);
+		if (mono_ms() >= next && renew_lease(keeper)) {
 			next = lock->renewed_ms + interval;
 			if (!marked) {
 				bound_request(lock, next);
@@ -426,16 +482,31 @@ static _Noreturn void keep_alive(struct sv_etcd_lock *lock, char **argv,
 			}
 			continue;
 		}
-		if (mono_ms() >= keeper.kill_at)
-			stop_command(&keeper, SIGKILL, "etcd unreachable past the TTL");
-		if (!keeper.termed && mono_ms() >= keeper.term_at)
-			stop_command(&keeper, SIGTERM, "etcd unreachable for half the TTL");
+		if (mono_ms() >= keeper->kill_at)
+			stop_command(keeper, SIGKILL, "etcd unreachable past the TTL");
+		if (!keeper->termed && mono_ms() >= keeper->term_at)
+			stop_command(keeper, SIGTERM, "etcd unreachable for half the TTL");
 		if (mono_ms() >= next)
 			next = mono_ms() + 250;         /* try again soon */
 	}
 	lock->etcd->request_timeout_ms = lock->etcd->connect_timeout_ms;
 	sv_etcd_revoke(lock->etcd, lock->lease, &err);
 	_exit(0);
+}
+
+/* The keep-alive's state for COMMAND, the holder of WHAT from now on. */
+static void keeper_init(struct keeper *keeper, struct sv_etcd_lock *lock,
+			const struct run_opts *opts, const char *what, pid_t command)
+{
+	*keeper = (struct keeper){
+		.lock = lock,
+		.command = command,
+		.pidfd = -1,
+		.what = what,
+		.max_time = opts->max_time,
+		.max_at = opts->has_max_time ? mono_ms() + duration_ms(&opts->max_time) : -1,
+		.grace_ms = duration_ms(&opts->kill_after),
+	};
 }
 
 static int fail_run(const struct run_opts *opts, const struct sv_err *err)
@@ -455,6 +526,7 @@ int sem_etcd_run(int argc, char **argv)
 	struct run_opts opts;
 	struct sv_etcd etcd;
 	struct sv_etcd_lock lock;
+	struct keeper keeper;
 	struct sv_err err, ignored;
 	int ref_at, command_at, code;
 	char *value;
@@ -478,6 +550,7 @@ int sem_etcd_run(int argc, char **argv)
 		sv_etcd_close(&etcd);
 		return fail_run(&opts, &err);
 	}
+	keeper_init(&keeper, &lock, &opts, argv[ref_at], self);
 	child = fork();
 	if (child < 0) {
 		sv_fail(&err, errno, "etcd:%s: keep-alive process", lock.key);
@@ -485,8 +558,7 @@ int sem_etcd_run(int argc, char **argv)
 		sv_etcd_close(&etcd);
 		return fail_run(&opts, &err);
 	}
-	if (child == 0) {
-		keep_alive(&lock, argv + command_at, self);
-	}
+	if (child == 0)
+		keep_alive(&keeper, argv + command_at);
 	return sem_exec_command(argv + command_at);
 }

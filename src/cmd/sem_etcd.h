@@ -27,6 +27,8 @@ enum {
 	OPT_ETCD_TTL,
 	OPT_ETCD_CONNECT_TIMEOUT,
 	OPT_ETCD_NOWAIT,
+	OPT_ETCD_MAX_TIME,
+	OPT_ETCD_KILL_AFTER,
 };
 
 void sem_etcd_conn_init(struct sem_etcd_conn *conn);

@@ -70,19 +70,28 @@ static bool on_signal(struct watch *w, int *status)
 	return waitpid(w->child, status, WNOHANG) == w->child;
 }
 
+void sem_max_time_say(const char *what, const struct timespec *max,
+		      pid_t command, int signo)
+{
+	if (signo == SIGTERM)
+		fprintf(stderr, "sysvctl: %s: held longer than %.3f s (--max-time): "
+			"sending SIGTERM to %d\n", what,
+			(double)max->tv_sec + (double)max->tv_nsec / 1e9, (int)command);
+	else
+		fprintf(stderr, "sysvctl: %s: %d still runs after --kill-after: "
+			"sending SIGKILL\n", what, (int)command);
+}
+
 /* The time ran out: SIGTERM, then SIGKILL after the grace. */
 static void on_deadline(struct watch *w, const struct timespec *max)
 {
 	if (w->sent == 0) {
-		fprintf(stderr, "sysvctl: %s: held longer than %.3f s (--max-time): "
-			"sending SIGTERM to %d\n", w->what,
-			(double)max->tv_sec + (double)max->tv_nsec / 1e9, (int)w->child);
+		sem_max_time_say(w->what, max, w->child, SIGTERM);
 		kill(w->child, SIGTERM);
 		w->sent = SIGTERM;
 		w->deadline = now_ms() + w->grace_ms;
 	} else if (w->sent == SIGTERM) {
-		fprintf(stderr, "sysvctl: %s: %d still runs after --kill-after: "
-			"sending SIGKILL\n", w->what, (int)w->child);
+		sem_max_time_say(w->what, max, w->child, SIGKILL);
 		kill(w->child, SIGKILL);
 		w->sent = SIGKILL;
 		w->deadline = -1;
