@@ -217,6 +217,65 @@ run_jobs() {
 	[ "$(tr '\n' ' ' <"$log")" = "1 2 3 4 5 " ]
 }
 
+# Whether `sem who etcd:$1` shows pid $2 holding.
+holds_pid() {
+	"$SYSVCTL" sem who "etcd:$1" | grep -q "^holds 1 $2 "
+}
+
+@test "-v 2: a waiter deep in the line gets in at once when a slot frees, while the key it watched holds on" {
+	got="$BATS_TEST_TMPDIR/got"
+	pids=()
+	for i in 1 2 3 4; do
+		"$SYSVCTL" sem run -v 2 "etcd:$L" -- sleep 60 &
+		pids+=("$!")
+		track_pid "$!"
+		poll_until has_contenders "$L" "$i"
+	done
+	# The fifth waits behind four keys, two of them waiters: it watches
+	# only the key two places before its own, the third.  --ttl 30: it
+	# renews (and looks again) only every 10 s.
+	"$SYSVCTL" sem run -v 2 --ttl 30 "etcd:$L" -- sh -c 'date +%s.%N >"$1"' sh "$got" &
+	waiter=$!
+	track_pid "$waiter"
+	poll_until has_contenders "$L" 5
+	kill "${pids[0]}"
+	poll_until holds_pid "$L" "${pids[2]}"
+	kill "${pids[1]}"
+	poll_until holds_pid "$L" "${pids[3]}"
+	# The third, let in, holds on; the fourth's slot frees.
+	killed=$(now)
+	kill "${pids[3]}"
+	wait "$waiter"
+	awk -v k="$killed" -v g="$(cat "$got")" 'BEGIN { exit !(g - k < 3) }'
+	run sysvctl sem who "etcd:$L"
+	assert_output --regexp "^holds 1 ${pids[2]} sleep 60 on "
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "-v 2 with one slot held: waiters take the other in the order they came, one at a time, deep in the line too" {
+	log="$BATS_TEST_TMPDIR/log"
+	"$SYSVCTL" sem run -v 2 "etcd:$L" -- sleep 60 &
+	first=$!
+	track_pid "$first"
+	"$SYSVCTL" sem run -v 2 "etcd:$L" -- sleep 60 &
+	track_pid "$!"
+	poll_until has_contenders "$L" 2
+	pids=()
+	for i in 1 2 3 4 5 6; do
+		"$SYSVCTL" sem run -v 2 "etcd:$L" -- sh -c \
+			'mkdir "$3" 2>/dev/null || echo overlap >>"$2"; echo "$1" >>"$2"; sleep 0.3; rmdir "$3"' \
+			sh "$i" "$log" "$BATS_TEST_TMPDIR/held" &
+		pids+=("$!")
+		track_pid "$!"
+		poll_until has_contenders "$L" $((i + 2))
+	done
+	kill "$first"
+	for pid in "${pids[@]}"; do
+		wait "$pid"
+	done
+	[ "$(tr '\n' ' ' <"$log")" = "1 2 3 4 5 6 " ]
+}
+
 @test "kill -9 of COMMAND: the next holder gets the etcd lock in less than 1 s" {
 	got="$BATS_TEST_TMPDIR/got"
 	"$SYSVCTL" sem run "etcd:$L" -- sleep 60 &

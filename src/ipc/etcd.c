@@ -505,15 +505,23 @@ int sv_etcd_revoke(struct sv_etcd *etcd, int64_t lease, struct sv_err *err)
 	return 0;
 }
 
-int sv_etcd_put(struct sv_etcd *etcd, const char *key, const char *value,
-		int64_t lease, int64_t *revision, struct sv_err *err)
+static json_object *new_put_request(const char *key, const char *value,
+				    int64_t lease)
 {
-	json_object *request = json_object_new_object(), *answer;
+	json_object *request = json_object_new_object();
 
 	json_object_object_add(request, "key", new_base64(key, strlen(key)));
 	json_object_object_add(request, "value", new_base64(value, strlen(value)));
 	if (lease != 0)
 		json_object_object_add(request, "lease", new_int64_string(lease));
+	return request;
+}
+
+int sv_etcd_put(struct sv_etcd *etcd, const char *key, const char *value,
+		int64_t lease, int64_t *revision, struct sv_err *err)
+{
+	json_object *request = new_put_request(key, value, lease), *answer;
+
 	if (call(etcd, "/v3/kv/put", request, &answer, err) != 0)
 		return -1;
 	*revision = header_revision(answer);
@@ -568,26 +576,76 @@ static int fill_kvs(json_object *answer, struct sv_etcd_kvs *kvs)
 	return 0;
 }
 
-int sv_etcd_range_prefix(struct sv_etcd *etcd, const char *prefix,
-			 struct sv_etcd_kvs *kvs, struct sv_err *err)
+/* The keys under PREFIX, oldest first. */
+static json_object *new_range_request(const char *prefix)
 {
-	json_object *request = json_object_new_object(), *answer;
-	int rc;
+	json_object *request = json_object_new_object();
 
-	memset(kvs, 0, sizeof(*kvs));
 	json_object_object_add(request, "key", new_base64(prefix, strlen(prefix)));
 	json_object_object_add(request, "range_end", new_range_end(prefix));
 	json_object_object_add(request, "sort_target", json_object_new_string("CREATE"));
 	json_object_object_add(request, "sort_order", json_object_new_string("ASCEND"));
-	if (call(etcd, "/v3/kv/range", request, &answer, err) != 0)
-		return -1;
-	rc = fill_kvs(answer, kvs);
+	return request;
+}
+
+/* KVS from the range answer RANGE, a part of ANSWER (freed here), at
+ * REVISION. */
+static int take_kvs(json_object *range, int64_t revision,
+		    struct sv_etcd_kvs *kvs, json_object *answer, struct sv_err *err)
+{
+	int rc = fill_kvs(range, kvs);
+
+	kvs->revision = revision;
 	json_object_put(answer);
 	if (rc != 0) {
 		sv_etcd_kvs_free(kvs);
 		return sv_fail(err, ENOMEM, "etcd range");
 	}
 	return 0;
+}
+
+int sv_etcd_range_prefix(struct sv_etcd *etcd, const char *prefix,
+			 struct sv_etcd_kvs *kvs, struct sv_err *err)
+{
+	json_object *answer;
+
+	memset(kvs, 0, sizeof(*kvs));
+	if (call(etcd, "/v3/kv/range", new_range_request(prefix), &answer, err) != 0)
+		return -1;
+	return take_kvs(answer, header_revision(answer), kvs, answer, err);
+}
+
+/* {"request_put": PUT} or {"request_range": RANGE}: one op of a txn. */
+static json_object *new_op(const char *kind, json_object *request)
+{
+	json_object *op = json_object_new_object();
+
+	json_object_object_add(op, kind, request);
+	return op;
+}
+
+int sv_etcd_put_range(struct sv_etcd *etcd, const char *key, const char *value,
+		      int64_t lease, const char *prefix, struct sv_etcd_kvs *kvs,
+		      struct sv_err *err)
+{
+	json_object *request = json_object_new_object(), *ops = json_object_new_array();
+	json_object *answer, *responses, *range;
+
+	memset(kvs, 0, sizeof(*kvs));
+	json_object_array_add(ops, new_op("request_put", new_put_request(key, value, lease)));
+	json_object_array_add(ops, new_op("request_range", new_range_request(prefix)));
+	json_object_object_add(request, "success", ops);
+	if (call(etcd, "/v3/kv/txn", request, &answer, err) != 0)
+		return -1;
+	if (!json_object_object_get_ex(answer, "responses", &responses) ||
+	    !json_object_object_get_ex(json_object_array_get_idx(responses, 1),
+				       "response_range", &range)) {
+		json_object_put(answer);
+		sv_fail(err, SV_EETCD, "etcd %s", etcd->endpoints[etcd->current]);
+		return sv_msg(err, "/v3/kv/txn: no range in the answer");
+	}
+	/* The txn's revision is the put's: the key's create revision. */
+	return take_kvs(range, header_revision(answer), kvs, answer, err);
 }
 
 void sv_etcd_kvs_free(struct sv_etcd_kvs *kvs)
@@ -604,7 +662,7 @@ void sv_etcd_kvs_free(struct sv_etcd_kvs *kvs)
 
 int sv_etcd_watch_delete(struct sv_etcd *etcd, const char *prefix,
 			 int64_t start_revision, const char *const *keys,
-			 size_t nkeys, size_t needed, long wait_ms,
+			 size_t nkeys, size_t needed, bool puts, long wait_ms,
 			 struct sv_err *err)
 {
 	json_object *request = json_object_new_object(), *create;
@@ -622,7 +680,8 @@ int sv_etcd_watch_delete(struct sv_etcd *etcd, const char *prefix,
 	json_object_object_add(create, "key", new_base64(prefix, strlen(prefix)));
 	json_object_object_add(create, "range_end", new_range_end(prefix));
 	json_object_object_add(create, "start_revision", new_int64_string(start_revision));
-	json_object_array_add(filters, json_object_new_string("NOPUT"));
+	if (!puts)
+		json_object_array_add(filters, json_object_new_string("NOPUT"));
 	json_object_object_add(create, "filters", filters);
 	json_object_object_add(request, "create_request", create);
 	code = post(etcd, "/v3/watch", json_object_to_json_string_ext(request,

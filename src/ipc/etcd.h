@@ -84,13 +84,20 @@ int sv_etcd_range_prefix(struct sv_etcd *etcd, const char *prefix,
 			 struct sv_etcd_kvs *kvs, struct sv_err *err);
 void sv_etcd_kvs_free(struct sv_etcd_kvs *kvs);
 
+/* sv_etcd_put, then sv_etcd_range_prefix of PREFIX, in one txn: KVS
+ * holds KEY, and KVS->revision is the put's. */
+int sv_etcd_put_range(struct sv_etcd *etcd, const char *key, const char *value,
+		      int64_t lease, const char *prefix, struct sv_etcd_kvs *kvs,
+		      struct sv_err *err);
+
 /* Wait at most WAIT_MS for deletions of keys under PREFIX at revisions
  * from START_REVISION on, until NEEDED of the NKEYS KEYS are deleted
- * (KEYS NULL: any NEEDED deletions).  1: they were; 0: the time ran out
- * or the stream ended first; -1: an error. */
+ * (KEYS NULL: any NEEDED deletions); with PUTS a put of one of them
+ * counts too.  1: they were; 0: the time ran out or the stream ended
+ * first; -1: an error. */
 int sv_etcd_watch_delete(struct sv_etcd *etcd, const char *prefix,
 			 int64_t start_revision, const char *const *keys,
-			 size_t nkeys, size_t needed, long wait_ms,
+			 size_t nkeys, size_t needed, bool puts, long wait_ms,
 			 struct sv_err *err);
 
 #endif

@@ -68,11 +68,27 @@ static int renew(struct sv_etcd_lock *lock, struct sv_err *err)
 	return sv_msg(err, "the lease expired while waiting");
 }
 
-/* Wait for the deletions that may let us in: of the key just before ours
- * for a mutex (as etcd's mutex does), else of enough of the keys before
+/* Whether the waiter at INDEX watches only one key, the one SLOTS places
+ * before its own: every waiter of a mutex (the key just before its own,
+ * as etcd's mutex does), and those of a counting lock with SLOTS waiters
+ * or more before them.  While that key waits, this waiter cannot get in
+ * (SLOTS or more keys stay before it) and is not among the first SLOTS
+ * waiters; a key let in after a wait is put again (sem run marks since
+ * when it holds), so for a counting lock a put of that key wakes it too,
+ * and it looks again.  The first SLOTS waiters watch every deletion under
+ * the prefix instead: a deletion wakes those it may let in, up to SLOTS
+ * at once, not the whole line. */
+static bool watches_one_key(const struct sv_etcd_lock *lock, long index)
+{
+	return lock->slots == 1 || index - lock->slots >= lock->slots;
+}
+
+/* Wait for what may let us in: a change of the one key we watch (see
+ * watches_one_key), else the deletion of enough of the keys before
  * ours to bring us under SLOTS (keys only leave the part before ours: a
- * newcomer comes after us), so that a deletion wakes only the waiters it
- * can let in.  1: they came, 0: the time ran out, -1: an error. */
+ * newcomer comes after us).  Only events of those very keys count, from
+ * the revision of KVS on.  1: they came, 0: the time ran out, -1: an
+ * error. */
 static int wait_turn(struct sv_etcd_lock *lock, const struct sv_etcd_kvs *kvs,
 		     long index, long wait_ms, struct sv_err *err)
 {
@@ -80,9 +96,12 @@ static int wait_turn(struct sv_etcd_lock *lock, const struct sv_etcd_kvs *kvs,
 	long i;
 	int rc;
 
-	if (lock->slots == 1)
-		return sv_etcd_watch_delete(lock->etcd, kvs->kv[index - 1].key,
-					    kvs->revision + 1, NULL, 0, 1, wait_ms, err);
+	if (watches_one_key(lock, index)) {
+		const char *ahead = kvs->kv[index - lock->slots].key;
+
+		return sv_etcd_watch_delete(lock->etcd, ahead, kvs->revision + 1,
+					    &ahead, 1, 1, lock->slots > 1, wait_ms, err);
+	}
 	before = calloc((size_t)index, sizeof(*before));
 	if (before == NULL)
 		return sv_fail(err, ENOMEM, "etcd:%s", lock->key);
@@ -90,31 +109,37 @@ static int wait_turn(struct sv_etcd_lock *lock, const struct sv_etcd_kvs *kvs,
 		before[i] = kvs->kv[i].key;
 	rc = sv_etcd_watch_delete(lock->etcd, lock->prefix, kvs->revision + 1,
 				  before, (size_t)index,
-				  (size_t)(index - lock->slots + 1), wait_ms, err);
+				  (size_t)(index - lock->slots + 1), false, wait_ms, err);
 	free(before);
 	return rc;
 }
 
-/* One look at the contenders: 1 we hold, 0 we wait (a deletion came or
- * the time ran out), -1 an error. */
-static int look(struct sv_etcd_lock *lock, const struct sv_sem_wait *wait,
-		long long deadline, struct sv_err *err)
+/* Whether the events wait_turn waited for let us in without a look
+ * again: the count of deletions under the prefix is exact, and so is the
+ * deletion of the only key before ours. */
+static bool let_in(const struct sv_etcd_lock *lock, long index)
 {
-	struct sv_etcd_kvs kvs;
+	return !watches_one_key(lock, index) || index == 1;
+}
+
+/* One look at the contenders KVS (freed here): 1 we hold, 0 we look
+ * again (an event came or the time ran out), -1 an error. */
+static int look(struct sv_etcd_lock *lock, struct sv_etcd_kvs *kvs,
+		const struct sv_sem_wait *wait, long long deadline,
+		struct sv_err *err)
+{
 	long long sent;
 	long index, wait_ms, renew_ms = lock->ttl_s * 1000 / 3;
 	int rc;
 
-	if (sv_etcd_range_prefix(lock->etcd, lock->prefix, &kvs, err) != 0)
-		return -1;
-	index = find_key(&kvs, lock->key);
+	index = find_key(kvs, lock->key);
 	if (index < 0) {
-		sv_etcd_kvs_free(&kvs);
+		sv_etcd_kvs_free(kvs);
 		sv_fail(err, SV_EETCD, "etcd:%.*s", (int)strlen(lock->prefix) - 1, lock->prefix);
 		return sv_msg(err, "the lease expired while waiting");
 	}
 	if (index < lock->slots) {
-		sv_etcd_kvs_free(&kvs);
+		sv_etcd_kvs_free(kvs);
 		return 1;
 	}
 	lock->waited = true;
@@ -122,7 +147,7 @@ static int look(struct sv_etcd_lock *lock, const struct sv_sem_wait *wait,
 	if (wait->timed && deadline - now_ms() < wait_ms)
 		wait_ms = deadline - now_ms();
 	if (wait->nowait || wait_ms <= 0) {
-		sv_etcd_kvs_free(&kvs);
+		sv_etcd_kvs_free(kvs);
 		if (wait->nowait || (wait->timed && now_ms() >= deadline))
 			return sv_fail(err, SV_EBUSY, "etcd:%.*s",
 				       (int)strlen(lock->prefix) - 1, lock->prefix);
@@ -132,14 +157,17 @@ static int look(struct sv_etcd_lock *lock, const struct sv_sem_wait *wait,
 		lock->renewed_ms = sent;
 		return 0;
 	}
-	rc = wait_turn(lock, &kvs, index, wait_ms, err);
-	sv_etcd_kvs_free(&kvs);
+	rc = wait_turn(lock, kvs, index, wait_ms, err);
+	sv_etcd_kvs_free(kvs);
+	if (rc == 1 && let_in(lock, index))
+		return 1;
 	return rc < 0 ? -1 : 0;
 }
 
 int sv_etcd_lock_acquire(struct sv_etcd_lock *lock, const char *value,
 			 const struct sv_sem_wait *wait, struct sv_err *err)
 {
+	struct sv_etcd_kvs kvs;
 	long long deadline = 0, sent;
 	int rc;
 
@@ -153,14 +181,18 @@ int sv_etcd_lock_acquire(struct sv_etcd_lock *lock, const char *value,
 	lock->renewed_ms = sent;
 	snprintf(lock->key, sizeof(lock->key), "%s%" PRIx64, lock->prefix,
 		 (uint64_t)lock->lease);
-	if (sv_etcd_put(lock->etcd, lock->key, value, lock->lease,
-			&lock->revision, err) != 0)
+	/* The key and a first look at the contenders in one request. */
+	if (sv_etcd_put_range(lock->etcd, lock->key, value, lock->lease,
+			      lock->prefix, &kvs, err) != 0)
 		return give_up(lock);
-	while ((rc = look(lock, wait, deadline, err)) == 0) {
+	lock->revision = kvs.revision;
+	while ((rc = look(lock, &kvs, wait, deadline, err)) == 0) {
 		if (wait->stop != NULL && *wait->stop != 0) {
 			sv_fail(err, EINTR, "etcd:%s", lock->key);
 			return give_up(lock);
 		}
+		if (sv_etcd_range_prefix(lock->etcd, lock->prefix, &kvs, err) != 0)
+			return give_up(lock);
 	}
 	if (rc < 0)
 		return give_up(lock);

@@ -3,8 +3,11 @@
  * puts the key NAME/LEASE-ID-IN-HEX under a lease of its own; the keys
  * with the lowest create revisions hold (the lowest one for a mutex, the
  * SLOTS lowest for a counting lock), and the others wait, in revision
- * order, for a key before theirs to be deleted.  A holder that ends
- * revokes its lease; one that dies is dropped when its lease expires. */
+ * order, for a key before theirs to be deleted (or, far back in the line
+ * of a counting lock, for the key SLOTS places before theirs to be let
+ * in: the caller puts its key again once a wait ended, see waited).  A holder
+ * that ends revokes its lease; one that dies is dropped when its lease
+ * expires. */
 #ifndef SYSVCTL_ETCD_LOCK_H
 #define SYSVCTL_ETCD_LOCK_H
 
