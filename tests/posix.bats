@@ -320,6 +320,36 @@ two"
 	assert_equal "$(sysvctl mq recv "$N")" x
 }
 
+# alrm_blocked CMD...: run CMD with SIGALRM blocked, as a caller may
+# leave it (the mask is inherited across exec); at most 20 s.
+alrm_blocked() {
+	timeout 20 "$PY" -c 'import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
+os.execvp(sys.argv[1], sys.argv[1:])' "$@"
+}
+
+@test "mq send and recv -t on a POSIX queue time out with SIGALRM blocked or ignored by the caller" {
+	sysvctl mq create "$N" --max-messages 1
+	run alrm_blocked "$SYSVCTL" mq recv "$N" -t 0.2
+	assert_failure 6
+	assert_output "sysvctl: mq $N: no message (timed out)"
+	run bash -c "trap '' ALRM; exec '$SYSVCTL' mq recv '$N' -t 0.2"
+	assert_failure 6
+	assert_output "sysvctl: mq $N: no message (timed out)"
+	sysvctl mq send "$N" first
+	run alrm_blocked "$SYSVCTL" mq send "$N" -t 0.2 second
+	assert_failure 6
+	assert_output "sysvctl: mq $N: the queue is full (timed out)"
+	run bash -c "trap '' ALRM; exec '$SYSVCTL' mq send '$N' -t 0.2 second"
+	assert_failure 6
+	# Nothing was sent by the timed-out sends; a message that is there
+	# is taken at once under -t.
+	run alrm_blocked "$SYSVCTL" mq recv "$N" -t 0.3 -k 2 --lines
+	assert_failure 6
+	assert_output "first
+sysvctl: mq $N: no message (timed out) (1 of 2 received)"
+}
+
 @test "mq send above the queue's message size is exit 7, nothing sent; a full queue with -t is exit 6" {
 	sysvctl mq create "$N" --max-messages 1 --msgsize 8
 	run sysvctl mq send "$N" 123456789
