@@ -328,6 +328,76 @@ start_ns_with_objects() {
 	assert_output ""
 }
 
+# A mount namespace of its own with an empty tmpfs on /dev/shm (so that
+# rm --orphans there sees this test's objects only), held by a process
+# whose pid is in MNT_NS; in_mnt_ns CMD... runs CMD in it.
+private_dev_shm() {
+	needs_mount_ns
+	unshare --mount --propagation private sleep 300 &
+	MNT_NS=$!
+	track_pid "$MNT_NS"
+	poll_until in_other_mnt_ns "$MNT_NS"
+	in_mnt_ns mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+}
+
+in_other_mnt_ns() {
+	[ -n "$(readlink "/proc/$1/ns/mnt" 2>/dev/null)" ] &&
+		[ "$(readlink "/proc/$1/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ]
+}
+
+in_mnt_ns() {
+	nsenter -t "$MNT_NS" --mount -- "$@"
+}
+
+# A holder of /dev/shm/NAME in that namespace, from this pid namespace.
+hold_in_mnt_ns() {
+	local out="$BATS_TEST_TMPDIR/hold.$RANDOM"
+	# nsenter itself in the background: it execs the holder, so that the
+	# pid tracked is the holder's.
+	nsenter -t "$MNT_NS" --mount -- "$POBJECTS" shm "$1" 4096 hold >"$out" &
+	track_pid $!
+	poll_until grep -q ready "$out"
+}
+
+@test "from a child pid namespace, a POSIX object used outside it is 'cannot tell': never an orphan, one note" {
+	private_dev_shm
+	hold_in_mnt_ns "/$P-held"
+	in_mnt_ns "$SYSVCTL" shm create "/$P-free" >/dev/null
+	local note="sysvctl: warning: 2 POSIX objects nobody was seen using are"
+	local why="(cannot tell): /proc shows only the processes of this pid namespace"
+	run in_mnt_ns unshare --pid --fork --mount-proc "$SYSVCTL" rm pshm --orphans --dry-run
+	assert_success
+	assert_output "$note kept $why"
+	run in_mnt_ns unshare --pid --fork --mount-proc "$SYSVCTL" rm pshm --orphans
+	assert_success
+	assert_output "$note kept $why"
+	run in_mnt_ns unshare --pid --fork --mount-proc "$SYSVCTL" ls pshm --orphans
+	assert_success
+	assert_output "$note not listed $why"
+	in_mnt_ns test -e "/dev/shm/$P-held"
+	in_mnt_ns test -e "/dev/shm/$P-free"
+	# From this pid namespace every user is seen: the free one goes.
+	run in_mnt_ns "$SYSVCTL" rm pshm --orphans
+	assert_success
+	assert_output "pshm /$P-free"
+	in_mnt_ns test -e "/dev/shm/$P-held"
+}
+
+@test "/proc mounted with hidepid: a POSIX object used by a hidden process is 'cannot tell', never an orphan" {
+	private_dev_shm
+	in_mnt_ns mount -t proc -o hidepid=2 proc /proc
+	in_mnt_ns setpriv --reuid=nobody --regid=nogroup --clear-groups "$SYSVCTL" shm create "/$P-mine" >/dev/null
+	# Held by root, whose processes nobody cannot see.
+	hold_in_mnt_ns "/$P-mine"
+	run in_mnt_ns setpriv --reuid=nobody --regid=nogroup --clear-groups "$SYSVCTL" ls pshm -o NAME,USERS --raw --noheadings
+	assert_success
+	assert_output "/$P-mine -"
+	run in_mnt_ns setpriv --reuid=nobody --regid=nogroup --clear-groups "$SYSVCTL" rm pshm --orphans
+	assert_success
+	assert_output "sysvctl: warning: 1 POSIX object nobody was seen using is kept (cannot tell): /proc hides other users' processes (hidepid)"
+	in_mnt_ns test -e "/dev/shm/$P-mine"
+}
+
 @test "ls -o without kinds lists the family that has the columns" {
 	"$POBJECTS" shm "/$P-f" 4096
 	id=$(ipcmk -M 4096 | grep -o '[0-9]*$')

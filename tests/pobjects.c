@@ -3,10 +3,14 @@
  *   pobjects shm NAME SIZE [hold|holdfd]   shm_open, ftruncate (hold: mmap)
  *   pobjects sem NAME VALUE [hold]         sem_open
  *   pobjects mq NAME MAXMSG MSGSIZE COUNT [hold]   mq_open, COUNT messages
+ *   pobjects shrink NAME SIZE   until killed: cut the existing shm object
+ *                               to SIZE / 2 bytes and give it SIZE again
+ *                               (prints "ready" after the first cut)
  */
 #include <fcntl.h>
 #include <mqueue.h>
 #include <semaphore.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +48,27 @@ static int make_shm(int argc, char **argv)
 	return 0;
 }
 
+static int shrink_shm(char **argv)
+{
+	off_t size = (off_t)strtoul(argv[3], NULL, 0);
+	int fd = shm_open(argv[2], O_RDWR, 0);
+	bool told = false;
+
+	if (fd < 0)
+		return fail("shm_open");
+	for (;;) {
+		if (ftruncate(fd, size / 2) != 0)
+			return fail("ftruncate");
+		if (!told) {
+			printf("ready\n");
+			fflush(stdout);
+			told = true;
+		}
+		if (ftruncate(fd, size) != 0)
+			return fail("ftruncate");
+	}
+}
+
 static int make_sem(int argc, char **argv)
 {
 	sem_t *sem = sem_open(argv[2], O_CREAT, 0600, (unsigned)atoi(argv[3]));
@@ -74,10 +99,12 @@ int main(int argc, char **argv)
 {
 	if (argc >= 4 && strcmp(argv[1], "shm") == 0)
 		return make_shm(argc, argv);
+	if (argc >= 4 && strcmp(argv[1], "shrink") == 0)
+		return shrink_shm(argv);
 	if (argc >= 4 && strcmp(argv[1], "sem") == 0)
 		return make_sem(argc, argv);
 	if (argc >= 6 && strcmp(argv[1], "mq") == 0)
 		return make_mq(argc, argv);
-	fprintf(stderr, "usage: pobjects shm|sem|mq NAME ...\n");
+	fprintf(stderr, "usage: pobjects shm|shrink|sem|mq NAME ...\n");
 	return 2;
 }

@@ -54,6 +54,8 @@ int main(int argc, char **argv)
 }
 C
 	cc -o "$BATS_FILE_TMPDIR/peer" "$BATS_FILE_TMPDIR/peer.c"
+	export POBJECTS="$BATS_FILE_TMPDIR/pobjects"
+	cc -Wall -Wextra -o "$POBJECTS" "$BATS_TEST_DIRNAME/pobjects.c"
 }
 
 setup() {
@@ -163,6 +165,57 @@ $N"
 00000003"
 }
 
+# cut_run OK_CODES CMD...: run CMD (stdout to a file, stderr to another);
+# its exit must be one of OK_CODES (a space list), 0 with nothing on
+# stderr, anything else with one error line (and at most a hint line).
+# Never 135 (SIGBUS).  The exit in
+# CUT_STATUS, the output's size in CUT_SIZE, stderr in CUT_ERR.
+cut_run() {
+	local ok=" $1 "
+	shift
+	CUT_STATUS=0
+	"$@" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" || CUT_STATUS=$?
+	CUT_SIZE=$(stat -c %s "$BATS_TEST_TMPDIR/out")
+	CUT_ERR=$(cat "$BATS_TEST_TMPDIR/err")
+	if [[ "$ok" != *" $CUT_STATUS "* ]]; then
+		echo "# $* exited $CUT_STATUS: $CUT_ERR" >&3
+		return 1
+	fi
+	if [ "$CUT_STATUS" = 0 ]; then
+		[ -z "$CUT_ERR" ]
+	else
+		[[ "$CUT_ERR" =~ ^sysvctl:\ [^$'\n']*($'\n'hint:\ [^$'\n']*)?$ ]]
+	fi
+}
+
+@test "shm read and write of a /NAME another process keeps cutting short: exit 1 or 7 with one line, never SIGBUS" {
+	local cut="sysvctl: shm $N: another process made it shorter during the"
+	sysvctl shm create "$N" -s 8M
+	head -c 8M /dev/zero | tr '\0' a >"$BATS_TEST_TMPDIR/8m"
+	head -c 6M /dev/zero | tr '\0' b >"$BATS_TEST_TMPDIR/6m"
+	sysvctl shm write "$N" --framed <"$BATS_TEST_TMPDIR/6m"
+	# Cuts it to 4 MiB and gives it 8 MiB again, over and over.
+	"$POBJECTS" shrink "$N" 8388608 >"$BATS_TEST_TMPDIR/ready" &
+	track_pid $!
+	poll_until grep -q ready "$BATS_TEST_TMPDIR/ready"
+	for i in $(seq 25); do
+		cut_run "0 1" sysvctl shm read "$N"
+		case $CUT_STATUS in
+		0) [ "$CUT_SIZE" = 8388608 ] || [ "$CUT_SIZE" = 4194304 ] ;;
+		1) [[ "$CUT_ERR" == "$cut read ("*" bytes now): the output is cut short" ]] ;;
+		esac
+		cut_run "0 1" sysvctl shm read "$N" --hex
+		[ "$CUT_STATUS" = 0 ] || [[ "$CUT_ERR" == "$cut read ("*" bytes now): it ended early" ]]
+		# 7: too long for the 4 MiB seen at the start, or cut during the copy.
+		cut_run "0 7" sysvctl shm write "$N" <"$BATS_TEST_TMPDIR/8m"
+		cut_run "0 7" sysvctl shm write "$N" --framed <"$BATS_TEST_TMPDIR/6m"
+		# 1: the frame runs past the end seen, or was cut during the copy;
+		# 8: the last framed write was cut.
+		cut_run "0 1 8" sysvctl shm read "$N" --framed
+		[ "$CUT_STATUS" != 0 ] || [ "$CUT_SIZE" = 6291456 ]
+	done
+}
+
 @test "shm --framed stores a native length then the bytes; read prints the payload" {
 	sysvctl shm create "$N" -s 64
 	sysvctl shm write "$N" --framed 'hello'
@@ -265,6 +318,36 @@ two"
 	run sysvctl mq send "$N" -T 40000 y
 	assert_failure 2
 	assert_equal "$(sysvctl mq recv "$N")" x
+}
+
+# alrm_blocked CMD...: run CMD with SIGALRM blocked, as a caller may
+# leave it (the mask is inherited across exec); at most 20 s.
+alrm_blocked() {
+	timeout 20 "$PY" -c 'import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
+os.execvp(sys.argv[1], sys.argv[1:])' "$@"
+}
+
+@test "mq send and recv -t on a POSIX queue time out with SIGALRM blocked or ignored by the caller" {
+	sysvctl mq create "$N" --max-messages 1
+	run alrm_blocked "$SYSVCTL" mq recv "$N" -t 0.2
+	assert_failure 6
+	assert_output "sysvctl: mq $N: no message (timed out)"
+	run bash -c "trap '' ALRM; exec '$SYSVCTL' mq recv '$N' -t 0.2"
+	assert_failure 6
+	assert_output "sysvctl: mq $N: no message (timed out)"
+	sysvctl mq send "$N" first
+	run alrm_blocked "$SYSVCTL" mq send "$N" -t 0.2 second
+	assert_failure 6
+	assert_output "sysvctl: mq $N: the queue is full (timed out)"
+	run bash -c "trap '' ALRM; exec '$SYSVCTL' mq send '$N' -t 0.2 second"
+	assert_failure 6
+	# Nothing was sent by the timed-out sends; a message that is there
+	# is taken at once under -t.
+	run alrm_blocked "$SYSVCTL" mq recv "$N" -t 0.3 -k 2 --lines
+	assert_failure 6
+	assert_output "first
+sysvctl: mq $N: no message (timed out) (1 of 2 received)"
 }
 
 @test "mq send above the queue's message size is exit 7, nothing sent; a full queue with -t is exit 6" {

@@ -498,6 +498,21 @@ static void warn_unseen(const struct ls_run *run)
 			 run->posix_unseen, run->posix_unseen == 1 ? "" : "es");
 }
 
+/* --orphans where /proc shows only part of the processes: say why the
+ * objects nobody was seen using are not listed. */
+static void warn_proc_view(const struct ls_run *run)
+{
+	size_t unseen = 0;
+
+	if (!run->opts->filter.orphans)
+		return;
+	for (size_t v = 0; v < run->nviews; v++)
+		for (int k = 0; k < SV_NPKINDS; k++)
+			for (size_t i = 0; i < run->views[v].posix.count[k]; i++)
+				unseen += cmd_pobj_unseen(&run->views[v].posix.objs[k][i]);
+	cmd_warn_proc_view(unseen, "not listed");
+}
+
 static void free_run(struct ls_run *run)
 {
 	for (int k = 0; k < NKINDS; k++)
@@ -566,6 +581,8 @@ static int list_objects(const struct ls_opts *opts)
 	if (code == EXIT_OK && out_print_tables(shown, ntables) != 0)
 		code = EXIT_OSERR;
 	warn_unseen(&run);
+	if (code == EXIT_OK)
+		warn_proc_view(&run);
 	free_run(&run);
 	return code;
 }

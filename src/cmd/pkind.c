@@ -32,3 +32,21 @@ bool cmd_posix_name_ok(const char *cmdpath, const char *text)
 			"no other '/')", text);
 	return false;
 }
+
+void cmd_warn_proc_view(size_t count, const char *what)
+{
+	enum sv_proc_view view;
+
+	if (count == 0 || (view = sv_proc_view()) == SV_PROC_VIEW_ALL)
+		return;
+	cmd_warn("%zu POSIX object%s nobody was seen using %s %s (cannot tell): %s",
+		 count, count == 1 ? "" : "s", count == 1 ? "is" : "are", what,
+		 view == SV_PROC_VIEW_PIDNS ?
+		 "/proc shows only the processes of this pid namespace" :
+		 "/proc hides other users' processes (hidepid)");
+}
+
+bool cmd_pobj_unseen(const struct sv_pobj *obj)
+{
+	return obj->users.count == 0 && !obj->users.known;
+}

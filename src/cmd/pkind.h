@@ -5,6 +5,7 @@
 #define SYSVCTL_PKIND_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "ipc/plist.h"
 #include "ipc/ref.h"
@@ -25,5 +26,15 @@ const char *cmd_kind_name(int bit);
  * parser's own /NAME form, until both share one.)  False after printing
  * a usage error for CMDPATH. */
 bool cmd_posix_name_ok(const char *cmdpath, const char *text);
+
+/* When /proc shows only part of the processes (sv_proc_view), one line on
+ * stderr saying why COUNT POSIX objects nobody was seen using are "cannot
+ * tell" and WHAT became of them ("kept", "not listed"); nothing when
+ * COUNT is 0 or /proc shows every process. */
+void cmd_warn_proc_view(size_t count, const char *what);
+
+/* Whether OBJ is "cannot tell": nobody was seen using it, but a user may
+ * have been out of sight. */
+bool cmd_pobj_unseen(const struct sv_pobj *obj);
 
 #endif

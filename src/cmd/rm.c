@@ -38,7 +38,7 @@ static const char rm_usage[] =
 	"  -h, --help           this help\n";
 
 /* Why an object is to be removed (or not). */
-enum { NOT_CHOSEN, BY_FILTER, BY_REF, SKIPPED, IN_USE };
+enum { NOT_CHOSEN, BY_FILTER, BY_REF, SKIPPED, IN_USE, UNSEEN };
 
 struct rm_opts {
 	unsigned kinds;             /* named; 0: none named */
@@ -422,6 +422,7 @@ struct rm_posix {
 	struct sv_plist list;
 	unsigned char *chosen[SV_NPKINDS];
 	size_t unseen;
+	size_t kept_unseen;     /* "cannot tell" objects the filters chose */
 };
 
 static void report_missing_name(struct rm_opts *opts, const char *name)
@@ -440,6 +441,18 @@ static void report_missing_name(struct rm_opts *opts, const char *name)
 static bool pmq_holds_messages(const struct sv_pobj *obj)
 {
 	return obj->kind == SV_PMQ && (!obj->has_messages || obj->messages > 0);
+}
+
+/* An object the filters would choose but for its users, which could not
+ * all be seen: never an orphan, and a filter alone (without --all) never
+ * removes it. */
+static bool kept_unseen(const struct rm_opts *opts, const struct sv_pobj *obj)
+{
+	struct sv_filter others = opts->filter;
+
+	others.orphans = false;
+	return cmd_pobj_unseen(obj) && (opts->filter.orphans || !opts->all) &&
+	       sv_pfilter_match(&others, obj);
 }
 
 static void choose_posix(struct rm_opts *opts, struct rm_posix *posix)
@@ -462,8 +475,14 @@ static void choose_posix(struct rm_opts *opts, struct rm_posix *posix)
 		for (size_t i = 0; i < posix->list.count[k]; i++) {
 			const struct sv_pobj *obj = &posix->list.objs[k][i];
 
-			if (posix->chosen[k][i] != NOT_CHOSEN ||
-			    !sv_pfilter_match(&opts->filter, obj))
+			if (posix->chosen[k][i] != NOT_CHOSEN)
+				continue;
+			if (kept_unseen(opts, obj)) {
+				posix->chosen[k][i] = UNSEEN;
+				posix->kept_unseen++;
+				continue;
+			}
+			if (!sv_pfilter_match(&opts->filter, obj))
 				continue;
 			posix->chosen[k][i] = !opts->all && obj->users.count > 0 ? IN_USE :
 					      !opts->with_messages && pmq_holds_messages(obj) ?
@@ -498,6 +517,8 @@ static void remove_posix_one(struct rm_opts *opts, const struct rm_posix *posix,
 		obj = &now;     /* messages came since the listing */
 		reason = SKIPPED;
 	}
+	if (reason == UNSEEN)
+		return;         /* counted, and said once at the end */
 	if (reason == IN_USE) {
 		cmd_warn("%s %s: not removed: %u process%s use%s it (--all removes it too)",
 			 sv_pkind_name(obj->kind), obj->name, obj->users.count,
@@ -632,6 +653,7 @@ static int remove_objects(struct rm_opts *opts)
 		free(chosen[k]);
 	sv_list_free(&list);
 	warn_unseen(procs, posix.unseen);
+	cmd_warn_proc_view(posix.kept_unseen, "kept");
 	free_posix(&posix);
 	sv_procs_free(procs);
 	return opts->code;

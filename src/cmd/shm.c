@@ -490,24 +490,38 @@ static int print_hex(const unsigned char *bytes, uint64_t shown, uint64_t count)
 	return cmd_write_all(STDOUT_FILENO, buf, len, &done);
 }
 
-/* COUNT bytes from START to stdout.  The core's copy maps the pages in
- * ahead (7x faster through a pipe than faulting them in one by one
- * inside write(2)), but a full non-blocking stdout is an error to it:
- * such a stdout goes through cmd_write_all, which waits.  0, or -1 with
- * errno. */
+/* A failed write of stdout is exit 1 whatever the cause; a reader that
+ * went away is not an error. */
+static int stdout_result(int rc, int errnum)
+{
+	if (rc == 0 || errnum == EPIPE)
+		return EXIT_OK;
+	return cmd_stdout_fail(errnum);
+}
+
+/* COUNT bytes from START to stdout; the exit code.  The core's copy maps
+ * the pages of a segment in ahead (7x faster through a pipe than faulting
+ * them in one by one inside write(2)), but a full non-blocking stdout is
+ * an error to it: such a stdout goes through cmd_write_all, which waits.
+ * (A POSIX object's copy waits itself, and fails on its own when another
+ * process cuts the object short.) */
 static int write_bytes(const struct sv_shm_map *map, uint64_t start,
 		       uint64_t count)
 {
 	int flags = fcntl(STDOUT_FILENO, F_GETFL);
 	struct sv_err err;
 	size_t done;
+	int rc;
 
-	if (flags >= 0 && (flags & O_NONBLOCK))
-		return cmd_write_all(STDOUT_FILENO, map->addr + start, count, &done);
+	if (!map->by_fd && flags >= 0 && (flags & O_NONBLOCK)) {
+		rc = cmd_write_all(STDOUT_FILENO, map->addr + start, count, &done);
+		return stdout_result(rc, errno);
+	}
 	if (sv_shm_copy_out(map, start, count, STDOUT_FILENO, &err) == 0)
-		return 0;
-	errno = err.errnum;
-	return -1;
+		return EXIT_OK;
+	if (strcmp(err.ctx, SV_SHM_OUTPUT) != 0)
+		return cmd_fail(&err);
+	return stdout_result(-1, err.errnum);
 }
 
 /* Bytes that would upset a terminal: control bytes (ESC above all) other
@@ -539,17 +553,24 @@ static int binary_to_terminal(const struct sv_shm_map *map)
 int shm_read_out(const struct sv_shm_map *map, uint64_t start,
 		 uint64_t count, uint64_t shown, bool hex)
 {
-	int rc;
+	struct sv_shm_map copy;
+	struct sv_err err;
+	int code;
 
+	/* A POSIX object is not mapped: the bytes a dump or the terminal
+	 * check look at are read into memory first. */
+	if (map->by_fd && (hex || isatty(STDOUT_FILENO))) {
+		if (sv_shm_range_copy(map, start, count, &copy, &err) != 0)
+			return cmd_fail(&err);
+		code = shm_read_out(&copy, 0, count, shown, hex);
+		sv_shm_snapshot_free(&copy);
+		return code;
+	}
 	if (hex)
-		rc = print_hex(map->addr + start, shown, count);
-	else if (isatty(STDOUT_FILENO) && looks_binary(map->addr + start, count))
+		return stdout_result(print_hex(map->addr + start, shown, count), errno);
+	if (isatty(STDOUT_FILENO) && looks_binary(map->addr + start, count))
 		return binary_to_terminal(map);
-	else
-		rc = write_bytes(map, start, count);
-	if (rc == 0 || errno == EPIPE)
-		return EXIT_OK;
-	return cmd_stdout_fail(errno);
+	return write_bytes(map, start, count);
 }
 
 int shm_read_range(const struct sv_shm_map *map, const struct read_opts *opts)

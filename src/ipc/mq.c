@@ -314,27 +314,36 @@ struct attempt {
 	size_t size;                    /* send: body size; recv: buffer size */
 	const struct sv_mq_select *sel; /* NULL: a send */
 	ssize_t received;
+	/* A POSIX queue's wait: until this CLOCK_REALTIME time; NULL: as
+	 * long as it takes. */
+	const struct timespec *deadline;
 };
 
-/* A POSIX queue: the type before the body is the priority. */
+/* A POSIX queue: the type before the body is the priority.  IPC_NOWAIT
+ * is a deadline already passed, whose ETIMEDOUT is EAGAIN as msgsnd's. */
 static int try_posix(struct attempt *at, int flags)
 {
+	static const struct timespec past = { 0, 0 };
+	const struct timespec *until = flags & IPC_NOWAIT ? &past : at->deadline;
 	/* A message to send need not be aligned: no member access. */
 	char *body = (char *)at->msg + offsetof(struct sv_mq_msg, body);
 	unsigned priority;
 	long type;
+	int rc;
 
 	if (at->sel == NULL) {
 		memcpy(&type, at->msg, sizeof(type));
-		return sv_pmq_send(&at->mq->obj, body, at->size,
-				   (unsigned)type, flags & IPC_NOWAIT);
+		rc = sv_pmq_send(&at->mq->obj, body, at->size, (unsigned)type, until);
+	} else {
+		rc = sv_pmq_receive(&at->mq->obj, body, at->size, &priority, until,
+				    &at->received);
+		type = (long)priority;
+		if (rc == 0)
+			memcpy(at->msg, &type, sizeof(type));
 	}
-	if (sv_pmq_receive(&at->mq->obj, body, at->size, &priority,
-			   flags & IPC_NOWAIT, &at->received) != 0)
-		return -1;
-	type = (long)priority;
-	memcpy(at->msg, &type, sizeof(type));
-	return 0;
+	if (rc != 0 && errno == ETIMEDOUT && until == &past)
+		errno = EAGAIN;
+	return rc;
 }
 
 static int try_once(struct attempt *at, int flags)
@@ -370,6 +379,27 @@ static int try_blocking(struct attempt *at)
 	}
 }
 
+/* try_timed on a POSIX queue: mq_timedsend and mq_timedreceive wait
+ * until an absolute CLOCK_REALTIME deadline themselves (so a clock set
+ * meanwhile moves it), with no timer and no SIGALRM: a caller that blocks
+ * or ignores SIGALRM still gets its timeout.  A stop signal ends the
+ * wait (EINTR); any other makes the call try again until the same
+ * deadline. */
+static int try_posix_timed(struct attempt *at)
+{
+	struct timespec deadline;
+	int rc;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	timespec_add(&deadline, &at->mq->wait.timeout);
+	at->deadline = &deadline;
+	do
+		rc = stopped(at->mq) ? (errno = EINTR, -1) : try_once(at, 0);
+	while (rc != 0 && errno == EINTR && !stopped(at->mq));
+	at->deadline = NULL;
+	return rc;
+}
+
 /* Block at most mq->wait.timeout: -1 with errno ETIMEDOUT when it ran out.
  * A call that succeeded counts even when the deadline passed meanwhile, so
  * no message is lost or sent twice. */
@@ -378,6 +408,8 @@ static int try_timed(struct attempt *at, struct sv_err *err)
 	struct timespec deadline;
 	int rc, saved;
 
+	if (at->mq->obj.name != NULL)
+		return try_posix_timed(at);
 	if (timer_arm(at->mq, &deadline, err) != 0)
 		return -2;
 	for (;;) {

@@ -95,9 +95,11 @@ int sv_mq_msg_limit(const struct sv_obj *obj, size_t *msgmax, struct sv_err *err
 int sv_mq_too_big(const struct sv_obj *obj, size_t size, size_t msgmax,
 		  struct sv_err *err);
 
-/* Start and end a run of sends or receives on OBJ.  A timeout (-t) ends a
- * wait with a timer that sends SIGALRM: the caller must catch SIGALRM
- * without SA_RESTART first (the core installs no signal handlers). */
+/* Start and end a run of sends or receives on OBJ.  A timeout (-t) on a
+ * System V queue ends a wait with a timer that sends SIGALRM: the caller
+ * must catch SIGALRM without SA_RESTART first (the core installs no
+ * signal handlers).  On a POSIX queue the wait has a deadline of its own
+ * (see pmq.h): no timer. */
 void sv_mq_begin(struct sv_mq *mq, const struct sv_obj *obj,
 		 const struct sv_mq_wait *wait);
 void sv_mq_end(struct sv_mq *mq);

@@ -74,12 +74,26 @@ int sv_plist_read(unsigned kind_mask, const char *root, const dev_t *skip_devs,
 		  size_t nskip, struct sv_plist *list, struct sv_err *err);
 void sv_plist_free(struct sv_plist *list);
 
+/* How much of the system /proc shows: every process, or only part of
+ * them, so that a user may be invisible: /proc mounted with hidepid
+ * (other users' processes hidden, without CAP_SYS_PTRACE), or /proc of a
+ * pid namespace other than the initial one (unshare --pid, a container
+ * sharing the host's /dev/shm or IPC namespace). */
+enum sv_proc_view {
+	SV_PROC_VIEW_ALL,
+	SV_PROC_VIEW_HIDEPID,
+	SV_PROC_VIEW_PIDNS,
+};
+enum sv_proc_view sv_proc_view(void);
+
 /* Fill the users of every object of the N lists with one pass over /proc
  * (this process left out).  With UNSEEN_HIDES, a process whose maps or
  * fds may not be read makes every object nobody was seen using "cannot
  * tell" (known false): the caller passes it unless it runs as root, for
  * whom an unreadable process is one outside its reach (a container's
- * parent), as for the System V holders (proc.h).  Returns the number of
+ * parent), as for the System V holders (proc.h).  When /proc shows only
+ * part of the processes (sv_proc_view), every object nobody was seen
+ * using is "cannot tell" too, whoever runs it.  Returns the number of
  * processes that could not be read. */
 size_t sv_plist_users(struct sv_plist *const *lists, size_t n, bool unseen_hides);
 

@@ -99,27 +99,20 @@ int sv_pmq_attr(const struct sv_obj *obj, struct mq_attr *attr,
 	return sv_posix_error(SV_MQ, obj->name, errno, err);
 }
 
-/* mq_timed*() with a deadline already passed: a full or empty queue
- * answers ETIMEDOUT at once, which is EAGAIN to the caller. */
-static const struct timespec past = { 0, 0 };
-
 int sv_pmq_send(const struct sv_obj *obj, const void *body, size_t size,
-		unsigned priority, bool nowait)
+		unsigned priority, const struct timespec *deadline)
 {
-	int rc = nowait ? mq_timedsend((mqd_t)obj->id, body, size, priority, &past)
-			: mq_send((mqd_t)obj->id, body, size, priority);
-
-	if (rc != 0 && errno == ETIMEDOUT)
-		errno = EAGAIN;
-	return rc;
+	return deadline != NULL ?
+	       mq_timedsend((mqd_t)obj->id, body, size, priority, deadline) :
+	       mq_send((mqd_t)obj->id, body, size, priority);
 }
 
 int sv_pmq_receive(const struct sv_obj *obj, void *body, size_t size,
-		   unsigned *priority, bool nowait, ssize_t *received)
+		   unsigned *priority, const struct timespec *deadline,
+		   ssize_t *received)
 {
-	*received = nowait ? mq_timedreceive((mqd_t)obj->id, body, size, priority, &past)
-			   : mq_receive((mqd_t)obj->id, body, size, priority);
-	if (*received < 0 && errno == ETIMEDOUT)
-		errno = EAGAIN;
+	*received = deadline != NULL ?
+		    mq_timedreceive((mqd_t)obj->id, body, size, priority, deadline) :
+		    mq_receive((mqd_t)obj->id, body, size, priority);
 	return *received < 0 ? -1 : 0;
 }

@@ -1,8 +1,9 @@
 /* POSIX message queues (mq_open): create race-free, open, attributes, and
  * one send or receive attempt.  struct sv_mq (mq.h) runs on them too: its
  * obj.id is then the queue's descriptor and obj.name its name, and mq.c
- * hands each attempt here, so waits, timeouts and stop signals work as
- * they do for System V queues.  A message's SysV type is the POSIX
+ * hands each attempt here, so waits and stop signals work as they do for
+ * System V queues; a timeout (-t) is the deadline of mq_timedsend and
+ * mq_timedreceive, not a timer.  A message's SysV type is the POSIX
  * priority (0 to SV_PMQ_PRIO_MAX); a receive takes the oldest message of
  * the highest priority, as mq_receive does. */
 #ifndef SYSVCTL_PMQ_H
@@ -11,6 +12,7 @@
 #include <mqueue.h>
 #include <stdbool.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "err.h"
 #include "mq.h"
@@ -40,11 +42,15 @@ int sv_pmq_attr(const struct sv_obj *obj, struct mq_attr *attr,
 
 /* One attempt: send SIZE bytes of BODY at PRIORITY, or receive into BODY
  * (SIZE bytes of room, at least mq_msgsize) with its priority in
- * *PRIORITY.  NOWAIT: a full or empty queue is EAGAIN at once.  0 and
- * *RECEIVED, or -1 with errno. */
+ * *PRIORITY.  DEADLINE NULL waits as long as it takes; else it is an
+ * absolute CLOCK_REALTIME time (mq_timedsend, mq_timedreceive) at which
+ * a full or empty queue is ETIMEDOUT, at once when it has passed: the
+ * wait needs no timer and no signal.  0 and *RECEIVED, or -1 with errno
+ * (EINTR: a signal came). */
 int sv_pmq_send(const struct sv_obj *obj, const void *body, size_t size,
-		unsigned priority, bool nowait);
+		unsigned priority, const struct timespec *deadline);
 int sv_pmq_receive(const struct sv_obj *obj, void *body, size_t size,
-		   unsigned *priority, bool nowait, ssize_t *received);
+		   unsigned *priority, const struct timespec *deadline,
+		   ssize_t *received);
 
 #endif

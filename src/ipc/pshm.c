@@ -2,10 +2,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,6 +17,9 @@
 
 /* How long an opener waits for a creator to size a new object. */
 #define SIZE_WAIT_MS 1000
+/* The most one pread, pwrite or sendfile moves: each pwrite is preceded
+ * by a look at the object's size, and the bounce buffer is this big. */
+#define SV_PSHM_STEP (1u << 20)
 
 int sv_pshm_open(const struct sv_ref *ref, bool readonly, struct sv_obj *obj,
 		 struct sv_err *err)
@@ -82,30 +88,192 @@ int sv_pshm_attach(const struct sv_obj *obj, bool readonly,
 		   struct sv_shm_map *map, struct sv_err *err)
 {
 	struct stat st;
-	void *addr;
 
 	memset(map, 0, sizeof(*map));
 	map->obj = *obj;
 	map->readonly = readonly;
+	map->by_fd = true;
 	if (sv_posix_stat(obj, &st, err) != 0)
 		return -1;
-	if (st.st_size <= 0)
-		return 0;
-	addr = mmap(NULL, (size_t)st.st_size, readonly ? PROT_READ : PROT_READ | PROT_WRITE,
-		    MAP_SHARED, obj->id, 0);
-	if (addr == MAP_FAILED)
-		return sv_posix_error(SV_SHM, obj->name, errno, err);
-	map->addr = addr;
-	map->size = (uint64_t)st.st_size;
+	map->size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
 	return 0;
 }
 
 int sv_pshm_detach(struct sv_shm_map *map, struct sv_err *err)
 {
-	if (map->addr != NULL && munmap(map->addr, (size_t)map->size) != 0)
-		return sv_posix_error(SV_SHM, map->obj.name, errno, err);
-	map->addr = NULL;
+	(void)err;
+	map->by_fd = false;
 	return 0;
+}
+
+/* Another process made the object shorter (ftruncate) while a copy
+ * DOING ran, so it ended early: what happened, and THEN.  -1. */
+static int cut_short(const struct sv_shm_map *map, int errnum,
+		     const char *doing, const char *then, struct sv_err *err)
+{
+	struct stat st;
+	char now[48] = "";
+
+	if (fstat(map->obj.id, &st) == 0)
+		snprintf(now, sizeof(now), " (%llu bytes now)",
+			 (unsigned long long)st.st_size);
+	sv_obj_fail(err, errnum, &map->obj);
+	return sv_msg(err, "another process made it shorter during the %s%s: %s",
+		      doing, now, then);
+}
+
+/* One pread of at most a step of the WANT bytes at AT into BUF (EINTR
+ * retried): the bytes read, or -1 with ERR set; the object ending before
+ * AT is the cut THEN says the result of. */
+static ssize_t pread_step(const struct sv_shm_map *map, uint64_t at,
+			  void *buf, uint64_t want, const char *then,
+			  struct sv_err *err)
+{
+	ssize_t got;
+
+	do
+		got = pread(map->obj.id, buf,
+			    want > SV_PSHM_STEP ? SV_PSHM_STEP : (size_t)want,
+			    (off_t)at);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		return sv_posix_error(SV_SHM, map->obj.name, errno, err);
+	if (got == 0)
+		return cut_short(map, EIO, "read", then, err);
+	return got;
+}
+
+int sv_pshm_read(const struct sv_shm_map *map, uint64_t offset, void *buf,
+		 uint64_t count, struct sv_err *err)
+{
+	uint64_t done = 0;
+
+	while (done < count) {
+		ssize_t got = pread_step(map, offset + done, (unsigned char *)buf + done,
+					 count - done, "it ended early", err);
+
+		if (got < 0)
+			return -1;
+		done += (uint64_t)got;
+	}
+	return 0;
+}
+
+/* Whether the object still reaches END: a pwrite past its end would make
+ * it longer again, so each step is checked first. */
+static bool reaches(const struct sv_shm_map *map, uint64_t end)
+{
+	struct stat st;
+
+	return fstat(map->obj.id, &st) == 0 && (uint64_t)st.st_size >= end;
+}
+
+int sv_pshm_write(const struct sv_shm_map *map, uint64_t offset,
+		  const void *buf, uint64_t count, struct sv_err *err)
+{
+	uint64_t done = 0;
+
+	while (done < count) {
+		uint64_t want = count - done;
+		size_t step = want > SV_PSHM_STEP ? SV_PSHM_STEP : (size_t)want;
+		ssize_t put;
+
+		if (!reaches(map, offset + done + step))
+			return cut_short(map, SV_ELIMIT, "write", done > 0 ?
+					 "the bytes are written in part" :
+					 "nothing more was written", err);
+		put = pwrite(map->obj.id, (const unsigned char *)buf + done, step,
+			     (off_t)(offset + done));
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put < 0)
+			return sv_posix_error(SV_SHM, map->obj.name, errno, err);
+		done += (uint64_t)put;
+	}
+	return 0;
+}
+
+/* Wait until FD takes more (a non-blocking output that is full). */
+static int wait_writable(int fd)
+{
+	struct pollfd out = { .fd = fd, .events = POLLOUT };
+
+	while (poll(&out, 1, -1) < 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+/* LEN bytes of BUF to FD, waiting while a non-blocking FD is full. */
+static int write_all(int fd, const unsigned char *buf, size_t len,
+		     struct sv_err *err)
+{
+	size_t out = 0;
+
+	while (out < len) {
+		ssize_t put = write(fd, buf + out, len - out);
+
+		if (put < 0 && errno == EAGAIN && wait_writable(fd) == 0)
+			continue;
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put < 0)
+			return sv_fail(err, errno, SV_SHM_OUTPUT);
+		out += (size_t)put;
+	}
+	return 0;
+}
+
+/* COUNT bytes at START through BOUNCE: pread, then write(2).  *DONE
+ * counts those written. */
+static int send_bounced(const struct sv_shm_map *map, uint64_t start,
+			uint64_t count, int fd, unsigned char *bounce,
+			uint64_t *done, struct sv_err *err)
+{
+	while (*done < count) {
+		ssize_t got = pread_step(map, start + *done, bounce, count - *done,
+					 "the output is cut short", err);
+
+		if (got < 0 || write_all(fd, bounce, (size_t)got, err) != 0)
+			return -1;
+		*done += (uint64_t)got;
+	}
+	return 0;
+}
+
+int sv_pshm_send(const struct sv_shm_map *map, uint64_t start, uint64_t count,
+		 int fd, struct sv_err *err)
+{
+	unsigned char *bounce;
+	uint64_t done = 0;
+	int rc;
+
+	while (done < count) {
+		uint64_t want = count - done;
+		off_t at = (off_t)(start + done);
+		ssize_t sent = sendfile(fd, map->obj.id, &at,
+					want > SV_PSHM_STEP ? SV_PSHM_STEP : (size_t)want);
+
+		if (sent < 0 && errno == EAGAIN && wait_writable(fd) == 0)
+			continue;
+		if (sent < 0 && errno == EINTR)
+			continue;
+		if (sent == 0)
+			return cut_short(map, EIO, "read", "the output is cut short", err);
+		if (sent < 0 && errno != EINVAL && errno != ENOSYS)
+			return sv_fail(err, errno, SV_SHM_OUTPUT);
+		if (sent < 0)
+			break;  /* FD takes no sendfile (a terminal): bounce */
+		done += (uint64_t)sent;
+	}
+	if (done == count)
+		return 0;
+	bounce = malloc(SV_PSHM_STEP);
+	if (bounce == NULL)
+		return sv_obj_fail(err, ENOMEM, &map->obj);
+	rc = send_bounced(map, start, count, fd, bounce, &done, err);
+	free(bounce);
+	return rc;
 }
 
 /* "/NAME.framed" into BUF. */

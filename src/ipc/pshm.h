@@ -1,9 +1,10 @@
-/* POSIX shared memory (shm_open): create race-free, open, map by the size
- * fstat reports (a file of size 0, or truncated, is never touched past its
- * end), and the lock and mark of framed writes.  The maps are struct
- * sv_shm_map, so every byte mover of shm.h works on them; sv_shm_attach
- * and sv_shm_detach hand a POSIX object (obj->name set) to the functions
- * here.
+/* POSIX shared memory (shm_open): create race-free, open, move bytes with
+ * pread, pwrite and sendfile on the descriptor (never a mapping: another
+ * process may cut the file shorter at any time, and touching a mapping
+ * past the new end is SIGBUS), and the lock and mark of framed writes.
+ * The objects are struct sv_shm_map with by_fd set, so every byte mover
+ * of shm.h works on them; sv_shm_attach and sv_shm_detach hand a POSIX
+ * object (obj->name set) to the functions here.
  *
  * Framed writes: writers take flock(LOCK_EX) on the object, readers of a
  * frame flock(LOCK_SH), so a reader never sees a torn frame; the kernel
@@ -37,10 +38,28 @@ int sv_pshm_create(const struct sv_ref *ref, const struct sv_shm_spec *spec,
 		   bool exist_ok, struct sv_obj *obj, bool *created,
 		   struct sv_err *err);
 
-/* Map OBJ by its size now (fstat); size 0 maps nothing (addr NULL). */
+/* MAP for OBJ, of its size now (fstat): by_fd, addr NULL. */
 int sv_pshm_attach(const struct sv_obj *obj, bool readonly,
 		   struct sv_shm_map *map, struct sv_err *err);
 int sv_pshm_detach(struct sv_shm_map *map, struct sv_err *err);
+
+/* COUNT bytes at OFFSET into BUF.  An object that ends before them (cut
+ * by another process since MAP learnt its size) is EIO, with a message
+ * that says so. */
+int sv_pshm_read(const struct sv_shm_map *map, uint64_t offset, void *buf,
+		 uint64_t count, struct sv_err *err);
+
+/* COUNT bytes of BUF at OFFSET.  Each step first checks that the object
+ * still reaches the step's end (pwrite would lengthen a cut object):
+ * one cut meanwhile is SV_ELIMIT, with what was written so far. */
+int sv_pshm_write(const struct sv_shm_map *map, uint64_t offset,
+		  const void *buf, uint64_t count, struct sv_err *err);
+
+/* COUNT bytes at START to FD: sendfile, or pread and write(2) where FD
+ * takes no sendfile; a full non-blocking FD is waited for.  Cut short:
+ * EIO as sv_pshm_read; an error of FD: its errno, context SV_SHM_OUTPUT. */
+int sv_pshm_send(const struct sv_shm_map *map, uint64_t start, uint64_t count,
+		 int fd, struct sv_err *err);
 
 /* shm_unlink NAME, and its framed mark if there is one. */
 int sv_pshm_unlink(const char *name, struct sv_err *err);

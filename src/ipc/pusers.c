@@ -178,6 +178,83 @@ static void settle(struct sv_plist *const *lists, size_t n, bool blind)
 			}
 }
 
+/* The kernel's inode of the initial pid namespace (PROC_PID_INIT_INO),
+ * the same on every boot since Linux 3.8. */
+#define INIT_PID_NS_INO 0xEFFFFFFCu
+/* CAP_SYS_PTRACE: lets a process see through hidepid. */
+#define CAP_SYS_PTRACE_BIT 19
+
+/* Whether /proc is mounted with hidepid other than 0/off: its option in
+ * /proc/self/mountinfo (the last mount on /proc is the one seen). */
+static bool proc_has_hidepid(void)
+{
+	FILE *info = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL, *opt;
+	size_t size = 0;
+	bool hides = false;
+
+	if (info == NULL)
+		return false;
+	while (getline(&line, &size, info) > 0) {
+		char mountpoint[16] = "";
+
+		if (sscanf(line, "%*s %*s %*s %*s %15s", mountpoint) != 1 ||
+		    strcmp(mountpoint, "/proc") != 0)
+			continue;
+		opt = strstr(line, "hidepid=");
+		hides = opt != NULL && strncmp(opt + 8, "0", 1) != 0 &&
+			strncmp(opt + 8, "off", 3) != 0;
+	}
+	free(line);
+	fclose(info);
+	return hides;
+}
+
+/* Whether this process has CAP_SYS_PTRACE (CapEff of /proc/self/status). */
+static bool may_ptrace(void)
+{
+	FILE *status = fopen("/proc/self/status", "re");
+	unsigned long long caps = 0;
+	char line[256];
+	bool found = false;
+
+	if (status == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), status) != NULL)
+		found = sscanf(line, "CapEff: %llx", &caps) == 1;
+	fclose(status);
+	return found && (caps >> CAP_SYS_PTRACE_BIT & 1);
+}
+
+/* Whether /proc is that of the initial pid namespace: its pid 1 is in it
+ * (/proc/1/ns/pid), or, when pid 1 may not be inspected, this process is
+ * in it and /proc is ours (/proc/self names our pid). */
+static bool proc_of_init_pidns(void)
+{
+	struct stat st;
+	char self[24];
+	ssize_t len;
+
+	if (stat("/proc/1/ns/pid", &st) == 0)
+		return st.st_ino == INIT_PID_NS_INO;
+	if (stat("/proc/self/ns/pid", &st) != 0 || st.st_ino != INIT_PID_NS_INO)
+		return false;
+	len = readlink("/proc/self", self, sizeof(self) - 1);
+	if (len <= 0)
+		return false;
+	self[len] = '\0';
+	return atoi(self) == (int)getpid();
+}
+
+enum sv_proc_view sv_proc_view(void)
+{
+	if (!proc_of_init_pidns())
+		return SV_PROC_VIEW_PIDNS;
+	if (proc_has_hidepid() && !may_ptrace())
+		return SV_PROC_VIEW_HIDEPID;
+	return SV_PROC_VIEW_ALL;
+}
+
 size_t sv_plist_users(struct sv_plist *const *lists, size_t n, bool unseen_hides)
 {
 	struct obj_index index = { 0 };
@@ -201,7 +278,8 @@ size_t sv_plist_users(struct sv_plist *const *lists, size_t n, bool unseen_hides
 		if (maps_unseen || fds_unseen)
 			unseen++;
 	}
-	settle(lists, n, blind || index.failed || (unseen > 0 && unseen_hides));
+	settle(lists, n, blind || index.failed || (unseen > 0 && unseen_hides) ||
+	       (!none && sv_proc_view() != SV_PROC_VIEW_ALL));
 	if (proc != NULL)
 		closedir(proc);
 	if (proc_fd >= 0)

@@ -267,20 +267,41 @@ static int payload_room(const struct sv_shm_map *map, uint64_t offset,
 	return 0;
 }
 
-static unsigned char *payload_at(struct sv_shm_map *map, uint64_t offset,
-				 bool framed)
+static uint64_t payload_offset(uint64_t offset, bool framed)
 {
-	return map->addr + offset + (framed ? SV_SHM_FRAME_HEADER : 0);
+	return offset + (framed ? SV_SHM_FRAME_HEADER : 0);
+}
+
+/* LEN bytes of SRC into the segment at AT: copied into the mapping, or
+ * written to a POSIX object's descriptor. */
+static int put_bytes(struct sv_shm_map *map, uint64_t at, const void *src,
+		     uint64_t len, struct sv_err *err)
+{
+	if (map->by_fd)
+		return sv_pshm_write(map, at, src, len, err);
+	memcpy(map->addr + at, src, len);
+	return 0;
+}
+
+/* LEN bytes of the segment at AT into DEST. */
+static int get_bytes(const struct sv_shm_map *map, uint64_t at, void *dest,
+		     uint64_t len, struct sv_err *err)
+{
+	if (map->by_fd)
+		return sv_pshm_read(map, at, dest, len, err);
+	prefault(map->addr + at, len, false);
+	memcpy(dest, map->addr + at, len);
+	return 0;
 }
 
 /* The frame header goes in last, so a reader that polls the length never
  * sees one whose payload is not there yet (on this CPU's store order). */
-static void put_frame_length(struct sv_shm_map *map, uint64_t offset,
-			     uint64_t len)
+static int put_frame_length(struct sv_shm_map *map, uint64_t offset,
+			    uint64_t len, struct sv_err *err)
 {
 	uint32_t len32 = (uint32_t)len;
 
-	memcpy(map->addr + offset, &len32, sizeof(len32));
+	return put_bytes(map, offset, &len32, sizeof(len32), err);
 }
 
 static int too_long_for_frame(const struct sv_shm_map *map, uint64_t len,
@@ -458,21 +479,65 @@ int sv_shm_input_fd(const struct sv_shm_map *map, uint64_t offset,
 	return 0;
 }
 
-/* Read a regular file straight into DEST, at most LEN bytes: the file's
- * as of its size when checked; if it shrank meanwhile, *done says how
- * many came.  A read error leaves what came before it in the segment. */
-static int read_file(const struct sv_shm_map *map, unsigned char *dest, int fd,
+/* A read(2) of FD into BUF, at most WANT bytes, that EINTR does not end:
+ * what read returns. */
+static ssize_t read_some(int fd, void *buf, uint64_t want)
+{
+	ssize_t got;
+
+	do
+		got = read(fd, buf, want);
+	while (got < 0 && errno == EINTR);
+	return got;
+}
+
+/* The bounce buffer of a regular file read into a POSIX object. */
+#define SV_BOUNCE (1u << 20)
+
+/* read_file for a POSIX object: through a buffer, written with pwrite. */
+static int read_file_by_fd(struct sv_shm_map *map, uint64_t at, int fd,
+			   uint64_t len, uint64_t *done, struct sv_err *err)
+{
+	unsigned char *bounce = malloc(SV_BOUNCE);
+	int rc = 0;
+
+	*done = 0;
+	if (bounce == NULL)
+		return sv_obj_fail(err, ENOMEM, &map->obj);
+	while (rc == 0 && *done < len) {
+		uint64_t want = len - *done;
+		ssize_t got = read_some(fd, bounce, want > SV_BOUNCE ? SV_BOUNCE : want);
+
+		if (got <= 0) {
+			rc = got < 0 ? input_failed(map, errno, err) : 0;
+			break;
+		}
+		rc = put_bytes(map, at + *done, bounce, (uint64_t)got, err);
+		*done += (uint64_t)got;
+		tell(map->progress, *done, len);
+	}
+	free(bounce);
+	return rc;
+}
+
+/* Read a regular file straight into the segment at AT, at most LEN bytes:
+ * the file's as of its size when checked; if it shrank meanwhile, *done
+ * says how many came.  A read error leaves what came before it in the
+ * segment. */
+static int read_file(struct sv_shm_map *map, uint64_t at, int fd,
 		     uint64_t len, uint64_t *done, struct sv_err *err)
 {
 	uint64_t step = io_step(map->progress);
+	unsigned char *dest = map->addr + at;
 
+	if (map->by_fd)
+		return read_file_by_fd(map, at, fd, len, done, err);
+	prefault(dest, len, true);
 	*done = 0;
 	while (*done < len) {
 		uint64_t want = len - *done;
-		ssize_t got = read(fd, dest + *done, want > step ? step : want);
+		ssize_t got = read_some(fd, dest + *done, want > step ? step : want);
 
-		if (got < 0 && errno == EINTR)
-			continue;
 		if (got < 0)
 			return input_failed(map, errno, err);
 		if (got == 0)
@@ -487,44 +552,55 @@ static int read_file(const struct sv_shm_map *map, unsigned char *dest, int fd,
  * segment fills as the stage empties, so the two together never hold
  * much more than the stream.  (Faulting in the whole destination first
  * would hold it twice.) */
-static void copy_chunks(unsigned char *dest, struct sv_shm_input *input,
-			const struct sv_progress *progress)
+static int copy_chunks(struct sv_shm_map *map, uint64_t at,
+		       struct sv_shm_input *input, struct sv_err *err)
 {
 	uint64_t done = 0;
 
 	while (input->chunks != NULL) {
 		struct sv_shm_chunk *next = input->chunks->next;
 
-		prefault(dest, input->chunks->len, true);
-		memcpy(dest, input->chunks->data, input->chunks->len);
-		dest += input->chunks->len;
+		if (!map->by_fd)
+			prefault(map->addr + at + done, input->chunks->len, true);
+		if (put_bytes(map, at + done, input->chunks->data,
+			      input->chunks->len, err) != 0)
+			return -1;
 		done += input->chunks->len;
-		tell(progress, done, input->len);
+		tell(map->progress, done, input->len);
 		munmap(input->chunks, input->chunks->mapped);
 		input->chunks = next;
 	}
+	return 0;
+}
+
+/* Given bytes into the segment at AT. */
+static int copy_given(struct sv_shm_map *map, uint64_t at,
+		      const struct sv_shm_input *input, struct sv_err *err)
+{
+	if (!map->by_fd)
+		prefault(map->addr + at, input->len, true);
+	if (put_bytes(map, at, input->bytes, input->len, err) != 0)
+		return -1;
+	tell(map->progress, input->len, input->len);
+	return 0;
 }
 
 int sv_shm_input_copy(struct sv_shm_map *map, uint64_t offset, bool framed,
 		      struct sv_shm_input *input, struct sv_err *err)
 {
-	unsigned char *dest = payload_at(map, offset, framed);
+	uint64_t at = payload_offset(offset, framed);
 	uint64_t done = input->len;
+	int rc = 0;
 
-	if (input->chunks == NULL)
-		prefault(dest, input->len, true);
-	if (input->fd >= 0) {
-		if (read_file(map, dest, input->fd, input->len, &done, err) != 0)
-			return -1;
-	} else if (input->chunks != NULL) {
-		copy_chunks(dest, input, map->progress);
-	} else if (input->len > 0) {
-		memcpy(dest, input->bytes, input->len);
-		tell(map->progress, input->len, input->len);
-	}
-	if (framed)
-		put_frame_length(map, offset, done);
-	return 0;
+	if (input->fd >= 0)
+		rc = read_file(map, at, input->fd, input->len, &done, err);
+	else if (input->chunks != NULL)
+		rc = copy_chunks(map, at, input, err);
+	else if (input->len > 0)
+		rc = copy_given(map, at, input, err);
+	if (rc == 0 && framed)
+		rc = put_frame_length(map, offset, done, err);
+	return rc;
 }
 
 int sv_shm_write_bytes(struct sv_shm_map *map, uint64_t offset,
@@ -573,7 +649,8 @@ int sv_shm_frame(const struct sv_shm_map *map, uint64_t offset,
 			      "left for its 4-byte length", (ull)offset,
 			      (ull)(map->size - offset));
 	}
-	memcpy(&len32, map->addr + offset, sizeof(len32));
+	if (get_bytes(map, offset, &len32, sizeof(len32), err) != 0)
+		return -1;
 	after = map->size - offset - SV_SHM_FRAME_HEADER;
 	if (len32 > after) {
 		sv_fail(err, EBADMSG, "%s", what);
@@ -625,6 +702,25 @@ static unsigned char *copy_buffer(uint64_t size)
 	return (unsigned char *)aligned;
 }
 
+/* COPY: memory of its own of SIZE bytes for MAP's bytes, faulted in
+ * ahead from HEAD on (a copy is held up by one fault per page on either
+ * side otherwise, and a copy under a lock holds up writers). */
+static int snapshot_new(const struct sv_shm_map *map, uint64_t size,
+			uint64_t head, struct sv_shm_map *copy,
+			struct sv_err *err)
+{
+	memset(copy, 0, sizeof(*copy));
+	copy->obj = map->obj;
+	copy->progress = map->progress;
+	copy->size = size;
+	copy->readonly = true;
+	copy->addr = copy_buffer(size);
+	if (copy->addr == NULL)
+		return sv_obj_fail(err, ENOMEM, &map->obj);
+	prefault(copy->addr + head, size - head, true);
+	return 0;
+}
+
 int sv_shm_frame_copy(const struct sv_shm_map *map, uint64_t offset,
 		      struct sv_shm_map *copy, struct sv_err *err)
 {
@@ -632,22 +728,29 @@ int sv_shm_frame_copy(const struct sv_shm_map *map, uint64_t offset,
 	uint32_t len32;
 
 	memset(copy, 0, sizeof(*copy));
-	if (sv_shm_frame(map, offset, &start, &count, err) != 0)
+	if (sv_shm_frame(map, offset, &start, &count, err) != 0 ||
+	    snapshot_new(map, SV_SHM_FRAME_HEADER + count, SV_SHM_FRAME_HEADER,
+			 copy, err) != 0)
 		return -1;
-	copy->obj = map->obj;
-	copy->progress = map->progress;
-	copy->size = SV_SHM_FRAME_HEADER + count;
-	copy->readonly = true;
-	copy->addr = copy_buffer(copy->size);
-	if (copy->addr == NULL)
-		return sv_obj_fail(err, ENOMEM, &map->obj);
 	len32 = (uint32_t)count;
 	memcpy(copy->addr, &len32, sizeof(len32));
-	/* Both sides at once: a copy is held up by one fault per page on
-	 * either side otherwise, and a copy under the lock holds up writers. */
-	prefault(map->addr + start, count, false);
-	prefault(copy->addr + SV_SHM_FRAME_HEADER, count, true);
-	memcpy(copy->addr + SV_SHM_FRAME_HEADER, map->addr + start, count);
+	if (get_bytes(map, start, copy->addr + SV_SHM_FRAME_HEADER, count, err) != 0) {
+		sv_shm_snapshot_free(copy);
+		return -1;
+	}
+	return 0;
+}
+
+int sv_shm_range_copy(const struct sv_shm_map *map, uint64_t start,
+		      uint64_t count, struct sv_shm_map *copy,
+		      struct sv_err *err)
+{
+	if (snapshot_new(map, count, 0, copy, err) != 0)
+		return -1;
+	if (get_bytes(map, start, copy->addr, count, err) != 0) {
+		sv_shm_snapshot_free(copy);
+		return -1;
+	}
 	return 0;
 }
 
@@ -660,6 +763,23 @@ void sv_shm_snapshot_free(struct sv_shm_map *copy)
 	copy->addr = NULL;
 }
 
+/* sv_shm_copy_out of a POSIX object, a step at a time for PROGRESS. */
+static int copy_out_by_fd(const struct sv_shm_map *map, uint64_t start,
+			  uint64_t count, int fd, struct sv_err *err)
+{
+	uint64_t step = io_step(map->progress), done = 0;
+
+	while (done < count) {
+		uint64_t want = count - done < step ? count - done : step;
+
+		if (sv_pshm_send(map, start + done, want, fd, err) != 0)
+			return -1;
+		done += want;
+		tell(map->progress, done, count);
+	}
+	return 0;
+}
+
 int sv_shm_copy_out(const struct sv_shm_map *map, uint64_t start,
 		    uint64_t count, int fd, struct sv_err *err)
 {
@@ -667,6 +787,8 @@ int sv_shm_copy_out(const struct sv_shm_map *map, uint64_t start,
 	uint64_t step = io_step(map->progress), total = count;
 	struct stat out;
 
+	if (map->by_fd)
+		return copy_out_by_fd(map, start, count, fd, err);
 	/* A character device (/dev/null, a terminal) may never touch the
 	 * bytes: mapping them first would be the whole cost. */
 	if (fstat(fd, &out) != 0 || !S_ISCHR(out.st_mode))
@@ -677,7 +799,7 @@ int sv_shm_copy_out(const struct sv_shm_map *map, uint64_t start,
 		if (put < 0 && errno == EINTR)
 			continue;
 		if (put < 0)
-			return sv_fail(err, errno, "output");
+			return sv_fail(err, errno, SV_SHM_OUTPUT);
 		src += put;
 		count -= (uint64_t)put;
 		tell(map->progress, total - count, total);

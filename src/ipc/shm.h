@@ -60,12 +60,15 @@ struct sv_progress {
 };
 
 /* A segment attached to this process.  PROGRESS (NULL after attach: none)
- * is told how the copies in and out of it go. */
+ * is told how the copies in and out of it go.  A POSIX object is not
+ * mapped (BY_FD, ADDR NULL): its bytes move through its descriptor, see
+ * pshm.h. */
 struct sv_shm_map {
 	struct sv_obj obj;
 	unsigned char *addr;
 	uint64_t size;
 	bool readonly;
+	bool by_fd;
 	const struct sv_progress *progress;
 };
 
@@ -137,6 +140,16 @@ int sv_shm_frame_copy(const struct sv_shm_map *map, uint64_t offset,
 		      struct sv_shm_map *copy, struct sv_err *err);
 
 void sv_shm_snapshot_free(struct sv_shm_map *copy);
+
+/* The context of an error in writing the output of sv_shm_copy_out (any
+ * other is the segment's). */
+#define SV_SHM_OUTPUT "output"
+
+/* Copy COUNT bytes from START into memory of its own, as
+ * sv_shm_frame_copy: COPY->size is COUNT, COPY->addr its bytes. */
+int sv_shm_range_copy(const struct sv_shm_map *map, uint64_t start,
+		      uint64_t count, struct sv_shm_map *copy,
+		      struct sv_err *err);
 
 /* Write COUNT bytes of the segment from START to FD, with as many write(2)
  * calls as it takes.  A reader that went away is EPIPE. */
