@@ -16,17 +16,10 @@ setup_file() {
 	asan=$(ldd "$SYSVCTL" | awk '/libasan/ { print $3 }')
 	export PRACE_PRELOAD="${asan:+$asan:}$PRACE"
 	# pmq tests mount an mqueue file system in a mount namespace of their
-	# own; its mount point must exist.
-	if [ ! -d /dev/mqueue ]; then
-		mkdir /dev/mqueue
-		touch "$BATS_FILE_TMPDIR/made-mqueue"
-	fi
-}
-
-teardown_file() {
-	if [ -e "$BATS_FILE_TMPDIR/made-mqueue" ]; then
-		rmdir /dev/mqueue 2>/dev/null || true
-	fi
+	# own; its mount point must exist.  It is left in place (an empty
+	# directory, where systemd mounts mqueue): removing it at the end
+	# pulled it from under another run of the suite on the same machine.
+	mkdir -p /dev/mqueue
 }
 
 setup() {
