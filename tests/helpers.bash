@@ -114,6 +114,14 @@ sem_value_is() {
 	[ "$(sysvctl sem get "$1" "${@:3}")" = "$2" ]
 }
 
+# alrm_blocked CMD...: run CMD with SIGALRM blocked, as a caller may
+# leave it (the mask is inherited across exec); at most 20 s.
+alrm_blocked() {
+	timeout 20 "$PY" -c 'import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
+os.execvp(sys.argv[1], sys.argv[1:])' "$@"
+}
+
 # blocked_in PID FUNCTION: PID sleeps in the kernel in FUNCTION (its
 # wchan: do_msgsnd, do_msgrcv...), for poll_until.
 blocked_in() {

@@ -390,6 +390,25 @@ fill_typed() {
 	[ "$(queued "$K1")" = 1 ]
 }
 
+@test "recv -t and send -t time out when the caller left SIGALRM blocked; sem run gives COMMAND that mask" {
+	sysvctl mq create "$K1" --max-bytes 16
+	id=$(ipcs_id mq "$K1")
+	run --separate-stderr alrm_blocked "$SYSVCTL" mq recv "$K1" -t 0.2
+	assert_failure 6
+	[ "$stderr" = "sysvctl: mq $K1 (id $id): no message (timed out)" ]
+	sysvctl mq send "$K1" "0123456789"
+	run --separate-stderr alrm_blocked "$SYSVCTL" mq send "$K1" -t 0.2 "0123456789"
+	assert_failure 6
+	[ "$stderr" = "sysvctl: mq $K1 (id $id): the queue is full (timed out)" ]
+	[ "$(queued "$K1")" = 1 ]
+	# COMMAND inherits the caller's mask (SIGALRM is bit 14: 0x2000).
+	run alrm_blocked "$SYSVCTL" sem run "$K2" -c -- grep SigBlk /proc/self/status
+	assert_success
+	[ "$output" = "SigBlk:	0000000000002000" ]
+	run "$SYSVCTL" sem run "$K2" -- grep SigBlk /proc/self/status
+	[ "$output" = "SigBlk:	0000000000000000" ]
+}
+
 @test "a blocked send goes on when a message is taken" {
 	sysvctl mq create "$K1" --max-bytes 16
 	sysvctl mq send "$K1" "0123456789"

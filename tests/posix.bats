@@ -320,14 +320,6 @@ two"
 	assert_equal "$(sysvctl mq recv "$N")" x
 }
 
-# alrm_blocked CMD...: run CMD with SIGALRM blocked, as a caller may
-# leave it (the mask is inherited across exec); at most 20 s.
-alrm_blocked() {
-	timeout 20 "$PY" -c 'import os, signal, sys
-signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
-os.execvp(sys.argv[1], sys.argv[1:])' "$@"
-}
-
 @test "mq send and recv -t on a POSIX queue time out with SIGALRM blocked or ignored by the caller" {
 	sysvctl mq create "$N" --max-messages 1
 	run alrm_blocked "$SYSVCTL" mq recv "$N" -t 0.2

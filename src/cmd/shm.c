@@ -566,8 +566,12 @@ int shm_read_out(const struct sv_shm_map *map, uint64_t start,
 		sv_shm_snapshot_free(&copy);
 		return code;
 	}
-	if (hex)
-		return stdout_result(print_hex(map->addr + start, shown, count), errno);
+	if (hex) {
+		/* errno after the dump: an argument list has no order. */
+		int rc = print_hex(map->addr + start, shown, count);
+
+		return stdout_result(rc, errno);
+	}
 	if (isatty(STDOUT_FILENO) && looks_binary(map->addr + start, count))
 		return binary_to_terminal(map);
 	return write_bytes(map, start, count);

@@ -16,6 +16,8 @@ static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 static struct sigaction found[NSTOP];
 static bool caught[NSTOP];
 static bool ignored[NSTOP];
+/* Whether the caller gave us SIGALRM blocked (put back before exec). */
+static bool alarm_was_blocked;
 
 /* The kick's only job is to make a blocked call return EINTR. */
 static void on_kick(int signo)
@@ -57,6 +59,19 @@ static void on_stop(int signo)
 	errno = saved;
 }
 
+/* A SIGALRM blocked by the caller (the mask passes through exec) would
+ * hold back the kick and the timer of mq -t: a wait would never end.
+ * Unblock it for our own run; sem run gives COMMAND the caller's mask. */
+static void unblock_alarm(void)
+{
+	sigset_t alarm, before;
+
+	sigemptyset(&alarm);
+	sigaddset(&alarm, SIGALRM);
+	if (sigprocmask(SIG_UNBLOCK, &alarm, &before) == 0)
+		alarm_was_blocked = sigismember(&before, SIGALRM) == 1;
+}
+
 void cmd_stop_catch(bool pipe)
 {
 	struct sigaction action = { .sa_handler = on_stop };
@@ -68,6 +83,7 @@ void cmd_stop_catch(bool pipe)
 	 * blocked call with SIGALRM: caught from now on, never fatal. */
 	sigemptyset(&kick.sa_mask);
 	sigaction(SIGALRM, &kick, NULL);
+	unblock_alarm();
 	for (size_t i = 0; i < NSTOP; i++) {
 		if (stop_signals[i] == SIGPIPE && !pipe)
 			continue;
@@ -91,6 +107,14 @@ void cmd_stop_before_exec(void)
 			sigaction(stop_signals[i], &found[i], NULL);
 			caught[i] = false;
 		}
+	if (alarm_was_blocked) {
+		sigset_t alarm;
+
+		stop_kicking();
+		sigemptyset(&alarm);
+		sigaddset(&alarm, SIGALRM);
+		sigprocmask(SIG_BLOCK, &alarm, NULL);
+	}
 	/* From here a stop signal acts as it did before: the only one left
 	 * to act on is one that came before. */
 	if (cmd_stop_signo != 0)
