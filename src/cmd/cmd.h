@@ -55,6 +55,11 @@ int cmd_fail(const struct sv_err *err);
  * "or pass --create to CREATE_USE". */
 int cmd_fail_create(const struct sv_err *err, const char *create_use);
 
+/* The hint for the pitfall ERR->cause (hint.c), worded with our syntax;
+ * empty for none.  CREATE_USE as for cmd_fail_create. */
+void cmd_cause_hint(const struct sv_err *err, const char *create_use,
+		    char *hint, size_t size);
+
 /* The exit code an error number stands for. */
 int cmd_exit_code(int errnum);
 

@@ -157,12 +157,14 @@ static int parse_args(int argc, char **argv, struct rm_opts *opts)
 			opts->filter.orphans = opts->filtered = true;
 			break;
 		case OPT_OLDER:
-			if (sv_filter_set_age(&opts->filter, optarg, &err) != 0)
+			if (sv_filter_set_age(&opts->filter, optarg, "--older-than",
+					      &err) != 0)
 				return cmd_fail(&err);
 			opts->filtered = true;
 			break;
 		case OPT_OWNER:
-			if (sv_filter_set_owner(&opts->filter, optarg, &err) != 0)
+			if (sv_filter_set_owner(&opts->filter, optarg, "--owner",
+						&err) != 0)
 				return cmd_fail(&err);
 			opts->filtered = true;
 			break;

@@ -457,7 +457,7 @@ bool sv_filter_match(const struct sv_filter *filter, const struct sv_list *list,
 }
 
 int sv_filter_set_owner(struct sv_filter *filter, const char *text,
-			struct sv_err *err)
+			const char *option, struct sv_err *err)
 {
 	struct passwd *pw = text[0] != '\0' ? getpwnam(text) : NULL;
 	long long uid;
@@ -465,11 +465,11 @@ int sv_filter_set_owner(struct sv_filter *filter, const char *text,
 	if (pw != NULL) {
 		filter->owner = pw->pw_uid;
 	} else if (strspn(text, "0123456789") == strlen(text) && text[0] != '\0') {
-		if (parse_int(text, "--owner", 0, (uid_t)-2, &uid, err) != 0)
+		if (parse_int(text, option, 0, (uid_t)-2, &uid, err) != 0)
 			return -1;
 		filter->owner = (uid_t)uid;
 	} else {
-		sv_fail(err, SV_EUSAGE, "--owner");
+		sv_fail(err, SV_EUSAGE, "%s", option);
 		return sv_msg(err, "no such user '%s'", text);
 	}
 	filter->by_owner = true;
@@ -477,9 +477,9 @@ int sv_filter_set_owner(struct sv_filter *filter, const char *text,
 }
 
 int sv_filter_set_age(struct sv_filter *filter, const char *text,
-		      struct sv_err *err)
+		      const char *option, struct sv_err *err)
 {
-	if (parse_duration(text, "--older-than", &filter->older_than, err) != 0)
+	if (parse_duration(text, option, &filter->older_than, err) != 0)
 		return -1;
 	clock_gettime(CLOCK_REALTIME, &filter->now);
 	filter->by_age = true;

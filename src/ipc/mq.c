@@ -54,9 +54,7 @@ int sv_mq_too_big(const struct sv_obj *obj, size_t size, size_t msgmax,
 	if (obj->name != NULL) {
 		sv_msg(err, "message of %zu bytes is above the queue's message "
 		       "size (%zu bytes); nothing was sent", size, msgmax);
-		return sv_hint(err, "a POSIX queue's message size is set when it "
-			       "is made: 'sysvctl mq create %s --msgsize N'",
-			       obj->name);
+		return sv_cause(err, SV_CAUSE_MSGSIZE, SV_MQ, obj->name);
 	}
 	sv_msg(err, "message of %zu bytes is above msgmax (%zu bytes); nothing "
 	       "was sent", size, msgmax);
@@ -71,8 +69,7 @@ static int create_error(const struct sv_ref *ref, int errnum, struct sv_err *err
 
 	sv_fail(err, errnum, "%s", sv_ref_describe(SV_MQ, ref, what, sizeof(what)));
 	if (errnum == EEXIST)
-		sv_hint(err, "pass --exist-ok to use the existing queue, or remove "
-			"it with 'sysvctl mq rm %s'", ref->text);
+		sv_cause(err, SV_CAUSE_EXISTS, SV_MQ, ref->text);
 	else if (errnum == ENOSPC)
 		sv_hint(err, "the system has kernel.msgmni queues already");
 	else if (errnum == EACCES)
@@ -441,7 +438,7 @@ static int check_fits(struct sv_mq *mq, size_t size, struct sv_err *err)
 	sv_obj_fail(err, SV_ELIMIT, &mq->obj);
 	sv_msg(err, "message of %zu bytes is above the queue's max bytes (%llu); "
 	       "nothing was sent", size, (unsigned long long)info.max_bytes);
-	return sv_hint(err, "raise it with 'sysvctl mq set REF --max-bytes N'");
+	return sv_cause(err, SV_CAUSE_MAX_BYTES, SV_MQ, NULL);
 }
 
 static int send_error(struct sv_mq *mq, size_t size, int errnum,

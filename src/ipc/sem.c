@@ -158,8 +158,7 @@ static int create_error(const struct sv_ref *ref, const struct sv_sem_new *new,
 		}
 		return -1;
 	case ENOSPC:
-		return sv_hint(err, "the system's limit of semaphore sets (semmni) or "
-			       "semaphores (semmns) is reached; see 'sysvctl limits'");
+		return sv_cause(err, SV_CAUSE_SYSTEM_FULL, SV_SEM, NULL);
 	case EACCES:
 		return sv_hint(err, "a set with this key exists and its mode does not "
 			       "let you in");
@@ -173,8 +172,7 @@ static int exists_error(const struct sv_ref *ref, const struct sv_obj *obj,
 {
 	sv_obj_fail(err, EEXIST, obj);
 	sv_msg(err, "already exists");
-	return sv_hint(err, "pass --exist-ok to use it, or remove it with "
-		       "'sysvctl sem rm %s'", ref->text);
+	return sv_cause(err, SV_CAUSE_EXISTS, SV_SEM, ref->text);
 }
 
 int sv_sem_create(const struct sv_ref *ref, const struct sv_sem_new *new,
@@ -459,8 +457,7 @@ static int stat_error(const struct sv_obj *obj, int errnum, struct sv_err *err)
 		return sv_obj_gone(obj, err);
 	sv_obj_fail(err, errnum, obj);
 	if (errnum == EACCES)
-		sv_hint(err, "reading a set needs read permission; see its mode "
-			"with 'sysvctl ls sem'");
+		sv_cause(err, SV_CAUSE_READ_DENIED, SV_SEM, NULL);
 	return -1;
 }
 
