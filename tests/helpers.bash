@@ -114,6 +114,20 @@ sem_value_is() {
 	[ "$(sysvctl sem get "$1" "${@:3}")" = "$2" ]
 }
 
+# sem_column_is REF COLUMN VALUE: semaphore 0 of REF shows VALUE in the
+# COLUMN (ncnt, zcnt, value...) of sem stat now, for poll_until.
+sem_column_is() {
+	[ "$(sysvctl sem stat "$1" -o "$2" --noheadings --raw 2>/dev/null)" = "$3" ]
+}
+
+# state_is PID STATE: the state letter of PID (S, T, R...) is STATE now.
+state_is() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" = "$2" ]
+}
+
 # blocked_in PID FUNCTION: PID sleeps in the kernel in FUNCTION (its
 # wchan: do_msgsnd, do_msgrcv...), for poll_until.
 blocked_in() {
