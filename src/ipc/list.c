@@ -14,49 +14,27 @@
 
 #include "mq.h"
 #include "parse.h"
+#include "readfile.h"
 
 /* SHM_DEST and SHM_LOCKED, as the perms column of /proc/sysvipc/shm
  * shows them above the nine permission bits. */
 #define PERMS_SHM_DEST 01000
 #define PERMS_SHM_LOCKED 02000
 
-/* Read a whole /proc/sysvipc file.  Its lines are made as they are read,
- * so the buffer is large and grows: one pass, few read() calls. */
+/* Read a whole /proc/sysvipc file: malloc'd text, or NULL. */
 static char *read_whole(const char *path, size_t *length, struct sv_err *err)
 {
-	size_t size = 1 << 18, len = 0;
-	char *buf = malloc(size), *bigger;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t got;
+	char *buf = NULL;
+	size_t size = 0;
+	ssize_t len = sv_read_file_grow(path, &buf, &size);
 
-	if (fd < 0 || buf == NULL) {
-		sv_fail_proc(err, fd < 0 ? errno : ENOMEM, path);
-		goto fail;
+	if (len < 0) {
+		sv_fail_proc(err, errno, path);
+		free(buf);
+		return NULL;
 	}
-	while ((got = read(fd, buf + len, size - 1 - len)) > 0) {
-		len += (size_t)got;
-		if (size - 1 - len < 8192) {
-			if ((bigger = realloc(buf, size * 2)) == NULL) {
-				sv_fail(err, ENOMEM, "%s", path);
-				goto fail;
-			}
-			buf = bigger;
-			size *= 2;
-		}
-	}
-	if (got < 0) {
-		sv_fail(err, errno, "%s", path);
-		goto fail;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*length = len;
+	*length = (size_t)len;
 	return buf;
-fail:
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	return NULL;
 }
 
 /* A cursor over the numbers of one line. */
