@@ -10,6 +10,7 @@
 
 #include "ipc/err.h"
 #include "ipc/ref.h"
+#include "ipc/wait.h"
 #include "out.h"
 
 /* Exit codes of the contract. */
@@ -109,6 +110,7 @@ enum {
 	OPT_BYTES,
 	OPT_NOTRUNCATE,
 	OPT_TIME_FORMAT,
+	OPT_NOWAIT,
 	OPT_CMD_FIRST,      /* verbs number their own long-only options from here */
 };
 #define CMD_TABLE_LONGOPTS \
@@ -120,6 +122,22 @@ enum {
 	{ "time-format", required_argument, NULL, OPT_TIME_FORMAT }, \
 	{ "output", required_argument, NULL, 'o' }
 #define CMD_TABLE_SHORTOPTS "o:e"
+
+/* The options of the verbs that wait: -t TIMEOUT and --nowait. */
+#define CMD_WAIT_LONGOPTS \
+	{ "timeout", required_argument, NULL, 't' }, \
+	{ "nowait", no_argument, NULL, OPT_NOWAIT }
+
+/* Handle -t (optarg) or --nowait into WAIT (-t 0 is --nowait; the last
+ * -t wins); false when OPT is neither.  *HAS_NOWAIT: --nowait was given.
+ * *RC: 0, or -1 with ERR for a malformed -t. */
+bool cmd_wait_opt(int opt, struct sv_wait *wait, bool *has_nowait, int *rc,
+		  struct sv_err *err);
+
+/* Once the options are parsed: -t and --nowait both given are a usage
+ * error about CMDPATH (true, *CODE set). */
+bool cmd_wait_conflict(const struct sv_wait *wait, bool has_nowait,
+		       const char *cmdpath, int *code);
 
 /* Handle a table option into OPTS; false when OPT is not one. */
 bool cmd_table_opt(int opt, struct out_opts *opts);

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ipc/parse.h"
 #include "ipc/posix.h"
 #include "stop.h"
 
@@ -114,6 +115,33 @@ void cmd_note_tty_stdin(const char *cmdpath)
 	if (isatty(STDIN_FILENO))
 		cmd_warn("%s: reading the data from the terminal until Ctrl-D "
 			 "(give it as an argument, or redirect stdin)", cmdpath);
+}
+
+bool cmd_wait_opt(int opt, struct sv_wait *wait, bool *has_nowait, int *rc,
+		  struct sv_err *err)
+{
+	switch (opt) {
+	case 't':
+		*rc = parse_duration(optarg, "-t", &wait->timeout, err);
+		wait->timed = true;
+		wait->nowait = *has_nowait || (wait->timeout.tv_sec == 0 &&
+					       wait->timeout.tv_nsec == 0);
+		return true;
+	case OPT_NOWAIT:
+		wait->nowait = *has_nowait = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool cmd_wait_conflict(const struct sv_wait *wait, bool has_nowait,
+		       const char *cmdpath, int *code)
+{
+	if (!has_nowait || !wait->timed)
+		return false;
+	*code = cmd_usage_error(cmdpath, "-t and --nowait exclude each other");
+	return true;
 }
 
 int cmd_help(const char *usage)

@@ -33,20 +33,12 @@ bool sem_opt(int opt, struct sem_opts *opts, struct sv_err *err, int *rc)
 	long long number;
 
 	*rc = 0;
+	if (cmd_wait_opt(opt, &opts->wait, &opts->has_nowait, rc, err))
+		return true;
 	switch (opt) {
 	case 'd':
 		*rc = parse_int(optarg, "-d", 1, SV_SEMVMX, &number, err);
 		opts->delta = (int)number;
-		return true;
-	case 't':
-		*rc = parse_duration(optarg, "-t", &opts->wait.timeout, err);
-		opts->wait.timed = true;
-		if (opts->wait.timeout.tv_sec == 0 && opts->wait.timeout.tv_nsec == 0)
-			opts->wait.nowait = true;       /* -t 0: do not wait */
-		return true;
-	case OPT_NOWAIT:
-		opts->wait.nowait = true;
-		opts->has_nowait = true;
 		return true;
 	case 'i':
 		*rc = parse_int(optarg, "-i", 0, 65535, &number, err);
@@ -119,10 +111,8 @@ bool sem_parse_opts(int argc, char **argv, const char *optstring,
 			return true;
 		}
 	}
-	if (opts->has_nowait && opts->wait.timed) {
-		*code = cmd_usage_error(cmdpath, "-t and --nowait exclude each other");
+	if (cmd_wait_conflict(&opts->wait, opts->has_nowait, cmdpath, code))
 		return true;
-	}
 	opts->table.json = sv_globals.json;
 	return false;
 }
@@ -145,7 +135,7 @@ bool sem_create_opts_ok(const struct sem_opts *opts, const char *cmdpath,
 static void settle_stop(const struct sv_obj *obj, const struct sem_opts *opts,
 			int delta, bool undo, bool done)
 {
-	static const struct sv_sem_wait no_wait = { .nowait = true };
+	static const struct sv_wait no_wait = { .nowait = true };
 	struct sv_err err;
 
 	if (done && !undo && delta != 0 &&
@@ -175,7 +165,7 @@ static double seconds_since(const struct timespec *start)
 int sem_wait_op(const struct sv_obj *obj, const struct sem_opts *opts,
 		   int delta, bool undo, struct sv_err *err)
 {
-	struct sv_sem_wait wait = opts->wait;
+	struct sv_wait wait = opts->wait;
 	struct timespec start;
 	int rc;
 

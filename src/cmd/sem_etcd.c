@@ -56,8 +56,7 @@ static const char run_usage[] =
  * sem_etcd_ref can step over them and run can name those it refuses. */
 static const struct option run_longopts[] = {
 	{ "delta", required_argument, NULL, 'd' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "nowait", no_argument, NULL, OPT_ETCD_NOWAIT },
+	CMD_WAIT_LONGOPTS,
 	{ "index", required_argument, NULL, 'i' },
 	{ "create", no_argument, NULL, 'c' },
 	{ "value", required_argument, NULL, 'v' },
@@ -155,7 +154,7 @@ bool sem_etcd_refused(int argc, char **argv, int *code)
 struct run_opts {
 	int slots;
 	long ttl_s;
-	struct sv_sem_wait wait;
+	struct sv_wait wait;
 	bool has_nowait;
 	bool has_conflict_exit;
 	int conflict_exit;
@@ -170,18 +169,15 @@ static bool run_opt(int opt, char **argv, struct run_opts *opts, int *code)
 	long long number;
 	int rc = 0;
 
+	if (cmd_wait_opt(opt, &opts->wait, &opts->has_nowait, &rc, &err)) {
+		if (rc != 0)
+			*code = cmd_fail(&err);
+		return rc != 0;
+	}
 	switch (opt) {
 	case 'v':
 		rc = parse_int(optarg, "-v", 1, 1000000, &number, &err);
 		opts->slots = (int)number;
-		break;
-	case 't':
-		rc = parse_duration(optarg, "-t", &opts->wait.timeout, &err);
-		opts->wait.timed = true;
-		opts->wait.nowait = duration_ms(&opts->wait.timeout) == 0;
-		break;
-	case OPT_ETCD_NOWAIT:
-		opts->wait.nowait = opts->has_nowait = true;
 		break;
 	case 'E':
 		rc = parse_int(optarg, "-E", 0, 255, &number, &err);
@@ -238,10 +234,8 @@ static bool parse_run(int argc, char **argv, struct run_opts *opts,
 			return true;
 		*command_at = *ref_at + optind;
 	}
-	if (opts->has_nowait && opts->wait.timed) {
-		*code = cmd_usage_error("sem run", "-t and --nowait exclude each other");
+	if (cmd_wait_conflict(&opts->wait, opts->has_nowait, "sem run", code))
 		return true;
-	}
 	if (*command_at >= argc) {
 		*code = cmd_usage_error("sem run", "missing COMMAND");
 		return true;

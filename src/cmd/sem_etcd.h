@@ -26,7 +26,6 @@ enum {
 	OPT_ETCD = 0x180,
 	OPT_ETCD_TTL,
 	OPT_ETCD_CONNECT_TIMEOUT,
-	OPT_ETCD_NOWAIT,
 };
 
 void sem_etcd_conn_init(struct sem_etcd_conn *conn);

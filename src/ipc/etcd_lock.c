@@ -97,7 +97,7 @@ static int wait_turn(struct sv_etcd_lock *lock, const struct sv_etcd_kvs *kvs,
 
 /* One look at the contenders: 1 we hold, 0 we wait (a deletion came or
  * the time ran out), -1 an error. */
-static int look(struct sv_etcd_lock *lock, const struct sv_sem_wait *wait,
+static int look(struct sv_etcd_lock *lock, const struct sv_wait *wait,
 		long long deadline, struct sv_err *err)
 {
 	struct sv_etcd_kvs kvs;
@@ -138,7 +138,7 @@ static int look(struct sv_etcd_lock *lock, const struct sv_sem_wait *wait,
 }
 
 int sv_etcd_lock_acquire(struct sv_etcd_lock *lock, const char *value,
-			 const struct sv_sem_wait *wait, struct sv_err *err)
+			 const struct sv_wait *wait, struct sv_err *err)
 {
 	long long deadline = 0, sent;
 	int rc;

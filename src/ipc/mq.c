@@ -228,7 +228,7 @@ int sv_mq_set_max_bytes(const struct sv_obj *obj, uint64_t max_bytes,
 }
 
 void sv_mq_begin(struct sv_mq *mq, const struct sv_obj *obj,
-		 const struct sv_mq_wait *wait)
+		 const struct sv_wait *wait)
 {
 	memset(mq, 0, sizeof(*mq));
 	mq->obj = *obj;
@@ -399,27 +399,24 @@ static int try_timed(struct attempt *at, struct sv_err *err)
 
 /* Wait as WAIT says after a first IPC_NOWAIT attempt found no room or no
  * message: 0, -1 with errno, or -2 with ERR already filled. */
-static int wait_and_try(struct attempt *at, const struct sv_mq_wait *wait,
+static int wait_and_try(struct attempt *at, const struct sv_wait *wait,
 			struct sv_err *err)
 {
-	switch (wait->how) {
-	case SV_MQ_WAIT_NEVER:
+	if (wait->nowait) {
 		errno = EAGAIN;
 		return -1;
-	case SV_MQ_WAIT_TIMEOUT:
-		return try_timed(at, err);
-	case SV_MQ_WAIT_FOREVER:
-		break;
 	}
+	if (wait->timed)
+		return try_timed(at, err);
 	return try_blocking(at);
 }
 
-static int busy(const struct sv_mq *mq, const struct sv_mq_wait *wait,
+static int busy(const struct sv_mq *mq, const struct sv_wait *wait,
 		const char *what_happened, struct sv_err *err)
 {
 	sv_obj_fail(err, SV_EBUSY, &mq->obj);
 	return sv_msg(err, "%s%s", what_happened,
-		      wait->how == SV_MQ_WAIT_TIMEOUT ? " (timed out)" : "");
+		      wait->timed && !wait->nowait ? " (timed out)" : "");
 }
 
 /* The queue had no room: learn its max bytes, so that a message that can
@@ -467,7 +464,7 @@ int sv_mq_send(struct sv_mq *mq, const void *msg, size_t size,
 
 	/* Once the queue is known to be large enough, a send that may wait
 	 * forever goes straight to the blocking call. */
-	if (mq->wait.how == SV_MQ_WAIT_FOREVER && mq->max_bytes != 0 &&
+	if (sv_wait_forever(&mq->wait) && mq->max_bytes != 0 &&
 	    size <= mq->max_bytes)
 		rc = try_blocking(&at);
 	else
@@ -514,7 +511,7 @@ static int grow_buffer(struct sv_mq *mq, struct sv_err *err)
 }
 
 int sv_mq_recv(struct sv_mq *mq, const struct sv_mq_select *sel,
-	       const struct sv_mq_wait *wait, size_t *size, struct sv_err *err)
+	       const struct sv_wait *wait, size_t *size, struct sv_err *err)
 {
 	struct attempt at = { .mq = mq, .sel = sel };
 	int rc;
@@ -526,7 +523,7 @@ int sv_mq_recv(struct sv_mq *mq, const struct sv_mq_select *sel,
 	for (;;) {
 		at.msg = mq->buf;
 		at.size = mq->buf_size;
-		if (wait->how == SV_MQ_WAIT_FOREVER) {
+		if (sv_wait_forever(wait)) {
 			rc = try_blocking(&at);
 		} else {
 			rc = try_once(&at, IPC_NOWAIT);

@@ -44,14 +44,14 @@ int sv_psem_open(const struct sv_ref *ref, const struct sv_sem_new *create,
 	return 0;
 }
 
-static int busy(const char *name, const struct sv_sem_wait *wait,
+static int busy(const char *name, const struct sv_wait *wait,
 		struct sv_err *err)
 {
 	sv_fail(err, SV_EBUSY, "sem %s", name);
 	return sv_msg(err, "%s", wait->timed ? "busy (timed out)" : "busy");
 }
 
-static void deadline_of(const struct sv_sem_wait *wait, struct timespec *deadline)
+static void deadline_of(const struct sv_wait *wait, struct timespec *deadline)
 {
 	clock_gettime(CLOCK_MONOTONIC, deadline);
 	deadline->tv_sec += wait->timeout.tv_sec;
@@ -62,13 +62,13 @@ static void deadline_of(const struct sv_sem_wait *wait, struct timespec *deadlin
 	}
 }
 
-static bool stopped(const struct sv_sem_wait *wait)
+static bool stopped(const struct sv_wait *wait)
 {
 	return wait->stop != NULL && *wait->stop != 0;
 }
 
 /* One unit: 0, or -1 with errno EAGAIN/ETIMEDOUT (none), EINTR (stop). */
-static int take_one(sem_t *sem, const struct sv_sem_wait *wait,
+static int take_one(sem_t *sem, const struct sv_wait *wait,
 		    const struct timespec *deadline)
 {
 	int rc;
@@ -108,7 +108,7 @@ static int take_all(sem_t *sem, int delta)
 
 /* More than one unit: poll take_all (as sv_psem_wait_zero polls) until
  * it succeeds, the deadline passes or a stop is asked. */
-static int take_many(sem_t *sem, int delta, const struct sv_sem_wait *wait,
+static int take_many(sem_t *sem, int delta, const struct sv_wait *wait,
 		     const struct timespec *deadline)
 {
 	struct timespec pause = { 0, SV_PSEM_ZERO_POLL_MS * 1000000L };
@@ -129,7 +129,7 @@ static int take_many(sem_t *sem, int delta, const struct sv_sem_wait *wait,
 }
 
 int sv_psem_acquire(sem_t *sem, const char *name, int delta,
-		    const struct sv_sem_wait *wait, struct sv_err *err)
+		    const struct sv_wait *wait, struct sv_err *err)
 {
 	struct timespec deadline;
 	int rc;
@@ -178,7 +178,7 @@ static bool passed(const struct timespec *deadline)
 }
 
 int sv_psem_wait_zero(sem_t *sem, const char *name,
-		      const struct sv_sem_wait *wait, struct sv_err *err)
+		      const struct sv_wait *wait, struct sv_err *err)
 {
 	struct timespec pause = { 0, SV_PSEM_ZERO_POLL_MS * 1000000L };
 	struct timespec deadline;

@@ -292,7 +292,7 @@ static void format_duration(const struct timespec *ts, char *buf, size_t size)
 }
 
 static int busy_error(const struct sv_obj *obj, unsigned index, int delta,
-		      const struct sv_sem_wait *wait, struct sv_err *err)
+		      const struct sv_wait *wait, struct sv_err *err)
 {
 	char waited[48] = "";
 	int value = semctl(obj->id, (int)index, GETVAL);
@@ -313,7 +313,7 @@ static int busy_error(const struct sv_obj *obj, unsigned index, int delta,
 }
 
 static int op_error(const struct sv_obj *obj, unsigned index, int delta,
-		    const struct sv_sem_wait *wait, int errnum, struct sv_err *err)
+		    const struct sv_wait *wait, int errnum, struct sv_err *err)
 {
 	switch (errnum) {
 	case EAGAIN:
@@ -340,7 +340,7 @@ static int op_error(const struct sv_obj *obj, unsigned index, int delta,
 /* Do the N operations OPS at once, waiting as WAIT says; INDEX and DELTA
  * name the main one in messages. */
 static int sem_ops(const struct sv_obj *obj, unsigned index, int delta,
-		   struct sembuf *ops, size_t n, const struct sv_sem_wait *wait,
+		   struct sembuf *ops, size_t n, const struct sv_wait *wait,
 		   struct sv_err *err)
 {
 	bool timed = wait->timed && !wait->nowait;
@@ -381,7 +381,7 @@ static int sem_ops(const struct sv_obj *obj, unsigned index, int delta,
 }
 
 int sv_sem_op(const struct sv_obj *obj, unsigned index, int delta, bool undo,
-	      const struct sv_sem_wait *wait, struct sv_err *err)
+	      const struct sv_wait *wait, struct sv_err *err)
 {
 	struct sembuf op = {
 		.sem_num = (unsigned short)index,
@@ -393,7 +393,7 @@ int sv_sem_op(const struct sv_obj *obj, unsigned index, int delta, bool undo,
 }
 
 int sv_sem_rw(const struct sv_obj *obj, unsigned index, bool shared,
-	      const struct sv_sem_wait *wait, struct sv_err *err)
+	      const struct sv_wait *wait, struct sv_err *err)
 {
 	short nowait = wait->nowait ? IPC_NOWAIT : 0;
 	unsigned short lock = (unsigned short)index, count = (unsigned short)(index + 1);
