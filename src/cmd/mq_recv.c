@@ -194,10 +194,14 @@ static int batch_add(struct batch *out, const struct sv_mq *mq,
  * UTF-8, else its base64 with ENCODING "base64". */
 enum { JCOL_TYPE, JCOL_SIZE, JCOL_DATA, JCOL_ENCODING, JCOLS };
 static const struct out_col json_cols[JCOLS] = {
-	{ "TYPE", OUT_NUM, 0, "the message type" },
-	{ "SIZE", OUT_NUM, 0, "the body's size in bytes" },
-	{ "DATA", OUT_BYTES, 0, "the body, or its base64" },
-	{ "ENCODING", OUT_STR, 0, "base64 when the body is not UTF-8" },
+	[JCOL_TYPE] = { .name = "TYPE", .type = OUT_NUM, .width = 0,
+		.help = "the message type" },
+	[JCOL_SIZE] = { .name = "SIZE", .type = OUT_NUM, .width = 0,
+		.help = "the body's size in bytes" },
+	[JCOL_DATA] = { .name = "DATA", .type = OUT_BYTES, .width = 0,
+		.help = "the body, or its base64" },
+	[JCOL_ENCODING] = { .name = "ENCODING", .type = OUT_STR, .width = 0,
+		.help = "base64 when the body is not UTF-8" },
 };
 
 struct json_writer {
