@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ipc/clock.h"
 #include "ipc/parse.h"
 #include "ipc/posix.h"
 #include "stop.h"
@@ -262,20 +263,12 @@ bool cmd_table_opts(int argc, char **argv, const char *cmdpath,
  * reader that stopped reading) before what is left is given up. */
 #define STOP_GRACE_MS 2000
 
-static long long now_ms(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
 /* Wait until FD takes bytes again, at most until GIVE_UP (0: no limit).
  * A signal or the end of the wait is 0: the caller tries again. */
 static int wait_writable(int fd, long long give_up)
 {
 	struct pollfd out = { .fd = fd, .events = POLLOUT };
-	long long left = give_up != 0 ? give_up - now_ms() : -1;
+	long long left = give_up != 0 ? give_up - sv_mono_ms() : -1;
 
 	if (give_up != 0 && left < 0)
 		left = 0;
@@ -304,8 +297,8 @@ int cmd_write_all(int fd, const void *buf, size_t size, size_t *done)
 			return -1;
 		if (cmd_stop_signo != 0) {
 			if (give_up == 0)
-				give_up = now_ms() + STOP_GRACE_MS;
-			else if (now_ms() >= give_up)
+				give_up = sv_mono_ms() + STOP_GRACE_MS;
+			else if (sv_mono_ms() >= give_up)
 				return errno = EINTR, -1;
 		}
 		if (errno == EAGAIN && wait_writable(fd, give_up) != 0)

@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "columns.h"
+#include "ipc/clock.h"
 #include "ipc/parse.h"
 #include "ipc/proc.h"
 #include "ipc/ref.h"
@@ -153,15 +154,6 @@ static void settle_stop(const struct sv_obj *obj, const struct sem_opts *opts,
  * just after the kernel granted the units would otherwise end us with
  * 128+N and the units taken (and a lock leaked).  Caught, such a signal
  * ends the wait (EINTR), and settle_stop makes 128+N true. */
-static double seconds_since(const struct timespec *start)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - start->tv_sec) +
-	       (double)(now.tv_nsec - start->tv_nsec) / 1e9;
-}
-
 int sem_wait_op(const struct sv_obj *obj, const struct sem_opts *opts,
 		   int delta, bool undo, struct sv_err *err)
 {
@@ -184,7 +176,7 @@ int sem_wait_op(const struct sv_obj *obj, const struct sem_opts *opts,
 		char what[64];
 
 		fprintf(stderr, "sysvctl: %s: getting the lock took %.6f seconds\n",
-			sv_obj_describe(obj, what, sizeof(what)), seconds_since(&start));
+			sv_obj_describe(obj, what, sizeof(what)), sv_mono_seconds_since(&start));
 	}
 	return rc;
 }

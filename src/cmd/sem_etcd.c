@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "ipc/clock.h"
 #include "ipc/etcd_lock.h"
 #include "ipc/parse.h"
 #include "sem_cmd.h"
@@ -265,14 +266,6 @@ static char *holder_value(char **command, int slots, pid_t pid)
 	return text;
 }
 
-static long long mono_ms(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
 /* After waiting, say since when we hold (the keep-alive does it, while
  * COMMAND already runs: who shows the time it waited since until then). */
 static int mark_holding(struct sv_etcd_lock *lock, char **command, int slots,
@@ -325,7 +318,7 @@ static void stop_command(struct keeper *keeper, int signo, const char *why)
 /* Bound the next request so that it ends by END (at least 100 ms). */
 static void bound_request(struct sv_etcd_lock *lock, long long end)
 {
-	long long left = end - mono_ms();
+	long long left = end - sv_mono_ms();
 
 	lock->etcd->request_timeout_ms = left < 100 ? 100 : (long)left;
 }
@@ -336,7 +329,7 @@ static bool renew_lease(struct keeper *keeper)
 {
 	struct sv_etcd_lock *lock = keeper->lock;
 	struct sv_err err;
-	long long sent = mono_ms();
+	long long sent = sv_mono_ms();
 	long ttl_left;
 
 	bound_request(lock, keeper->termed ? keeper->kill_at : keeper->term_at);
@@ -367,7 +360,7 @@ static void keep_alive_signals(void)
 static bool wait_until(int pidfd, pid_t command, long long next)
 {
 	struct pollfd parent = { .fd = pidfd, .events = POLLIN };
-	long long wait_ms = next - mono_ms();
+	long long wait_ms = next - sv_mono_ms();
 
 	if (getppid() != command)
 		return false;
@@ -401,7 +394,7 @@ static _Noreturn void keep_alive(struct sv_etcd_lock *lock, char **argv,
 	lock->etcd->stop = NULL;
 	pidfd = (int)syscall(SYS_pidfd_open, command, 0);
 	keeper_renewed(&keeper);
-	next = marked ? lock->renewed_ms + interval : mono_ms();
+	next = marked ? lock->renewed_ms + interval : sv_mono_ms();
 	for (;;) {
 		long long due = next;
 
@@ -409,9 +402,9 @@ static _Noreturn void keep_alive(struct sv_etcd_lock *lock, char **argv,
 			due = keeper.termed ? keeper.kill_at : keeper.term_at;
 		if (!wait_until(pidfd, command, due))
 			break;
-		if (mono_ms() < due)
+		if (sv_mono_ms() < due)
 			continue;
-		if (mono_ms() >= next && renew_lease(&keeper)) {
+		if (sv_mono_ms() >= next && renew_lease(&keeper)) {
 			next = lock->renewed_ms + interval;
 			if (!marked) {
 				bound_request(lock, next);
@@ -420,12 +413,12 @@ static _Noreturn void keep_alive(struct sv_etcd_lock *lock, char **argv,
 			}
 			continue;
 		}
-		if (mono_ms() >= keeper.kill_at)
+		if (sv_mono_ms() >= keeper.kill_at)
 			stop_command(&keeper, SIGKILL, "etcd unreachable past the TTL");
-		if (!keeper.termed && mono_ms() >= keeper.term_at)
+		if (!keeper.termed && sv_mono_ms() >= keeper.term_at)
 			stop_command(&keeper, SIGTERM, "etcd unreachable for half the TTL");
-		if (mono_ms() >= next)
-			next = mono_ms() + 250;         /* try again soon */
+		if (sv_mono_ms() >= next)
+			next = sv_mono_ms() + 250;         /* try again soon */
 	}
 	lock->etcd->request_timeout_ms = lock->etcd->connect_timeout_ms;
 	sv_etcd_revoke(lock->etcd, lock->lease, &err);

@@ -10,6 +10,7 @@
 #include <sys/msg.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "pmq.h"
 #include "posix.h"
 #include "sysctl.h"
@@ -261,25 +262,6 @@ static int timer_setup(struct sv_mq *mq, struct sv_err *err)
 	return 0;
 }
 
-static void timespec_add(struct timespec *when, const struct timespec *delta)
-{
-	when->tv_sec += delta->tv_sec;
-	when->tv_nsec += delta->tv_nsec;
-	if (when->tv_nsec >= 1000000000L) {
-		when->tv_sec++;
-		when->tv_nsec -= 1000000000L;
-	}
-}
-
-static bool passed(const struct timespec *deadline)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > deadline->tv_sec ||
-	       (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
-}
-
 static int timer_arm(struct sv_mq *mq, struct timespec *deadline,
 		     struct sv_err *err)
 {
@@ -288,8 +270,7 @@ static int timer_arm(struct sv_mq *mq, struct timespec *deadline,
 
 	if (timer_setup(mq, err) != 0)
 		return -1;
-	clock_gettime(CLOCK_MONOTONIC, deadline);
-	timespec_add(deadline, &mq->wait.timeout);
+	sv_mono_deadline(deadline, &mq->wait.timeout);
 	spec.it_value = *deadline;
 	if (timer_settime(mq->timer, TIMER_ABSTIME, &spec, NULL) != 0)
 		return sv_fail(err, errno, "%s: timer", sv_obj_describe(&mq->obj, what, sizeof(what)));
@@ -386,7 +367,7 @@ static int try_timed(struct attempt *at, struct sv_err *err)
 		rc = try_once(at, 0);
 		if (rc == 0 || errno != EINTR)
 			break;
-		if (passed(&deadline)) {
+		if (sv_mono_passed(&deadline)) {
 			errno = ETIMEDOUT;
 			break;
 		}

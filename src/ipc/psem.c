@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "posix.h"
 
 int sv_psem_open(const struct sv_ref *ref, const struct sv_sem_new *create,
@@ -51,17 +52,6 @@ static int busy(const char *name, const struct sv_wait *wait,
 	return sv_msg(err, "%s", wait->timed ? "busy (timed out)" : "busy");
 }
 
-static void deadline_of(const struct sv_wait *wait, struct timespec *deadline)
-{
-	clock_gettime(CLOCK_MONOTONIC, deadline);
-	deadline->tv_sec += wait->timeout.tv_sec;
-	deadline->tv_nsec += wait->timeout.tv_nsec;
-	if (deadline->tv_nsec >= 1000000000L) {
-		deadline->tv_sec++;
-		deadline->tv_nsec -= 1000000000L;
-	}
-}
-
 static bool stopped(const struct sv_wait *wait)
 {
 	return wait->stop != NULL && *wait->stop != 0;
@@ -86,8 +76,6 @@ static int take_one(sem_t *sem, const struct sv_wait *wait,
 			return rc;
 	}
 }
-
-static bool passed(const struct timespec *deadline);
 
 /* All DELTA units at once or none: -1 with errno EAGAIN when short (the
  * units taken are given back, so two acquirers never hold half each). */
@@ -122,7 +110,7 @@ static int take_many(sem_t *sem, int delta, const struct sv_wait *wait,
 			return -1;
 		if (wait->nowait)
 			return errno = EAGAIN, -1;
-		if (wait->timed && passed(deadline))
+		if (wait->timed && sv_mono_passed(deadline))
 			return errno = ETIMEDOUT, -1;
 		nanosleep(&pause, NULL);
 	}
@@ -135,7 +123,7 @@ int sv_psem_acquire(sem_t *sem, const char *name, int delta,
 	int rc;
 
 	if (wait->timed)
-		deadline_of(wait, &deadline);
+		sv_mono_deadline(&deadline, &wait->timeout);
 	rc = delta == 1 ? take_one(sem, wait, &deadline) :
 			  take_many(sem, delta, wait, &deadline);
 	if (rc == 0)
@@ -168,15 +156,6 @@ int sv_psem_get(sem_t *sem, const char *name, int *value, struct sv_err *err)
 	return sv_posix_error(SV_SEM, name, errno, err);
 }
 
-static bool passed(const struct timespec *deadline)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > deadline->tv_sec ||
-	       (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
-}
-
 int sv_psem_wait_zero(sem_t *sem, const char *name,
 		      const struct sv_wait *wait, struct sv_err *err)
 {
@@ -185,13 +164,13 @@ int sv_psem_wait_zero(sem_t *sem, const char *name,
 	int value;
 
 	if (wait->timed)
-		deadline_of(wait, &deadline);
+		sv_mono_deadline(&deadline, &wait->timeout);
 	for (;;) {
 		if (sv_psem_get(sem, name, &value, err) != 0)
 			return -1;
 		if (value == 0)
 			return 0;
-		if (wait->nowait || (wait->timed && passed(&deadline)))
+		if (wait->nowait || (wait->timed && sv_mono_passed(&deadline)))
 			return busy(name, wait, err);
 		if (stopped(wait))
 			return sv_posix_error(SV_SEM, name, EINTR, err);

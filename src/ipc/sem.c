@@ -10,6 +10,7 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 
+#include "clock.h"
 #include "semun.h"
 #include "sysctl.h"
 
@@ -25,14 +26,6 @@
 
 /* Attempts when the set keeps vanishing between semget calls. */
 #define OPEN_ATTEMPTS 100
-
-static long long now_ns(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
-}
 
 /* 0, or -1 (EINTR) when a signal handler ran meanwhile. */
 static int sleep_ns(long long ns)
@@ -132,8 +125,8 @@ static void wait_initialised(int id)
 		    !being_initialised(&ds))
 			return;
 		if (deadline == 0)
-			deadline = now_ns() + INIT_WAIT_NS;
-		else if (now_ns() >= deadline)
+			deadline = sv_mono_ns() + INIT_WAIT_NS;
+		else if (sv_mono_ns() >= deadline)
 			return;
 		if (sleep_ns(pause) != 0)
 			return;
@@ -350,7 +343,7 @@ static int sem_ops(const struct sv_obj *obj, unsigned index, int delta,
 	if (index > UINT16_MAX)
 		return index_error(obj, index, set_size(obj), err);
 	if (timed)
-		deadline = now_ns() + wait->timeout.tv_sec * 1000000000LL +
+		deadline = sv_mono_ns() + wait->timeout.tv_sec * 1000000000LL +
 			   wait->timeout.tv_nsec;
 	for (;;) {
 		if (wait->stop != NULL && *wait->stop != 0) {
@@ -358,7 +351,7 @@ static int sem_ops(const struct sv_obj *obj, unsigned index, int delta,
 			return sv_msg(err, "interrupted by a signal; nothing was changed");
 		}
 		if (timed) {
-			long long left = deadline - now_ns();
+			long long left = deadline - sv_mono_ns();
 			struct timespec ts = { .tv_sec = left / 1000000000LL,
 					       .tv_nsec = left % 1000000000LL };
 
