@@ -176,7 +176,8 @@ int sem_wait_op(const struct sv_obj *obj, const struct sem_opts *opts,
 		char what[64];
 
 		fprintf(stderr, "sysvctl: %s: getting the lock took %.6f seconds\n",
-			sv_obj_describe(obj, what, sizeof(what)), sv_mono_seconds_since(&start));
+			sv_obj_describe(obj, what, sizeof(what)),
+			sv_mono_seconds_since(&start));
 	}
 	return rc;
 }
