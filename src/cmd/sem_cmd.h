@@ -42,6 +42,8 @@ enum { OPT_VERBOSE = OPT_CMD_FIRST, OPT_MAX_TIME, OPT_KILL_AFTER };
 #define LONGOPT_CREATE { "create", no_argument, NULL, 'c' }, \
 	{ "value", required_argument, NULL, 'v' }, \
 	{ "mode", required_argument, NULL, 'm' }
+#define LONGOPT_RUN { "up", no_argument, NULL, 'u' }, \
+	{ "conflict-exit-code", required_argument, NULL, 'E' }
 #define LONGOPT_VERBOSE { "verbose", no_argument, NULL, OPT_VERBOSE }
 #define LONGOPT_END CMD_COMMON_LONGOPTS, { NULL, 0, NULL, 0 }
 

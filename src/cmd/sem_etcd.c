@@ -56,23 +56,15 @@ static const char run_usage[] =
 /* Every option a sem verb knows, SysV ones included, so that
  * sem_etcd_ref can step over them and run can name those it refuses. */
 static const struct option run_longopts[] = {
-	{ "delta", required_argument, NULL, 'd' },
-	CMD_WAIT_LONGOPTS,
-	{ "index", required_argument, NULL, 'i' },
-	{ "create", no_argument, NULL, 'c' },
-	{ "value", required_argument, NULL, 'v' },
-	{ "mode", required_argument, NULL, 'm' },
-	{ "up", no_argument, NULL, 'u' },
-	{ "conflict-exit-code", required_argument, NULL, 'E' },
-	{ "etcd", required_argument, NULL, OPT_ETCD },
+	LONGOPT_DELTA, LONGOPT_TIMEOUT, LONGOPT_INDEX, LONGOPT_CREATE,
+	LONGOPT_RUN,
+	LONGOPT_ETCD_CONN,
 	{ "ttl", required_argument, NULL, OPT_ETCD_TTL },
-	{ "connect-timeout", required_argument, NULL, OPT_ETCD_CONNECT_TIMEOUT },
 	{ "raw", no_argument, NULL, 'R' },
 	{ "noheadings", no_argument, NULL, 'H' },
 	{ "export", no_argument, NULL, 'e' },
 	{ "output", required_argument, NULL, 'o' },
-	CMD_COMMON_LONGOPTS,
-	{ NULL, 0, NULL, 0 },
+	LONGOPT_END,
 };
 static const char run_optstring[] = "+" CMD_COMMON_SHORTOPTS "d:t:i:cv:m:uE:o:e";
 

@@ -28,6 +28,11 @@ enum {
 	OPT_ETCD_CONNECT_TIMEOUT,
 };
 
+/* The options sem_etcd_conn_opt parses. */
+#define LONGOPT_ETCD_CONN \
+	{ "etcd", required_argument, NULL, OPT_ETCD }, \
+	{ "connect-timeout", required_argument, NULL, OPT_ETCD_CONNECT_TIMEOUT }
+
 void sem_etcd_conn_init(struct sem_etcd_conn *conn);
 
 /* Parse --etcd or --connect-timeout into CONN; false when OPT is

@@ -117,9 +117,8 @@ static bool read_lock(int argc, char **argv, const char *cmdpath,
 		      struct sv_etcd_kvs *kvs, const char **name, int *code)
 {
 	static const struct option longopts[] = {
-		{ "etcd", required_argument, NULL, OPT_ETCD },
-		{ "connect-timeout", required_argument, NULL, OPT_ETCD_CONNECT_TIMEOUT },
-		CMD_TABLE_LONGOPTS, CMD_COMMON_LONGOPTS, { NULL, 0, NULL, 0 },
+		LONGOPT_ETCD_CONN, CMD_TABLE_LONGOPTS, CMD_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
 	};
 	struct sem_etcd_conn conn;
 	struct sv_etcd etcd;
