@@ -219,6 +219,17 @@ hint: create it with 'sysvctl sem create $K1' or pass --create to acquire or run
 	[[ "$stderr" == *"index 0: timed out after 0.2 s waiting for 0 (value 2)" ]]
 }
 
+@test "the last -t wins: -t 0 -t 0.2 waits 0.2 s, for sem as for mq" {
+	sysvctl sem create "$K1" -v 0
+	run --separate-stderr sysvctl sem acquire "$K1" -t 0 -t 0.2
+	assert_failure 6
+	[[ "$stderr" == *"index 0: timed out after 0.2 s (value 0, acquiring 1)" ]]
+	sysvctl mq create "$K2" >/dev/null
+	run --separate-stderr sysvctl mq recv "$K2" -t 0 -t 0.2
+	assert_failure 6
+	[[ "$stderr" == *": no message (timed out)" ]]
+}
+
 @test "z waits until the value reaches zero" {
 	sysvctl sem create "$K1" -v 1
 	"$SYSVCTL" sem z "$K1" -t 10 &
