@@ -160,7 +160,7 @@ int main(int argc, char **argv)
 	command = find_command(argv[optind]);
 	if (command == NULL)
 		return cmd_usage_error("", "unknown command '%s'", argv[optind]);
-	if (sv_globals.ns != NULL && sv_ns_enter(sv_globals.ns, &err) != 0)
+	if (sv_globals.ns != NULL && sv_ns_enter(sv_globals.ns, "--ns", &err) != 0)
 		return cmd_fail(&err);
 	code = command->run(argc - optind, argv + optind);
 	return flush_stdout(code);

@@ -122,6 +122,20 @@ signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
 os.execvp(sys.argv[1], sys.argv[1:])' "$@"
 }
 
+# sem_column_is REF COLUMN VALUE: semaphore 0 of REF shows VALUE in the
+# COLUMN (ncnt, zcnt, value...) of sem stat now, for poll_until.
+sem_column_is() {
+	[ "$(sysvctl sem stat "$1" -o "$2" --noheadings --raw 2>/dev/null)" = "$3" ]
+}
+
+# state_is PID STATE: the state letter of PID (S, T, R...) is STATE now.
+state_is() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" = "$2" ]
+}
+
 # blocked_in PID FUNCTION: PID sleeps in the kernel in FUNCTION (its
 # wchan: do_msgsnd, do_msgrcv...), for poll_until.
 blocked_in() {

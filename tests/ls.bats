@@ -36,6 +36,11 @@ time.sleep(120)' "$@" > "$out" &
 }
 
 # The ids this test's listing shows for KIND (one a line), filtered by KEYS.
+# no_orphans KIND "KEY...": ls --orphans lists none of them now.
+no_orphans() {
+	[ -z "$(ids_of "$1" "$2" --orphans)" ]
+}
+
 ids_of() {
 	local kind=$1
 	shift
@@ -267,10 +272,7 @@ mq $K1"
 	assert_output "$sem"
 	py 'sysv_ipc.Semaphore(int(sys.argv[1], 0)).acquire()' "$K1" &
 	track_pid $!
-	for _ in $(seq 50); do
-		[ "$(py 'print(sysv_ipc.Semaphore(int(sys.argv[1], 0)).waiting_for_nonzero)' "$K1")" = 1 ] && break
-		sleep 0.05
-	done
+	poll_until sem_column_is "$K1" ncnt 1
 	run ids_of sem "$K1" --orphans
 	assert_output ""
 }
@@ -374,15 +376,6 @@ inside orphans: "
 	assert_output "$mq $(cat /proc/sys/kernel/msgmnb) root"
 }
 
-# Wait until semaphore INDEX (default 0) of the set KEY has VALUE.
-wait_sem_value() {
-	for _ in $(seq 200); do
-		[ "$(sysvctl sem get "$1" -i "${3:-0}" 2>/dev/null)" = "$2" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 @test "a set held by a sem run is no orphan after a shorter run's exit" {
 	# The long job holds the count up; the short one's exit makes it the
 	# last-operation pid.  The long job's child, which inherits the
@@ -390,7 +383,7 @@ wait_sem_value() {
 	"$SYSVCTL" sem run "$K1" -u -c -- bash -c 'sleep 60 & wait' >/dev/null &
 	job=$!
 	track_pid "$job"
-	wait_sem_value "$K1" 1
+	poll_until sem_value_is "$K1" 1
 	sysvctl sem run "$K1" -u -- true
 	set_id=$(ipcs_id sem "$K1")
 	run ids_of sem "$K1" --orphans
@@ -399,14 +392,12 @@ wait_sem_value() {
 	run sysvctl rm sem --orphans -n
 	assert_success
 	refute_output --partial "$K1"
-	for _ in $(seq 200); do
-		child=$(pgrep -P "$job" sleep) && break
-		sleep 0.05
-	done
+	poll_until pgrep -P "$job" sleep >/dev/null
+	child=$(pgrep -P "$job" sleep)
 	track_pid "$child"
 	kill -9 "$job"
 	wait "$job" 2>/dev/null || true
-	wait_sem_value "$K1" 0
+	poll_until sem_value_is "$K1" 0
 	[ -d "/proc/$child" ]
 	run ids_of sem "$K1" --orphans
 	assert_output "$set_id"
@@ -416,7 +407,7 @@ wait_sem_value() {
 	sysvctl sem create "$K1" -v 2 >/dev/null
 	"$SYSVCTL" sem run "$K1" -- sleep 60 >/dev/null &
 	track_pid $!
-	wait_sem_value "$K1" 1
+	poll_until sem_value_is "$K1" 1
 	sysvctl sem run "$K1" -- true
 	run ids_of sem "$K1" --orphans
 	assert_success
@@ -427,7 +418,7 @@ wait_sem_value() {
 	# Its marker names its pid as its own namespace sees it (NSpid).
 	unshare --pid --fork --kill-child "$SYSVCTL" sem run "$K1" -u -c -- sleep 60 >/dev/null &
 	track_pid $!
-	wait_sem_value "$K1" 1
+	poll_until sem_value_is "$K1" 1
 	"$SYSVCTL" sem run "$K1" -u -- true
 	run ids_of sem "$K1" --orphans
 	assert_success
@@ -488,10 +479,7 @@ SYSVCTL_SEM_HOLD=$id:0:-1:[0-9]+:[0-9]+\$"
 	"$SYSVCTL" mq send "$K2" more -t 10m 2>/dev/null &
 	track_pid $!
 	# Listed until they block (nothing recorded lives), then never.
-	for _ in $(seq 200); do
-		[ -z "$(ids_of mq "$K1 $K2" --orphans)" ] && break
-		sleep 0.05
-	done
+	poll_until no_orphans mq "$K1 $K2"
 	run ids_of mq "$K1 $K2" --orphans
 	assert_output ""
 	run sysvctl rm mq --orphans --with-messages -n

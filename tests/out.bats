@@ -138,7 +138,7 @@ on_terminal() {
 	command -v script >/dev/null || skip "no script(1)"
 	/usr/bin/python3 -c 'import sysv_ipc, sys, time; m = sysv_ipc.SharedMemory(int(sys.argv[1], 0), sysv_ipc.IPC_CREX, size=4096); print(m.id, flush=True); time.sleep(60)' "$K1" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx >"$BATS_TEST_TMPDIR/id" &
 	track_pid $!
-	for _ in $(seq 100); do [ -s "$BATS_TEST_TMPDIR/id" ] && break; sleep 0.05; done
+	poll_until test -s "$BATS_TEST_TMPDIR/id"
 	command=$(tr '\0' ' ' </proc/$!/cmdline)
 	command=${command% }
 	run on_terminal 40 ls shm --key "$K1" -o KEY,COMMAND

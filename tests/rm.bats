@@ -321,10 +321,15 @@ o.uid = int(sys.argv[3])' "$1" "$2" "$OWNER"
 	assert_failure
 }
 
+# no_orphan_mq KEY: ls --orphans does not list the queue KEY now.
+no_orphan_mq() {
+	[ -z "$(sysvctl ls mq --orphans --key "$1" -o ID --noheadings)" ]
+}
+
 @test "rm --orphans leaves a held set and a queue a worker waits on" {
 	"$SYSVCTL" sem run "$K1" -u -c -- sleep 60 >/dev/null &
 	track_pid $!
-	for _ in $(seq 200); do [ "$(sysvctl sem get "$K1" 2>/dev/null)" = 1 ] && break; sleep 0.05; done
+	poll_until sem_value_is "$K1" 1
 	chown_obj sem "$K1"
 	sysvctl sem run "$K1" -u -- true
 	sysvctl mq create "$K2" >/dev/null
@@ -333,10 +338,7 @@ o.uid = int(sys.argv[3])' "$1" "$2" "$OWNER"
 	worker=$!
 	track_pid "$worker"
 	# An orphan until the worker blocks in msgrcv.
-	for _ in $(seq 200); do
-		[ -z "$(sysvctl ls mq --orphans --key "$K2" -o ID --noheadings)" ] && break
-		sleep 0.05
-	done
+	poll_until no_orphan_mq "$K2"
 	run sysvctl rm --orphans --owner "$OWNER"
 	assert_success
 	assert_output ""
@@ -344,6 +346,12 @@ o.uid = int(sys.argv[3])' "$1" "$2" "$OWNER"
 	sysvctl mq send "$K2" hello
 	wait "$worker"
 	[ "$(cat "$BATS_TEST_TMPDIR/got")" = hello ]
+}
+
+# removed_some_and_waits PID BEFORE: PID sleeps (in write(2)) and fewer
+# than BEFORE queues are left.
+removed_some_and_waits() {
+	state_is "$1" S && [ "$(wc -l < /proc/sysvipc/msg)" -lt "$2" ]
 }
 
 @test "SIGTERM stops rm between two objects; every object removed is printed" {
@@ -360,11 +368,7 @@ for _ in range(int(sys.argv[2])):
 	rm_pid=$!
 	track_pid "$rm_pid"
 	exec 8< "$BATS_TEST_TMPDIR/lines"
-	for _ in $(seq 200); do
-		[ "$(cut -d' ' -f3 "/proc/$rm_pid/stat")" = S ] &&
-			[ "$(wc -l < /proc/sysvipc/msg)" -lt "$before" ] && break
-		sleep 0.05
-	done
+	poll_until removed_some_and_waits "$rm_pid" "$before"
 	kill -TERM "$rm_pid"
 	cat <&8 > "$BATS_TEST_TMPDIR/out"
 	exec 8<&-

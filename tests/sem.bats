@@ -13,15 +13,9 @@ os.execv(sys.argv[1], sys.argv[1:])' "$SYSVCTL" "$@" &
 	track_pid "$BG_PID"
 }
 
-# Wait (at most 5 s) until semaphore INDEX 0 of KEY has ncnt (or COLUMN) N.
+# Wait until semaphore 0 of KEY has ncnt (or COLUMN) N.
 wait_for() {
-	local key=$1 column=$2 want=$3
-	for _ in $(seq 100); do
-		[ "$(sysvctl sem stat "$key" -o "$column" --noheadings --raw)" = "$want" ] && return 0
-		sleep 0.05
-	done
-	echo "# $column of $key never became $want" >&3
-	return 1
+	poll_until sem_column_is "$@"
 }
 
 # Wait for background PID; its exit status into $status.
@@ -225,6 +219,17 @@ hint: create it with 'sysvctl sem create $K1' or pass --create to acquire or run
 	[[ "$stderr" == *"index 0: timed out after 0.2 s waiting for 0 (value 2)" ]]
 }
 
+@test "the last -t wins: -t 0 -t 0.2 waits 0.2 s, for sem as for mq" {
+	sysvctl sem create "$K1" -v 0
+	run --separate-stderr sysvctl sem acquire "$K1" -t 0 -t 0.2
+	assert_failure 6
+	[[ "$stderr" == *"index 0: timed out after 0.2 s (value 0, acquiring 1)" ]]
+	sysvctl mq create "$K2" >/dev/null
+	run --separate-stderr sysvctl mq recv "$K2" -t 0 -t 0.2
+	assert_failure 6
+	[[ "$stderr" == *": no message (timed out)" ]]
+}
+
 @test "z waits until the value reaches zero" {
 	sysvctl sem create "$K1" -v 1
 	"$SYSVCTL" sem z "$K1" -t 10 &
@@ -336,12 +341,26 @@ hint: create it with 'sysvctl sem create $K1' or pass --create to acquire or run
 	pid=$!
 	track_pid "$pid"
 	wait_for "$K1" ncnt 1
+	# It keeps SIGINT ignored (no handler of its own); the kernel drops an
+	# ignored signal when it is sent, so nothing is left to wait for.
+	signal_ignored "$pid" INT
 	kill -INT "$pid"
-	sleep 0.2
 	run sysvctl sem stat "$K1" -o ncnt --noheadings --raw
 	assert_output "1"
 	sysvctl sem release "$K1"
 	wait "$pid"
+}
+
+# signal_ignored PID SIG: PID ignores SIG (its bit in SigIgn of its status).
+signal_ignored() {
+	local mask
+	mask=$(awk '$1 == "SigIgn:" { print $2 }' "/proc/$1/status")
+	(( (16#$mask >> ($(kill -l "$2") - 1)) & 1 ))
+}
+
+# waiting_again PID KEY: PID runs again (not stopped) and waits on KEY.
+waiting_again() {
+	! state_is "$1" T && sem_column_is "$2" ncnt 1
 }
 
 @test "stopping and continuing a waiting acquire does not end its wait" {
@@ -351,9 +370,9 @@ hint: create it with 'sysvctl sem create $K1' or pass --create to acquire or run
 	track_pid "$pid"
 	wait_for "$K1" ncnt 1
 	kill -STOP "$pid"
-	sleep 0.1
+	poll_until state_is "$pid" T
 	kill -CONT "$pid"
-	sleep 0.2
+	poll_until waiting_again "$pid" "$K1"
 	sysvctl sem release "$K1"
 	wait "$pid"
 	run sysvctl sem get "$K1"
@@ -646,16 +665,18 @@ exit 0 value 1"
 	assert_output ""
 }
 
+# seconds_since_at_least EPOCH N: N seconds or more have passed since EPOCH.
+seconds_since_at_least() {
+	[ $(( $(date +%s) - $1 )) -ge "$2" ]
+}
+
 # sysv_ipc gives a set its value with SETVAL: otime stays 0 until its first
 # semop.  Once its ctime is 2 s old, nothing waits for it any more.
 @test "a sysv_ipc set with otime 0 and an older ctime is used at once" {
 	local ctime
 	/usr/bin/python3 -c "import sysv_ipc; sysv_ipc.Semaphore($K1, sysv_ipc.IPC_CREX, 0o600, 1)"
 	ctime=$(sysvctl --json sem stat "$K1" | jq .ctime)
-	for _ in $(seq 100); do
-		[ $(( $(date +%s) - ctime )) -ge 2 ] && break
-		sleep 0.05
-	done
+	poll_until seconds_since_at_least "$ctime" 2
 	run timeout 0.8 "$SYSVCTL" sem get "$K1"
 	assert_success
 	assert_output "1"

@@ -17,11 +17,7 @@ m = sysv_ipc.SharedMemory(int(sys.argv[1], 16))
 print("attached", flush=True)
 time.sleep(60)' "$1" >"$BATS_TEST_TMPDIR/hold.out" &
 	track_pid $!
-	for _ in $(seq 100); do
-		grep -q attached "$BATS_TEST_TMPDIR/hold.out" && return 0
-		sleep 0.05
-	done
-	return 1
+	poll_until grep -q attached "$BATS_TEST_TMPDIR/hold.out"
 }
 
 # --- create -----------------------------------------------------------------

@@ -11,11 +11,6 @@ queued() {
 	ipcs -q | awk -v k="$1" 'tolower($1) == tolower(k) { print $6 }'
 }
 
-# sem_ncnt KEY: how many wait to take units of semaphore 0.
-sem_ncnt() {
-	sysvctl -j sem stat "$1" | jq '.semaphores[0].ncnt'
-}
-
 # pipe_run MODE SIGNAL SIGNAL_AFTER READ_AFTER OUT -- COMMAND...
 # Run COMMAND with stdout a pipe of 4 KiB (O_NONBLOCK when MODE is
 # nonblock), send it SIGNAL (TERM, INT, HUP or -) SIGNAL_AFTER seconds
@@ -251,10 +246,7 @@ lost_count() {
 	"$SYSVCTL" sem z "$K1" &
 	pid=$!
 	track_pid "$pid"
-	for _ in $(seq 500); do
-		[ "$(sysvctl -j sem stat "$K1" | jq '.semaphores[0].zcnt')" = 1 ] && break
-		sleep 0.01
-	done
+	poll_until sem_column_is "$K1" zcnt 1
 	kill -TERM "$pid"
 	rc=0
 	wait "$pid" || rc=$?
@@ -266,10 +258,7 @@ lost_count() {
 		"$SYSVCTL" sem run "$K1" -t 20 -- sleep 5 &
 		pid=$!
 		track_pid "$pid"
-		for _ in $(seq 500); do
-			[ "$(sem_ncnt "$K1")" = 1 ] && break
-			sleep 0.01
-		done
+		poll_until sem_column_is "$K1" ncnt 1
 		"$SYSVCTL" sem release "$K1" &
 		kill -TERM "$pid" 2>/dev/null || true
 		wait $!

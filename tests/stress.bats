@@ -22,17 +22,6 @@ sem_zcnt() {
 	ipcs -s -i "$(ipcs_id sem "$1")" | awk 'f && NF >= 5 && $1 == 0 { print $4 } /^semnum/ { f = 1 }'
 }
 
-# wait_until TEST...: poll (every 20 ms, at most 20 s) until TEST succeeds.
-wait_until() {
-	local i
-	for ((i = 0; i < 1000; i++)); do
-		"$@" && return 0
-		sleep 0.02
-	done
-	echo "# timed out waiting for: $*"
-	return 1
-}
-
 equals() {
 	[ "$("${@:2}")" = "$1" ]
 }
@@ -120,6 +109,15 @@ EOF
 	chmod +x "$BATS_TEST_TMPDIR/section"
 }
 
+# all_blocked_in FUNCTION PID...: every PID sleeps in the kernel in FUNCTION.
+all_blocked_in() {
+	local function=$1 pid
+	shift
+	for pid; do
+		blocked_in "$pid" "$function" || return 1
+	done
+}
+
 # race KEY RUNOPTS...: 40 processes held at a gate (a shared flock), then
 # released at once, each running `sem run KEY RUNOPTS -- section`.
 race() {
@@ -136,7 +134,7 @@ race() {
 		pids+=("$!")
 		track_pid "$!"
 	done
-	sleep 0.3
+	poll_until all_blocked_in locks_lock_inode_wait "${pids[@]}"
 	flock -u 8
 	exec 8>&-
 	for p in "${pids[@]}"; do
@@ -176,7 +174,7 @@ race() {
 		"$SYSVCTL" sem run "$K1" -- sleep 1000 &
 		holder=$!
 		track_pid "$holder"
-		wait_until equals 0 sem_value "$K1"
+		poll_until equals 0 sem_value "$K1"
 		kill -9 "$holder"
 		wait "$holder" 2>/dev/null || true
 		[ "$(sem_value "$K1")" = 1 ]
@@ -191,17 +189,17 @@ race() {
 	"$SYSVCTL" sem run "$K1" -- sleep 1000 &
 	holder=$!
 	track_pid "$holder"
-	wait_until equals 0 sem_value "$K1"
+	poll_until equals 0 sem_value "$K1"
 	for ((i = 1; i <= 10; i++)); do
 		# The next waiter: it logs when it gets the lock, then holds it.
 		"$SYSVCTL" sem run "$K1" -t 60 -- sh -c 'echo "$0" >> "$1"; exec sleep 1000' "$i" "$log" &
 		waiter=$!
 		track_pid "$waiter"
-		wait_until equals 1 sem_ncnt "$K1"
+		poll_until equals 1 sem_ncnt "$K1"
 		[ "$(wc -l < "$log")" -eq $((i - 1)) ]
 		kill -9 "$holder"
 		wait "$holder" 2>/dev/null || true
-		wait_until equals "$i" eval 'wc -l < "$log"'
+		poll_until equals "$i" eval 'wc -l < "$log"'
 		[ "$(sem_value "$K1")" = 0 ]
 		holder=$waiter
 	done
@@ -220,12 +218,12 @@ race() {
 			pids+=("$!")
 			track_pid "$!"
 		done
-		wait_until equals 3 sem_value "$K1"
+		poll_until equals 3 sem_value "$K1"
 		# A `sem z` waiter proceeds only when the last holder is gone.
 		"$SYSVCTL" sem z "$K1" -t 60 &
 		zwaiter=$!
 		track_pid "$zwaiter"
-		wait_until equals 1 sem_zcnt "$K1"
+		poll_until equals 1 sem_zcnt "$K1"
 		for ((i = 0; i < 3; i++)); do
 			kill -9 "${pids[i]}"
 			wait "${pids[i]}" 2>/dev/null || true
@@ -240,7 +238,7 @@ race() {
 	"$SYSVCTL" sem run "$K1" --create --up -- sleep 1000 &
 	holder=$!
 	track_pid "$holder"
-	wait_until equals 1 sem_value "$K1"
+	poll_until equals 1 sem_value "$K1"
 	kill -9 "$holder"
 	wait "$holder" 2>/dev/null || true
 	[ "$(sem_value "$K1")" = 0 ]
@@ -255,7 +253,7 @@ race() {
 			"$SYSVCTL" sem run "$K1" -t 60 -- true &
 		waiter=$!
 		track_pid "$waiter"
-		wait_until equals 1 sem_ncnt "$K1"
+		poll_until equals 1 sem_ncnt "$K1"
 		kill -s "$sig" "$waiter"
 		status=0
 		wait "$waiter" 2>/dev/null || status=$?

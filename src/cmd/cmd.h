@@ -10,6 +10,7 @@
 
 #include "ipc/err.h"
 #include "ipc/ref.h"
+#include "ipc/wait.h"
 #include "out.h"
 
 /* Exit codes of the contract. */
@@ -54,6 +55,11 @@ int cmd_fail(const struct sv_err *err);
 /* cmd_fail for a verb with --create: a missing object's hint also offers
  * "or pass --create to CREATE_USE". */
 int cmd_fail_create(const struct sv_err *err, const char *create_use);
+
+/* The hint for the pitfall ERR->cause (hint.c), worded with our syntax;
+ * empty for none.  CREATE_USE as for cmd_fail_create. */
+void cmd_cause_hint(const struct sv_err *err, const char *create_use,
+		    char *hint, size_t size);
 
 /* The exit code an error number stands for. */
 int cmd_exit_code(int errnum);
@@ -104,6 +110,7 @@ enum {
 	OPT_BYTES,
 	OPT_NOTRUNCATE,
 	OPT_TIME_FORMAT,
+	OPT_NOWAIT,
 	OPT_CMD_FIRST,      /* verbs number their own long-only options from here */
 };
 #define CMD_TABLE_LONGOPTS \
@@ -115,6 +122,22 @@ enum {
 	{ "time-format", required_argument, NULL, OPT_TIME_FORMAT }, \
 	{ "output", required_argument, NULL, 'o' }
 #define CMD_TABLE_SHORTOPTS "o:e"
+
+/* The options of the verbs that wait: -t TIMEOUT and --nowait. */
+#define CMD_WAIT_LONGOPTS \
+	{ "timeout", required_argument, NULL, 't' }, \
+	{ "nowait", no_argument, NULL, OPT_NOWAIT }
+
+/* Handle -t (optarg) or --nowait into WAIT (-t 0 is --nowait; the last
+ * -t wins); false when OPT is neither.  *HAS_NOWAIT: --nowait was given.
+ * *RC: 0, or -1 with ERR for a malformed -t. */
+bool cmd_wait_opt(int opt, struct sv_wait *wait, bool *has_nowait, int *rc,
+		  struct sv_err *err);
+
+/* Once the options are parsed: -t and --nowait both given are a usage
+ * error about CMDPATH (true, *CODE set). */
+bool cmd_wait_conflict(const struct sv_wait *wait, bool has_nowait,
+		       const char *cmdpath, int *code);
 
 /* Handle a table option into OPTS; false when OPT is not one. */
 bool cmd_table_opt(int opt, struct out_opts *opts);

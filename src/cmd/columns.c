@@ -6,69 +6,108 @@
 
 #include "ipc/who.h"
 
-/* The columns every kind starts with, in the order of the *_COL_ enums. */
-#define PERM_COLUMNS \
-	{ "KEY", OUT_KEY, 10, "the key; 0 for a private object" }, \
-	{ "ID", OUT_NUM, 5, "the kernel's identifier" }, \
-	{ "OWNER", OUT_STR, 8, "the owner's user name" }, \
-	{ "MODE", OUT_MODE, 4, "permissions, octal" }, \
-	{ "PERMS", OUT_STR, 9, "permissions, as rwxrwxrwx" }, \
-	{ "UID", OUT_UID, 5, "the owner's user id" }, \
-	{ "GID", OUT_GID, 5, "the owner's group id" }, \
-	{ "CUID", OUT_UID, 5, "the creator's user id" }, \
-	{ "CGID", OUT_GID, 5, "the creator's group id" }
+/* The columns every kind starts with: P is its enum's prefix (SHM...). */
+#define PERM_COLUMNS(P) \
+	[P##_COL_KEY] = { .name = "KEY", .type = OUT_KEY, .width = 10, \
+		.help = "the key; 0 for a private object" }, \
+	[P##_COL_ID] = { .name = "ID", .type = OUT_NUM, .width = 5, \
+		.help = "the kernel's identifier" }, \
+	[P##_COL_OWNER] = { .name = "OWNER", .type = OUT_STR, .width = 8, \
+		.help = "the owner's user name" }, \
+	[P##_COL_MODE] = { .name = "MODE", .type = OUT_MODE, .width = 4, \
+		.help = "permissions, octal" }, \
+	[P##_COL_PERMS] = { .name = "PERMS", .type = OUT_STR, .width = 9, \
+		.help = "permissions, as rwxrwxrwx" }, \
+	[P##_COL_UID] = { .name = "UID", .type = OUT_UID, .width = 5, \
+		.help = "the owner's user id" }, \
+	[P##_COL_GID] = { .name = "GID", .type = OUT_GID, .width = 5, \
+		.help = "the owner's group id" }, \
+	[P##_COL_CUID] = { .name = "CUID", .type = OUT_UID, .width = 5, \
+		.help = "the creator's user id" }, \
+	[P##_COL_CGID] = { .name = "CGID", .type = OUT_GID, .width = 5, \
+		.help = "the creator's group id" }
 
 /* The kind, filled by the output layer from the table's name. */
-#define KIND_COLUMN { "KIND", OUT_NAME, 4, "the kind: shm, sem or mq" }
+#define KIND_COLUMN(P) \
+	[P##_COL_KIND] = { .name = "KIND", .type = OUT_NAME, .width = 4, \
+		.help = "the kind: shm, sem or mq" }
 
 
 const struct out_col shm_columns[SHM_NCOLS] = {
-	PERM_COLUMNS,
-	{ "SIZE", OUT_SIZE, 6, "size in bytes" },
-	{ "NATTCH", OUT_NUM, 3, "processes attached" },
-	{ "STATUS", OUT_STR, 6, "dest (marked for removal), locked" },
-	{ "CPID", OUT_NUM, 5, "the creator's pid" },
-	{ "LPID", OUT_NUM, 5, "the pid of the last attach or detach" },
-	{ "ATIME", OUT_TIME, 5, "time of the last attach" },
-	{ "DTIME", OUT_TIME, 5, "time of the last detach" },
-	{ "CTIME", OUT_TIME, 5, "time of creation or the last change" },
-	{ "MARKED-FOR-REMOVAL", OUT_BOOL, 3, "removed once the last process detaches" },
-	{ "COMMAND", OUT_STR, 0.3, "the creator's command line, while it runs" },
-	NS_COLUMNS,
-	KIND_COLUMN,
+	PERM_COLUMNS(SHM),
+	[SHM_COL_SIZE] = { .name = "SIZE", .type = OUT_SIZE, .width = 6,
+		.help = "size in bytes" },
+	[SHM_COL_NATTCH] = { .name = "NATTCH", .type = OUT_NUM, .width = 3,
+		.help = "processes attached" },
+	[SHM_COL_STATUS] = { .name = "STATUS", .type = OUT_STR, .width = 6,
+		.help = "dest (marked for removal), locked" },
+	[SHM_COL_CPID] = { .name = "CPID", .type = OUT_NUM, .width = 5,
+		.help = "the creator's pid" },
+	[SHM_COL_LPID] = { .name = "LPID", .type = OUT_NUM, .width = 5,
+		.help = "the pid of the last attach or detach" },
+	[SHM_COL_ATIME] = { .name = "ATIME", .type = OUT_TIME, .width = 5,
+		.help = "time of the last attach" },
+	[SHM_COL_DTIME] = { .name = "DTIME", .type = OUT_TIME, .width = 5,
+		.help = "time of the last detach" },
+	[SHM_COL_CTIME] = { .name = "CTIME", .type = OUT_TIME, .width = 5,
+		.help = "time of creation or the last change" },
+	[SHM_COL_MARKED] = { .name = "MARKED-FOR-REMOVAL", .type = OUT_BOOL, .width = 3,
+		.help = "removed once the last process detaches" },
+	[SHM_COL_COMMAND] = { .name = "COMMAND", .type = OUT_STR, .width = 0.3,
+		.help = "the creator's command line, while it runs" },
+	NS_COLUMNS(SHM_COL),
+	KIND_COLUMN(SHM),
 };
 
 const struct out_col sem_columns[SEM_NCOLS] = {
-	PERM_COLUMNS,
-	{ "NSEMS", OUT_NUM, 3, "semaphores in the set" },
-	{ "OTIME", OUT_TIME, 5, "time of the last semop" },
-	{ "CTIME", OUT_TIME, 5, "time of creation or the last change" },
-	NS_COLUMNS,
-	KIND_COLUMN,
-	{ "HOLDERS", OUT_NUM, 3, "processes holding units through sem run" },
-	{ "WAITERS", OUT_NUM, 3, "threads blocked in semop on it" },
+	PERM_COLUMNS(SEM),
+	[SEM_COL_NSEMS] = { .name = "NSEMS", .type = OUT_NUM, .width = 3,
+		.help = "semaphores in the set" },
+	[SEM_COL_OTIME] = { .name = "OTIME", .type = OUT_TIME, .width = 5,
+		.help = "time of the last semop" },
+	[SEM_COL_CTIME] = { .name = "CTIME", .type = OUT_TIME, .width = 5,
+		.help = "time of creation or the last change" },
+	NS_COLUMNS(SEM_COL),
+	KIND_COLUMN(SEM),
+	[SEM_COL_HOLDERS] = { .name = "HOLDERS", .type = OUT_NUM, .width = 3,
+		.help = "processes holding units through sem run" },
+	[SEM_COL_WAITERS] = { .name = "WAITERS", .type = OUT_NUM, .width = 3,
+		.help = "threads blocked in semop on it" },
 };
 
 const struct out_col semaphore_columns[SEMAPHORE_NCOLS] = {
-	{ "INDEX", OUT_NUM, 3, "the semaphore's number in its set" },
-	{ "VALUE", OUT_NUM, 5, "its value" },
-	{ "NCNT", OUT_NUM, 3, "processes waiting for the value to rise" },
-	{ "ZCNT", OUT_NUM, 3, "processes waiting for zero" },
-	{ "PID", OUT_NUM, 5, "the pid of the last operation; 0 for none" },
+	[SEMAPHORE_COL_INDEX] = { .name = "INDEX", .type = OUT_NUM, .width = 3,
+		.help = "the semaphore's number in its set" },
+	[SEMAPHORE_COL_VALUE] = { .name = "VALUE", .type = OUT_NUM, .width = 5,
+		.help = "its value" },
+	[SEMAPHORE_COL_NCNT] = { .name = "NCNT", .type = OUT_NUM, .width = 3,
+		.help = "processes waiting for the value to rise" },
+	[SEMAPHORE_COL_ZCNT] = { .name = "ZCNT", .type = OUT_NUM, .width = 3,
+		.help = "processes waiting for zero" },
+	[SEMAPHORE_COL_PID] = { .name = "PID", .type = OUT_NUM, .width = 5,
+		.help = "the pid of the last operation; 0 for none" },
 };
 
 const struct out_col mq_columns[MQ_NCOLS] = {
-	PERM_COLUMNS,
-	{ "MESSAGES", OUT_NUM, 4, "messages in the queue" },
-	{ "USED-BYTES", OUT_SIZE, 6, "bytes of the messages in the queue" },
-	{ "MAX-BYTES", OUT_SIZE, 6, "the most bytes the queue holds" },
-	{ "LSPID", OUT_NUM, 5, "the pid of the last send" },
-	{ "LRPID", OUT_NUM, 5, "the pid of the last receive" },
-	{ "STIME", OUT_TIME, 5, "time of the last send" },
-	{ "RTIME", OUT_TIME, 5, "time of the last receive" },
-	{ "CTIME", OUT_TIME, 5, "time of creation or the last change" },
-	NS_COLUMNS,
-	KIND_COLUMN,
+	PERM_COLUMNS(MQ),
+	[MQ_COL_MESSAGES] = { .name = "MESSAGES", .type = OUT_NUM, .width = 4,
+		.help = "messages in the queue" },
+	[MQ_COL_USED_BYTES] = { .name = "USED-BYTES", .type = OUT_SIZE, .width = 6,
+		.help = "bytes of the messages in the queue" },
+	[MQ_COL_MAX_BYTES] = { .name = "MAX-BYTES", .type = OUT_SIZE, .width = 6,
+		.help = "the most bytes the queue holds" },
+	[MQ_COL_LSPID] = { .name = "LSPID", .type = OUT_NUM, .width = 5,
+		.help = "the pid of the last send" },
+	[MQ_COL_LRPID] = { .name = "LRPID", .type = OUT_NUM, .width = 5,
+		.help = "the pid of the last receive" },
+	[MQ_COL_STIME] = { .name = "STIME", .type = OUT_TIME, .width = 5,
+		.help = "time of the last send" },
+	[MQ_COL_RTIME] = { .name = "RTIME", .type = OUT_TIME, .width = 5,
+		.help = "time of the last receive" },
+	[MQ_COL_CTIME] = { .name = "CTIME", .type = OUT_TIME, .width = 5,
+		.help = "time of creation or the last change" },
+	NS_COLUMNS(MQ_COL),
+	KIND_COLUMN(MQ),
 };
 
 /* What a stat's vertical list calls each column, as lsipc -i does. */

@@ -34,12 +34,17 @@ enum mq_col {
 };
 
 /* The namespace an object lies in, shown by ls -A: the same four columns
- * before KIND in every kind (POSIX ones too). */
-#define NS_COLUMNS \
-	{ "NS", OUT_NUM, 10, "the IPC namespace's inode (ls -A)" }, \
-	{ "NSPID", OUT_NUM, 5, "a process in that namespace (ls -A)" }, \
-	{ "NSCOMMAND", OUT_STR, 0.2, "its command line (ls -A)" }, \
-	{ "CONTAINER", OUT_STR, 12, "the container id its cgroup shows (ls -A)" }
+ * before KIND in every kind (POSIX ones too); P is the prefix of the
+ * kind's column enum (SHM_COL, PCOL). */
+#define NS_COLUMNS(P) \
+	[P##_NS] = { .name = "NS", .type = OUT_NUM, .width = 10, \
+		.help = "the IPC namespace's inode (ls -A)" }, \
+	[P##_NSPID] = { .name = "NSPID", .type = OUT_NUM, .width = 5, \
+		.help = "a process in that namespace (ls -A)" }, \
+	[P##_NSCOMMAND] = { .name = "NSCOMMAND", .type = OUT_STR, .width = 0.2, \
+		.help = "its command line (ls -A)" }, \
+	[P##_CONTAINER] = { .name = "CONTAINER", .type = OUT_STR, .width = 12, \
+		.help = "the container id its cgroup shows (ls -A)" }
 
 extern const struct out_col shm_columns[SHM_NCOLS];
 extern const struct out_col sem_columns[SEM_NCOLS];

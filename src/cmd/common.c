@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ipc/clock.h"
+#include "ipc/parse.h"
 #include "ipc/posix.h"
 #include "stop.h"
 
@@ -50,76 +52,6 @@ int cmd_exit_code(int errnum)
 	}
 }
 
-/* The kinds other than KIND that have an object with KEY, as a mask. */
-static unsigned other_kinds(enum sv_kind kind, key_t key)
-{
-	unsigned mask = 0;
-
-	for (int other = 0; other < SV_NKINDS; other++)
-		if (other != (int)kind && sv_key_in_use((enum sv_kind)other, key))
-			mask |= 1u << other;
-	return mask;
-}
-
-/* "a semaphore set and a message queue": the kinds in MASK. */
-static void kind_nouns(unsigned mask, char *buf, size_t size)
-{
-	buf[0] = '\0';
-	for (int kind = 0; kind < SV_NKINDS; kind++)
-		if (mask & (1u << kind))
-			snprintf(buf + strlen(buf), size - strlen(buf), "%sa %s",
-				 buf[0] ? " and " : "", sv_kind_noun((enum sv_kind)kind));
-}
-
-/* No object of its kind: the key may name one of another kind (say so),
- * else how to make one (CREATE_USE: the verb a --create would serve). */
-static void missing_hint(const struct sv_err *err, const char *create_use,
-			 char *hint, size_t size)
-{
-	enum sv_kind kind = (enum sv_kind)err->kind;
-	unsigned others;
-	char nouns[96];
-
-	if (err->ref == NULL) {     /* an id: nothing to create by it */
-		snprintf(hint, size, "'sysvctl ls %s' lists the ids in use",
-			 sv_kind_name(kind));
-		return;
-	}
-	others = other_kinds(kind, (key_t)err->key);
-	kind_nouns(others, nouns, sizeof(nouns));
-	if (others != 0 && __builtin_popcount(others) == 1)
-		snprintf(hint, size, "key 0x%08x names %s, not a %s: see 'sysvctl %s "
-			 "stat %s'", err->key, nouns, sv_kind_noun(kind),
-			 sv_kind_name((enum sv_kind)__builtin_ctz(others)), err->ref);
-	else if (others != 0)
-		snprintf(hint, size, "key 0x%08x names %s, not a %s: see 'sysvctl "
-			 "ls --key %s'", err->key, nouns, sv_kind_noun(kind), err->ref);
-	else
-		snprintf(hint, size, "create it with 'sysvctl %s create %s'%s%s",
-			 sv_kind_name(kind), err->ref,
-			 create_use ? " or pass --create to " : "",
-			 create_use ? create_use : "");
-}
-
-/* The hint for a pitfall the core recognised, worded with our syntax. */
-static void cause_hint(const struct sv_err *err, const char *create_use,
-		       char *hint, size_t size)
-{
-	switch (err->cause) {
-	case SV_CAUSE_MISSING:
-		missing_hint(err, create_use, hint, size);
-		break;
-	case SV_CAUSE_DENIED:
-		snprintf(hint, size, "its mode does not let you in; see 'sysvctl %s "
-			 "stat' as its owner or root",
-			 sv_kind_name((enum sv_kind)err->kind));
-		break;
-	case SV_CAUSE_NONE:
-		hint[0] = '\0';
-		break;
-	}
-}
-
 int cmd_fail_create(const struct sv_err *err, const char *create_use)
 {
 	char hint[sizeof(err->hint)];
@@ -135,7 +67,7 @@ int cmd_fail_create(const struct sv_err *err, const char *create_use)
 		snprintf(hint, sizeof(hint), "this kernel has no System V IPC "
 			 "(CONFIG_SYSVIPC is off, as on WSL1 and some minimal kernels)");
 	else
-		cause_hint(err, create_use, hint, sizeof(hint));
+		cmd_cause_hint(err, create_use, hint, sizeof(hint));
 	if (hint[0] != '\0')
 		fprintf(stderr, "hint: %s\n", hint);
 	return cmd_exit_code(err->errnum);
@@ -184,6 +116,33 @@ void cmd_note_tty_stdin(const char *cmdpath)
 	if (isatty(STDIN_FILENO))
 		cmd_warn("%s: reading the data from the terminal until Ctrl-D "
 			 "(give it as an argument, or redirect stdin)", cmdpath);
+}
+
+bool cmd_wait_opt(int opt, struct sv_wait *wait, bool *has_nowait, int *rc,
+		  struct sv_err *err)
+{
+	switch (opt) {
+	case 't':
+		*rc = parse_duration(optarg, "-t", &wait->timeout, err);
+		wait->timed = true;
+		wait->nowait = *has_nowait || (wait->timeout.tv_sec == 0 &&
+					       wait->timeout.tv_nsec == 0);
+		return true;
+	case OPT_NOWAIT:
+		wait->nowait = *has_nowait = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool cmd_wait_conflict(const struct sv_wait *wait, bool has_nowait,
+		       const char *cmdpath, int *code)
+{
+	if (!has_nowait || !wait->timed)
+		return false;
+	*code = cmd_usage_error(cmdpath, "-t and --nowait exclude each other");
+	return true;
 }
 
 int cmd_help(const char *usage)
@@ -304,20 +263,12 @@ bool cmd_table_opts(int argc, char **argv, const char *cmdpath,
  * reader that stopped reading) before what is left is given up. */
 #define STOP_GRACE_MS 2000
 
-static long long now_ms(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
 /* Wait until FD takes bytes again, at most until GIVE_UP (0: no limit).
  * A signal or the end of the wait is 0: the caller tries again. */
 static int wait_writable(int fd, long long give_up)
 {
 	struct pollfd out = { .fd = fd, .events = POLLOUT };
-	long long left = give_up != 0 ? give_up - now_ms() : -1;
+	long long left = give_up != 0 ? give_up - sv_mono_ms() : -1;
 
 	if (give_up != 0 && left < 0)
 		left = 0;
@@ -346,8 +297,8 @@ int cmd_write_all(int fd, const void *buf, size_t size, size_t *done)
 			return -1;
 		if (cmd_stop_signo != 0) {
 			if (give_up == 0)
-				give_up = now_ms() + STOP_GRACE_MS;
-			else if (now_ms() >= give_up)
+				give_up = sv_mono_ms() + STOP_GRACE_MS;
+			else if (sv_mono_ms() >= give_up)
 				return errno = EINTR, -1;
 		}
 		if (errno == EAGAIN && wait_writable(fd, give_up) != 0)

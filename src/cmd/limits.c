@@ -25,11 +25,16 @@ enum { LIMIT_COL_NAME, LIMIT_COL_VALUE, LIMIT_COL_USED, LIMIT_COL_USE,
        LIMIT_COL_DESCRIPTION, LIMIT_NCOLS };
 
 static const struct out_col limit_columns[LIMIT_NCOLS] = {
-	{ "NAME", OUT_STR, 6, "the sysctl (/proc/sys/kernel/NAME, or of kernel.sem)" },
-	{ "VALUE", OUT_NUM, 10, "the limit" },
-	{ "USED", OUT_NUM, 6, "current use where the kernel counts it" },
-	{ "USE%", OUT_NUM, 5, "USED in percent of VALUE" },
-	{ "DESCRIPTION", OUT_STR, 0.4, "what it limits, and its unit" },
+	[LIMIT_COL_NAME] = { .name = "NAME", .type = OUT_STR, .width = 6,
+		.help = "the sysctl (/proc/sys/kernel/NAME, or of kernel.sem)" },
+	[LIMIT_COL_VALUE] = { .name = "VALUE", .type = OUT_NUM, .width = 10,
+		.help = "the limit" },
+	[LIMIT_COL_USED] = { .name = "USED", .type = OUT_NUM, .width = 6,
+		.help = "current use where the kernel counts it" },
+	[LIMIT_COL_USE] = { .name = "USE%", .type = OUT_NUM, .width = 5,
+		.help = "USED in percent of VALUE" },
+	[LIMIT_COL_DESCRIPTION] = { .name = "DESCRIPTION", .type = OUT_STR, .width = 0.4,
+		.help = "what it limits, and its unit" },
 };
 
 static void fill_limit(struct out_line *line, const struct sv_limit *limit,

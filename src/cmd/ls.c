@@ -122,7 +122,8 @@ static int parse_args(int argc, char **argv, struct ls_opts *opts)
 			continue;
 		switch (opt) {
 		case OPT_OWNER:
-			if (sv_filter_set_owner(&opts->filter, optarg, &err) != 0)
+			if (sv_filter_set_owner(&opts->filter, optarg, "--owner",
+						&err) != 0)
 				return cmd_fail(&err);
 			break;
 		case OPT_KEY:
@@ -133,7 +134,8 @@ static int parse_args(int argc, char **argv, struct ls_opts *opts)
 			opts->filter.orphans = true;
 			break;
 		case OPT_OLDER:
-			if (sv_filter_set_age(&opts->filter, optarg, &err) != 0)
+			if (sv_filter_set_age(&opts->filter, optarg, "--older-than",
+					      &err) != 0)
 				return cmd_fail(&err);
 			break;
 		case 'A':

@@ -10,23 +10,6 @@
 #include "ipc/ref.h"
 #include "mq_cmd.h"
 
-int mq_parse_wait(const char *timeout, bool nowait, const char *cmdpath,
-		  struct sv_mq_wait *wait)
-{
-	struct sv_err err;
-
-	wait->how = nowait ? SV_MQ_WAIT_NEVER : SV_MQ_WAIT_FOREVER;
-	if (timeout == NULL)
-		return EXIT_OK;
-	if (nowait)
-		return cmd_usage_error(cmdpath, "-t and --nowait exclude each other");
-	if (parse_duration(timeout, "-t", &wait->timeout, &err) != 0)
-		return cmd_fail(&err);
-	wait->how = wait->timeout.tv_sec == 0 && wait->timeout.tv_nsec == 0
-		? SV_MQ_WAIT_NEVER : SV_MQ_WAIT_TIMEOUT;
-	return EXIT_OK;
-}
-
 int mq_parse_type(const char *text, long long min, long *type)
 {
 	struct sv_err err;

@@ -13,11 +13,6 @@
 int mq_send_verb(int argc, char **argv);
 int mq_recv(int argc, char **argv);
 
-/* -t TIMEOUT or --nowait into WAIT (-t 0 is --nowait); both at once is a
- * usage error.  Returns an exit code, EXIT_OK when fine. */
-int mq_parse_wait(const char *timeout, bool nowait, const char *cmdpath,
-		  struct sv_mq_wait *wait);
-
 /* -T TYPE between MIN and LONG_MAX. */
 int mq_parse_type(const char *text, long long min, long *type);
 

@@ -29,7 +29,7 @@
 
 struct recv_opts {
 	struct sv_mq_select sel;
-	struct sv_mq_wait wait;
+	struct sv_wait wait;
 	unsigned long long count;   /* with all: no limit */
 	bool all;
 	bool print_type;
@@ -194,10 +194,14 @@ static int batch_add(struct batch *out, const struct sv_mq *mq,
  * UTF-8, else its base64 with ENCODING "base64". */
 enum { JCOL_TYPE, JCOL_SIZE, JCOL_DATA, JCOL_ENCODING, JCOLS };
 static const struct out_col json_cols[JCOLS] = {
-	{ "TYPE", OUT_NUM, 0, "the message type" },
-	{ "SIZE", OUT_NUM, 0, "the body's size in bytes" },
-	{ "DATA", OUT_BYTES, 0, "the body, or its base64" },
-	{ "ENCODING", OUT_STR, 0, "base64 when the body is not UTF-8" },
+	[JCOL_TYPE] = { .name = "TYPE", .type = OUT_NUM, .width = 0,
+		.help = "the message type" },
+	[JCOL_SIZE] = { .name = "SIZE", .type = OUT_NUM, .width = 0,
+		.help = "the body's size in bytes" },
+	[JCOL_DATA] = { .name = "DATA", .type = OUT_BYTES, .width = 0,
+		.help = "the body, or its base64" },
+	[JCOL_ENCODING] = { .name = "ENCODING", .type = OUT_STR, .width = 0,
+		.help = "base64 when the body is not UTF-8" },
 };
 
 struct json_writer {
@@ -278,7 +282,7 @@ static int json_add(struct json_writer *out, long type, const char *body,
 static int take(struct sv_mq *mq, struct batch *out, const struct recv_opts *opts,
 		size_t *size, struct sv_err *err)
 {
-	static const struct sv_mq_wait never = { .how = SV_MQ_WAIT_NEVER };
+	static const struct sv_wait never = { .nowait = true };
 
 	if (opts->all || out == NULL || out->nmsgs == 0)
 		return sv_mq_recv(mq, &opts->sel, opts->all ? &never : NULL,
@@ -431,12 +435,11 @@ static int parse_count(const char *text, struct recv_opts *opts)
 
 static int parse_recv(int argc, char **argv, struct recv_opts *opts, int *code)
 {
-	enum { OPT_NOWAIT = OPT_CMD_FIRST, OPT_EXCEPT };
+	enum { OPT_EXCEPT = OPT_CMD_FIRST };
 	static const struct option longopts[] = {
 		{ "type", required_argument, NULL, 'T' },
 		{ "except", no_argument, NULL, OPT_EXCEPT },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "nowait", no_argument, NULL, OPT_NOWAIT },
+		CMD_WAIT_LONGOPTS,
 		{ "count", required_argument, NULL, 'k' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "lines", no_argument, NULL, 'l' },
@@ -445,9 +448,9 @@ static int parse_recv(int argc, char **argv, struct recv_opts *opts, int *code)
 		CMD_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *timeout = NULL;
+	struct sv_err err;
 	bool nowait = false, have_count = false;
-	int opt;
+	int opt, rc = 0;
 
 	*opts = (struct recv_opts){ .count = 1, .separator = -1 };
 	*code = EXIT_OK;
@@ -455,18 +458,17 @@ static int parse_recv(int argc, char **argv, struct recv_opts *opts, int *code)
 	while (*code == EXIT_OK &&
 	       (opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS "T:t:k:al0p",
 				  longopts, NULL)) != -1) {
+		if (cmd_wait_opt(opt, &opts->wait, &nowait, &rc, &err)) {
+			if (rc != 0)
+				*code = cmd_fail(&err);
+			continue;
+		}
 		switch (opt) {
 		case 'T':
 			*code = mq_parse_type(optarg, -LONG_MAX, &opts->sel.type);
 			break;
 		case OPT_EXCEPT:
 			opts->sel.except = true;
-			break;
-		case 't':
-			timeout = optarg;
-			break;
-		case OPT_NOWAIT:
-			nowait = true;
 			break;
 		case 'k':
 			*code = parse_count(optarg, opts);
@@ -496,14 +498,13 @@ static int parse_recv(int argc, char **argv, struct recv_opts *opts, int *code)
 		*code = cmd_usage_error("mq recv", "-k and --all exclude each other");
 		return -1;
 	}
-	if ((*code = check_recv_opts(opts, timeout != NULL)) != EXIT_OK)
+	if ((*code = check_recv_opts(opts, opts->wait.timed)) != EXIT_OK)
 		return -1;
 	/* TYPE<TAB>BODY is a record: it ends with a newline (or -0's NUL),
 	 * never on the shell's prompt. */
 	if (opts->print_type && opts->separator < 0)
 		opts->separator = '\n';
-	*code = mq_parse_wait(timeout, nowait, "mq recv", &opts->wait);
-	return *code == EXIT_OK ? 0 : -1;
+	return cmd_wait_conflict(&opts->wait, nowait, "mq recv", code) ? -1 : 0;
 }
 
 int mq_recv(int argc, char **argv)

@@ -21,7 +21,7 @@ struct send_opts {
 	long type;
 	bool lines;
 	bool create;
-	struct sv_mq_wait wait;
+	struct sv_wait wait;
 	const char *message;    /* NULL: stdin */
 };
 
@@ -248,33 +248,32 @@ static int send_lines(struct sv_mq *mq, const struct send_opts *opts)
 
 static int parse_send(int argc, char **argv, struct send_opts *opts, int *code)
 {
-	enum { OPT_NOWAIT = OPT_CMD_FIRST };
 	static const struct option longopts[] = {
 		{ "type", required_argument, NULL, 'T' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "nowait", no_argument, NULL, OPT_NOWAIT },
+		CMD_WAIT_LONGOPTS,
 		{ "lines", no_argument, NULL, 'l' },
 		{ "create", no_argument, NULL, 'c' },
 		CMD_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *timeout = NULL;
+	struct sv_err err;
 	bool nowait = false;
-	int opt;
+	int opt, rc = 0;
 
 	*opts = (struct send_opts){ .type = 1 };
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS "T:t:lc", longopts, NULL)) != -1) {
+		if (cmd_wait_opt(opt, &opts->wait, &nowait, &rc, &err)) {
+			if (rc != 0) {
+				*code = cmd_fail(&err);
+				return -1;
+			}
+			continue;
+		}
 		switch (opt) {
 		case 'T':
 			if ((*code = mq_parse_type(optarg, 1, &opts->type)) != EXIT_OK)
 				return -1;
-			break;
-		case 't':
-			timeout = optarg;
-			break;
-		case OPT_NOWAIT:
-			nowait = true;
 			break;
 		case 'l':
 			opts->lines = true;
@@ -297,8 +296,10 @@ static int parse_send(int argc, char **argv, struct send_opts *opts, int *code)
 			return -1;
 		}
 	}
-	*code = mq_parse_wait(timeout, nowait, "mq send", &opts->wait);
-	return *code == EXIT_OK ? 0 : -1;
+	if (cmd_wait_conflict(&opts->wait, nowait, "mq send", code))
+		return -1;
+	*code = EXIT_OK;
+	return 0;
 }
 
 int mq_send_verb(int argc, char **argv)

@@ -6,36 +6,54 @@
 #include "columns.h"
 
 #define PCOMMON_COLUMNS \
-	[PCOL_NAME] = { "NAME", OUT_STR, 0.3, "the name, /NAME, as shm_open, sem_open, mq_open take it" }, \
-	[PCOL_OWNER] = { "OWNER", OUT_STR, 8, "the owner's user name" }, \
-	[PCOL_MODE] = { "MODE", OUT_MODE, 4, "permissions, octal" }, \
-	[PCOL_PERMS] = { "PERMS", OUT_STR, 9, "permissions, as rwxrwxrwx" }, \
-	[PCOL_UID] = { "UID", OUT_NUM, 5, "the owner's user id" }, \
-	[PCOL_GID] = { "GID", OUT_NUM, 5, "the owner's group id" }, \
-	[PCOL_MTIME] = { "MTIME", OUT_TIME, 19, "time of the last change of its file" }, \
-	[PCOL_USERS] = { "USERS", OUT_NUM, 3, "processes that map it or hold it open; empty: cannot tell" }, \
-	[PCOL_PIDS] = { "PIDS", OUT_STR, 0.2, "those processes" }, \
-	[PCOL_COMMAND] = { "COMMAND", OUT_STR, 0.3, "the first one's command line" }, \
-	[PCOL_NS] = NS_COLUMNS, \
-	[PCOL_KIND] = { "KIND", OUT_NAME, 4, "the kind: pshm, psem or pmq" }
+	[PCOL_NAME] = { .name = "NAME", .type = OUT_STR, .width = 0.3, \
+		.help = "the name, /NAME, as shm_open, sem_open, mq_open take it" }, \
+	[PCOL_OWNER] = { .name = "OWNER", .type = OUT_STR, .width = 8, \
+		.help = "the owner's user name" }, \
+	[PCOL_MODE] = { .name = "MODE", .type = OUT_MODE, .width = 4, \
+		.help = "permissions, octal" }, \
+	[PCOL_PERMS] = { .name = "PERMS", .type = OUT_STR, .width = 9, \
+		.help = "permissions, as rwxrwxrwx" }, \
+	[PCOL_UID] = { .name = "UID", .type = OUT_NUM, .width = 5, \
+		.help = "the owner's user id" }, \
+	[PCOL_GID] = { .name = "GID", .type = OUT_NUM, .width = 5, \
+		.help = "the owner's group id" }, \
+	[PCOL_MTIME] = { .name = "MTIME", .type = OUT_TIME, .width = 19, \
+		.help = "time of the last change of its file" }, \
+	[PCOL_USERS] = { .name = "USERS", .type = OUT_NUM, .width = 3, \
+		.help = "processes that map it or hold it open; empty: cannot tell" }, \
+	[PCOL_PIDS] = { .name = "PIDS", .type = OUT_STR, .width = 0.2, \
+		.help = "those processes" }, \
+	[PCOL_COMMAND] = { .name = "COMMAND", .type = OUT_STR, .width = 0.3, \
+		.help = "the first one's command line" }, \
+	NS_COLUMNS(PCOL), \
+	[PCOL_KIND] = { .name = "KIND", .type = OUT_NAME, .width = 4, \
+		.help = "the kind: pshm, psem or pmq" }
 
 const struct out_col pshm_columns[PSHM_NCOLS] = {
 	PCOMMON_COLUMNS,
-	[PCOL_SIZE] = { "SIZE", OUT_SIZE, 6, "size in bytes" },
+	[PCOL_SIZE] = { .name = "SIZE", .type = OUT_SIZE, .width = 6,
+		.help = "size in bytes" },
 };
 
 const struct out_col psem_columns[PSEM_NCOLS] = {
 	PCOMMON_COLUMNS,
-	[PCOL_SIZE] = { "SIZE", OUT_SIZE, 6, "size of its file (a sem_t: 32 bytes)" },
-	[PSEM_COL_VALUE] = { "VALUE", OUT_NUM, 5, "its value; empty when its file is not a sem_t" },
+	[PCOL_SIZE] = { .name = "SIZE", .type = OUT_SIZE, .width = 6,
+		.help = "size of its file (a sem_t: 32 bytes)" },
+	[PSEM_COL_VALUE] = { .name = "VALUE", .type = OUT_NUM, .width = 5,
+		.help = "its value; empty when its file is not a sem_t" },
 };
 
 const struct out_col pmq_columns[PMQ_NCOLS] = {
 	PCOMMON_COLUMNS,
-	[PCOL_SIZE] = { "SIZE", OUT_SIZE, 6, "bytes of its messages (QSIZE)" },
-	[PMQ_COL_MESSAGES] = { "MESSAGES", OUT_NUM, 4, "messages in the queue" },
-	[PMQ_COL_MAXMSG] = { "MAXMSG", OUT_NUM, 4, "the most messages it holds" },
-	[PMQ_COL_MSGSIZE] = { "MSGSIZE", OUT_SIZE, 6, "the largest message" },
+	[PCOL_SIZE] = { .name = "SIZE", .type = OUT_SIZE, .width = 6,
+		.help = "bytes of its messages (QSIZE)" },
+	[PMQ_COL_MESSAGES] = { .name = "MESSAGES", .type = OUT_NUM, .width = 4,
+		.help = "messages in the queue" },
+	[PMQ_COL_MAXMSG] = { .name = "MAXMSG", .type = OUT_NUM, .width = 4,
+		.help = "the most messages it holds" },
+	[PMQ_COL_MSGSIZE] = { .name = "MSGSIZE", .type = OUT_SIZE, .width = 6,
+		.help = "the largest message" },
 };
 
 /* "123,456": the users' pids. */

@@ -55,7 +55,7 @@ static int do_get(const char *name, sem_t *sem)
 static int do_wait(enum psem_verb verb, const char *name,
 		   const struct sem_opts *opts, sem_t *sem)
 {
-	struct sv_sem_wait wait = opts->wait;
+	struct sv_wait wait = opts->wait;
 	struct sv_err err;
 	int rc;
 

@@ -56,10 +56,14 @@ struct rm_opts {
 enum { RM_COL_KIND, RM_COL_KEY, RM_COL_ID, RM_COL_NAME, RM_NCOLS };
 
 static const struct out_col removed_cols[RM_NCOLS] = {
-	[RM_COL_KIND] = { "KIND", OUT_STR, 3, "shm, sem, mq, pshm, psem or pmq" },
-	[RM_COL_KEY] = { "KEY", OUT_NUM, 10, "the key; 0 for a private object" },
-	[RM_COL_ID] = { "ID", OUT_NUM, 5, "the kernel's identifier" },
-	[RM_COL_NAME] = { "NAME", OUT_STR, 8, "a POSIX object's /NAME" },
+	[RM_COL_KIND] = { .name = "KIND", .type = OUT_STR, .width = 3,
+		.help = "shm, sem, mq, pshm, psem or pmq" },
+	[RM_COL_KEY] = { .name = "KEY", .type = OUT_NUM, .width = 10,
+		.help = "the key; 0 for a private object" },
+	[RM_COL_ID] = { .name = "ID", .type = OUT_NUM, .width = 5,
+		.help = "the kernel's identifier" },
+	[RM_COL_NAME] = { .name = "NAME", .type = OUT_STR, .width = 8,
+		.help = "a POSIX object's /NAME" },
 };
 
 static void note_error(struct rm_opts *opts, int code)
@@ -157,12 +161,14 @@ static int parse_args(int argc, char **argv, struct rm_opts *opts)
 			opts->filter.orphans = opts->filtered = true;
 			break;
 		case OPT_OLDER:
-			if (sv_filter_set_age(&opts->filter, optarg, &err) != 0)
+			if (sv_filter_set_age(&opts->filter, optarg, "--older-than",
+					      &err) != 0)
 				return cmd_fail(&err);
 			opts->filtered = true;
 			break;
 		case OPT_OWNER:
-			if (sv_filter_set_owner(&opts->filter, optarg, &err) != 0)
+			if (sv_filter_set_owner(&opts->filter, optarg, "--owner",
+						&err) != 0)
 				return cmd_fail(&err);
 			opts->filtered = true;
 			break;

@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "columns.h"
+#include "ipc/clock.h"
 #include "ipc/parse.h"
 #include "ipc/proc.h"
 #include "ipc/ref.h"
@@ -33,20 +34,12 @@ bool sem_opt(int opt, struct sem_opts *opts, struct sv_err *err, int *rc)
 	long long number;
 
 	*rc = 0;
+	if (cmd_wait_opt(opt, &opts->wait, &opts->has_nowait, rc, err))
+		return true;
 	switch (opt) {
 	case 'd':
 		*rc = parse_int(optarg, "-d", 1, SV_SEMVMX, &number, err);
 		opts->delta = (int)number;
-		return true;
-	case 't':
-		*rc = parse_duration(optarg, "-t", &opts->wait.timeout, err);
-		opts->wait.timed = true;
-		if (opts->wait.timeout.tv_sec == 0 && opts->wait.timeout.tv_nsec == 0)
-			opts->wait.nowait = true;       /* -t 0: do not wait */
-		return true;
-	case OPT_NOWAIT:
-		opts->wait.nowait = true;
-		opts->has_nowait = true;
 		return true;
 	case 'i':
 		*rc = parse_int(optarg, "-i", 0, 65535, &number, err);
@@ -119,10 +112,8 @@ bool sem_parse_opts(int argc, char **argv, const char *optstring,
 			return true;
 		}
 	}
-	if (opts->has_nowait && opts->wait.timed) {
-		*code = cmd_usage_error(cmdpath, "-t and --nowait exclude each other");
+	if (cmd_wait_conflict(&opts->wait, opts->has_nowait, cmdpath, code))
 		return true;
-	}
 	opts->table.json = sv_globals.json;
 	return false;
 }
@@ -145,7 +136,7 @@ bool sem_create_opts_ok(const struct sem_opts *opts, const char *cmdpath,
 static void settle_stop(const struct sv_obj *obj, const struct sem_opts *opts,
 			int delta, bool undo, bool done)
 {
-	static const struct sv_sem_wait no_wait = { .nowait = true };
+	static const struct sv_wait no_wait = { .nowait = true };
 	struct sv_err err;
 
 	if (done && !undo && delta != 0 &&
@@ -163,19 +154,10 @@ static void settle_stop(const struct sv_obj *obj, const struct sem_opts *opts,
  * just after the kernel granted the units would otherwise end us with
  * 128+N and the units taken (and a lock leaked).  Caught, such a signal
  * ends the wait (EINTR), and settle_stop makes 128+N true. */
-static double seconds_since(const struct timespec *start)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - start->tv_sec) +
-	       (double)(now.tv_nsec - start->tv_nsec) / 1e9;
-}
-
 int sem_wait_op(const struct sv_obj *obj, const struct sem_opts *opts,
 		   int delta, bool undo, struct sv_err *err)
 {
-	struct sv_sem_wait wait = opts->wait;
+	struct sv_wait wait = opts->wait;
 	struct timespec start;
 	int rc;
 
@@ -194,7 +176,8 @@ int sem_wait_op(const struct sv_obj *obj, const struct sem_opts *opts,
 		char what[64];
 
 		fprintf(stderr, "sysvctl: %s: getting the lock took %.6f seconds\n",
-			sv_obj_describe(obj, what, sizeof(what)), seconds_since(&start));
+			sv_obj_describe(obj, what, sizeof(what)),
+			sv_mono_seconds_since(&start));
 	}
 	return rc;
 }

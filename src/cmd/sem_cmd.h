@@ -17,7 +17,7 @@
 struct sem_opts {
 	int delta;
 	unsigned index;
-	struct sv_sem_wait wait;
+	struct sv_wait wait;
 	bool create;
 	bool has_value;
 	struct sv_sem_new new;
@@ -35,15 +35,16 @@ struct sem_opts {
 	struct out_opts table;
 };
 
-enum { OPT_NOWAIT = OPT_CMD_FIRST, OPT_VERBOSE, OPT_MAX_TIME, OPT_KILL_AFTER };
+enum { OPT_VERBOSE = OPT_CMD_FIRST, OPT_MAX_TIME, OPT_KILL_AFTER };
 
 #define LONGOPT_DELTA { "delta", required_argument, NULL, 'd' }
-#define LONGOPT_TIMEOUT { "timeout", required_argument, NULL, 't' }, \
-	{ "nowait", no_argument, NULL, OPT_NOWAIT }
+#define LONGOPT_TIMEOUT CMD_WAIT_LONGOPTS
 #define LONGOPT_INDEX { "index", required_argument, NULL, 'i' }
 #define LONGOPT_CREATE { "create", no_argument, NULL, 'c' }, \
 	{ "value", required_argument, NULL, 'v' }, \
 	{ "mode", required_argument, NULL, 'm' }
+#define LONGOPT_RUN { "up", no_argument, NULL, 'u' }, \
+	{ "conflict-exit-code", required_argument, NULL, 'E' }
 #define LONGOPT_VERBOSE { "verbose", no_argument, NULL, OPT_VERBOSE }
 #define LONGOPT_END CMD_COMMON_LONGOPTS, { NULL, 0, NULL, 0 }
 

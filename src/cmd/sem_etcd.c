@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "ipc/clock.h"
 #include "ipc/etcd_lock.h"
 #include "ipc/parse.h"
 #include "sem_cmd.h"
@@ -60,26 +61,17 @@ static const char run_usage[] =
 /* Every option a sem verb knows, SysV ones included, so that
  * sem_etcd_ref can step over them and run can name those it refuses. */
 static const struct option run_longopts[] = {
-	{ "delta", required_argument, NULL, 'd' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "nowait", no_argument, NULL, OPT_ETCD_NOWAIT },
-	{ "index", required_argument, NULL, 'i' },
-	{ "create", no_argument, NULL, 'c' },
-	{ "value", required_argument, NULL, 'v' },
-	{ "mode", required_argument, NULL, 'm' },
-	{ "up", no_argument, NULL, 'u' },
-	{ "conflict-exit-code", required_argument, NULL, 'E' },
-	{ "etcd", required_argument, NULL, OPT_ETCD },
+	LONGOPT_DELTA, LONGOPT_TIMEOUT, LONGOPT_INDEX, LONGOPT_CREATE,
+	LONGOPT_RUN,
+	LONGOPT_ETCD_CONN,
 	{ "ttl", required_argument, NULL, OPT_ETCD_TTL },
-	{ "connect-timeout", required_argument, NULL, OPT_ETCD_CONNECT_TIMEOUT },
 	{ "max-time", required_argument, NULL, OPT_ETCD_MAX_TIME },
 	{ "kill-after", required_argument, NULL, OPT_ETCD_KILL_AFTER },
 	{ "raw", no_argument, NULL, 'R' },
 	{ "noheadings", no_argument, NULL, 'H' },
 	{ "export", no_argument, NULL, 'e' },
 	{ "output", required_argument, NULL, 'o' },
-	CMD_COMMON_LONGOPTS,
-	{ NULL, 0, NULL, 0 },
+	LONGOPT_END,
 };
 static const char run_optstring[] = "+" CMD_COMMON_SHORTOPTS "d:t:i:cv:m:uE:o:e";
 
@@ -162,7 +154,7 @@ bool sem_etcd_refused(int argc, char **argv, int *code)
 struct run_opts {
 	int slots;
 	long ttl_s;
-	struct sv_sem_wait wait;
+	struct sv_wait wait;
 	bool has_nowait;
 	bool has_conflict_exit;
 	int conflict_exit;
@@ -179,18 +171,15 @@ static bool run_opt(int opt, char **argv, struct run_opts *opts, int *code)
 	long long number;
 	int rc = 0;
 
+	if (cmd_wait_opt(opt, &opts->wait, &opts->has_nowait, &rc, &err)) {
+		if (rc != 0)
+			*code = cmd_fail(&err);
+		return rc != 0;
+	}
 	switch (opt) {
 	case 'v':
 		rc = parse_int(optarg, "-v", 1, 1000000, &number, &err);
 		opts->slots = (int)number;
-		break;
-	case 't':
-		rc = parse_duration(optarg, "-t", &opts->wait.timeout, &err);
-		opts->wait.timed = true;
-		opts->wait.nowait = duration_ms(&opts->wait.timeout) == 0;
-		break;
-	case OPT_ETCD_NOWAIT:
-		opts->wait.nowait = opts->has_nowait = true;
 		break;
 	case 'E':
 		rc = parse_int(optarg, "-E", 0, 255, &number, &err);
@@ -255,10 +244,8 @@ static bool parse_run(int argc, char **argv, struct run_opts *opts,
 			return true;
 		*command_at = *ref_at + optind;
 	}
-	if (opts->has_nowait && opts->wait.timed) {
-		*code = cmd_usage_error("sem run", "-t and --nowait exclude each other");
+	if (cmd_wait_conflict(&opts->wait, opts->has_nowait, "sem run", code))
 		return true;
-	}
 	if (*command_at >= argc) {
 		*code = cmd_usage_error("sem run", "missing COMMAND");
 		return true;
@@ -286,14 +273,6 @@ static char *holder_value(char **command, int slots, pid_t pid)
 	text = strdup(json_object_to_json_string_ext(value, JSON_C_TO_STRING_PLAIN));
 	json_object_put(value);
 	return text;
-}
-
-static long long mono_ms(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
 /* After waiting, say since when we hold (the keep-alive does it, while
@@ -369,7 +348,7 @@ static void on_max_time(struct keeper *keeper)
 	sem_max_time_say(keeper->what, &keeper->max_time, keeper->command, signo);
 	signal_command(keeper, signo);
 	keeper->max_sent = signo;
-	keeper->max_at = signo == SIGTERM ? mono_ms() + keeper->grace_ms : -1;
+	keeper->max_at = signo == SIGTERM ? sv_mono_ms() + keeper->grace_ms : -1;
 }
 
 /* The next time the keep-alive has something to do besides renewing. */
@@ -387,7 +366,7 @@ static long long keeper_due(const struct keeper *keeper, long long next)
 /* Bound the next request so that it ends by END (at least 100 ms). */
 static void bound_request(struct sv_etcd_lock *lock, long long end)
 {
-	long long left = end - mono_ms();
+	long long left = end - sv_mono_ms();
 
 	lock->etcd->request_timeout_ms = left < 100 ? 100 : (long)left;
 }
@@ -398,7 +377,7 @@ static bool renew_lease(struct keeper *keeper)
 {
 	struct sv_etcd_lock *lock = keeper->lock;
 	struct sv_err err;
-	long long sent = mono_ms();
+	long long sent = sv_mono_ms();
 	long ttl_left;
 
 	bound_request(lock, keeper->termed ? keeper->kill_at : keeper->term_at);
@@ -429,7 +408,7 @@ static void keep_alive_signals(void)
 static bool wait_until(int pidfd, pid_t command, long long next)
 {
 	struct pollfd parent = { .fd = pidfd, .events = POLLIN };
-	long long wait_ms = next - mono_ms();
+	long long wait_ms = next - sv_mono_ms();
 
 	if (getppid() != command)
 		return false;
@@ -463,17 +442,17 @@ static _Noreturn void keep_alive(struct keeper *keeper, char **argv)
 	lock->etcd->stop = NULL;
 	pidfd = keeper->pidfd = (int)syscall(SYS_pidfd_open, command, 0);
 	keeper_renewed(keeper);
-	next = marked ? lock->renewed_ms + interval : mono_ms();
+	next = marked ? lock->renewed_ms + interval : sv_mono_ms();
 	for (;;) {
 		long long due = keeper_due(keeper, next);
 
 		if (!wait_until(pidfd, command, due))
 			break;
-		if (mono_ms() < due)
+		if (sv_mono_ms() < due)
 			continue;
-		if (keeper->max_at >= 0 && mono_ms() >= keeper->max_at)
+		if (keeper->max_at >= 0 && sv_mono_ms() >= keeper->max_at)
 			on_max_time(keeper);
-		if (mono_ms() >= next && renew_lease(keeper)) {
+		if (sv_mono_ms() >= next && renew_lease(keeper)) {
 			next = lock->renewed_ms + interval;
 			if (!marked) {
 				bound_request(lock, next);
@@ -482,12 +461,12 @@ static _Noreturn void keep_alive(struct keeper *keeper, char **argv)
 			}
 			continue;
 		}
-		if (mono_ms() >= keeper->kill_at)
+		if (sv_mono_ms() >= keeper->kill_at)
 			stop_command(keeper, SIGKILL, "etcd unreachable past the TTL");
-		if (!keeper->termed && mono_ms() >= keeper->term_at)
+		if (!keeper->termed && sv_mono_ms() >= keeper->term_at)
 			stop_command(keeper, SIGTERM, "etcd unreachable for half the TTL");
-		if (mono_ms() >= next)
-			next = mono_ms() + 250;         /* try again soon */
+		if (sv_mono_ms() >= next)
+			next = sv_mono_ms() + 250;         /* try again soon */
 	}
 	lock->etcd->request_timeout_ms = lock->etcd->connect_timeout_ms;
 	sv_etcd_revoke(lock->etcd, lock->lease, &err);
@@ -504,7 +483,7 @@ static void keeper_init(struct keeper *keeper, struct sv_etcd_lock *lock,
 		.pidfd = -1,
 		.what = what,
 		.max_time = opts->max_time,
-		.max_at = opts->has_max_time ? mono_ms() + duration_ms(&opts->max_time) : -1,
+		.max_at = opts->has_max_time ? sv_mono_ms() + duration_ms(&opts->max_time) : -1,
 		.grace_ms = duration_ms(&opts->kill_after),
 	};
 }

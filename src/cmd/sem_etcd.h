@@ -26,10 +26,14 @@ enum {
 	OPT_ETCD = 0x180,
 	OPT_ETCD_TTL,
 	OPT_ETCD_CONNECT_TIMEOUT,
-	OPT_ETCD_NOWAIT,
 	OPT_ETCD_MAX_TIME,
 	OPT_ETCD_KILL_AFTER,
 };
+
+/* The options sem_etcd_conn_opt parses. */
+#define LONGOPT_ETCD_CONN \
+	{ "etcd", required_argument, NULL, OPT_ETCD }, \
+	{ "connect-timeout", required_argument, NULL, OPT_ETCD_CONNECT_TIMEOUT }
 
 void sem_etcd_conn_init(struct sem_etcd_conn *conn);
 

@@ -45,22 +45,34 @@ static const char stat_usage[] =
 
 enum { LOCK_NAME, LOCK_PREFIX, LOCK_HOLDERS, LOCK_WAITERS, LOCK_NCOLS };
 static const struct out_col lock_columns[] = {
-	[LOCK_NAME] = { "NAME", OUT_STR, 0.5, "the lock's name" },
-	[LOCK_PREFIX] = { "PREFIX", OUT_STR, 0.5, "the prefix of its keys on etcd" },
-	[LOCK_HOLDERS] = { "HOLDERS", OUT_NUM, 1, "contenders holding a slot" },
-	[LOCK_WAITERS] = { "WAITERS", OUT_NUM, 1, "contenders waiting" },
+	[LOCK_NAME] = { .name = "NAME", .type = OUT_STR, .width = 0.5,
+		.help = "the lock's name" },
+	[LOCK_PREFIX] = { .name = "PREFIX", .type = OUT_STR, .width = 0.5,
+		.help = "the prefix of its keys on etcd" },
+	[LOCK_HOLDERS] = { .name = "HOLDERS", .type = OUT_NUM, .width = 1,
+		.help = "contenders holding a slot" },
+	[LOCK_WAITERS] = { .name = "WAITERS", .type = OUT_NUM, .width = 1,
+		.help = "contenders waiting" },
 };
 
 enum { C_STATE, C_SLOTS, C_PID, C_COMMAND, C_HOST, C_SINCE, C_KEY, C_REVISION, C_NCOLS };
 static const struct out_col contender_columns[] = {
-	[C_STATE] = { "STATE", OUT_STR, 1, "holds or waits" },
-	[C_SLOTS] = { "SLOTS", OUT_NUM, 1, "the slots it asked for (-v)" },
-	[C_PID] = { "PID", OUT_NUM, 1, "COMMAND's pid (0: not known)" },
-	[C_COMMAND] = { "COMMAND", OUT_STR, 0.5, "the command it runs" },
-	[C_HOST] = { "HOST", OUT_STR, 0.3, "the host it runs on" },
-	[C_SINCE] = { "SINCE", OUT_TIME, 1, "holding (or waiting) since" },
-	[C_KEY] = { "KEY", OUT_STR, 0.3, "its key on etcd" },
-	[C_REVISION] = { "REVISION", OUT_NUM, 1, "the key's create revision: the order" },
+	[C_STATE] = { .name = "STATE", .type = OUT_STR, .width = 1,
+		.help = "holds or waits" },
+	[C_SLOTS] = { .name = "SLOTS", .type = OUT_NUM, .width = 1,
+		.help = "the slots it asked for (-v)" },
+	[C_PID] = { .name = "PID", .type = OUT_NUM, .width = 1,
+		.help = "COMMAND's pid (0: not known)" },
+	[C_COMMAND] = { .name = "COMMAND", .type = OUT_STR, .width = 0.5,
+		.help = "the command it runs" },
+	[C_HOST] = { .name = "HOST", .type = OUT_STR, .width = 0.3,
+		.help = "the host it runs on" },
+	[C_SINCE] = { .name = "SINCE", .type = OUT_TIME, .width = 1,
+		.help = "holding (or waiting) since" },
+	[C_KEY] = { .name = "KEY", .type = OUT_STR, .width = 0.3,
+		.help = "its key on etcd" },
+	[C_REVISION] = { .name = "REVISION", .type = OUT_NUM, .width = 1,
+		.help = "the key's create revision: the order" },
 };
 
 /* A contender as its key's value says. */
@@ -105,9 +117,8 @@ static bool read_lock(int argc, char **argv, const char *cmdpath,
 		      struct sv_etcd_kvs *kvs, const char **name, int *code)
 {
 	static const struct option longopts[] = {
-		{ "etcd", required_argument, NULL, OPT_ETCD },
-		{ "connect-timeout", required_argument, NULL, OPT_ETCD_CONNECT_TIMEOUT },
-		CMD_TABLE_LONGOPTS, CMD_COMMON_LONGOPTS, { NULL, 0, NULL, 0 },
+		LONGOPT_ETCD_CONN, CMD_TABLE_LONGOPTS, CMD_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
 	};
 	struct sem_etcd_conn conn;
 	struct sv_etcd etcd;

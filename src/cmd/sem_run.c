@@ -59,8 +59,7 @@ static bool parse_run_opts(int argc, char **argv, struct sem_opts *opts,
 {
 	static const struct option longopts[] = {
 		LONGOPT_DELTA, LONGOPT_TIMEOUT, LONGOPT_INDEX, LONGOPT_CREATE,
-		{ "up", no_argument, NULL, 'u' },
-		{ "conflict-exit-code", required_argument, NULL, 'E' },
+		LONGOPT_RUN,
 		{ "shared", no_argument, NULL, 's' },
 		{ "exclusive", no_argument, NULL, 'x' },
 		{ "max-time", required_argument, NULL, OPT_MAX_TIME },

@@ -15,15 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ipc/clock.h"
 #include "sem_cmd.h"
-
-static long long now_ms(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec * 1000LL + now.tv_nsec / 1000000;
-}
 
 static long long to_ms(const struct timespec *ts)
 {
@@ -89,7 +82,7 @@ static void on_deadline(struct watch *w, const struct timespec *max)
 		sem_max_time_say(w->what, max, w->child, SIGTERM);
 		kill(w->child, SIGTERM);
 		w->sent = SIGTERM;
-		w->deadline = now_ms() + w->grace_ms;
+		w->deadline = sv_mono_ms() + w->grace_ms;
 	} else if (w->sent == SIGTERM) {
 		sem_max_time_say(w->what, max, w->child, SIGKILL);
 		kill(w->child, SIGKILL);
@@ -107,7 +100,7 @@ static int watch(struct watch *w, const struct timespec *max)
 			{ .fd = w->sigfd, .events = POLLIN },
 			{ .fd = w->ready_fd, .events = POLLIN },
 		};
-		long long left = w->deadline < 0 ? -1 : w->deadline - now_ms();
+		long long left = w->deadline < 0 ? -1 : w->deadline - sv_mono_ms();
 		char byte;
 
 		if (w->deadline >= 0 && left <= 0) {
@@ -124,7 +117,7 @@ static int watch(struct watch *w, const struct timespec *max)
 			/* A byte: the units are taken; EOF: COMMAND started
 			 * or the child ended without them. */
 			if (read(w->ready_fd, &byte, 1) == 1)
-				w->deadline = now_ms() + to_ms(max);
+				w->deadline = sv_mono_ms() + to_ms(max);
 			else {
 				close(w->ready_fd);
 				w->ready_fd = -1;

@@ -18,20 +18,31 @@ enum { WAITER_PID, WAITER_INDEX, WAITER_FOR, WAITER_UNITS, WAITER_COMMAND,
        WAITER_NCOLS };
 
 static const struct out_col holder_columns[HOLDER_NCOLS] = {
-	{ "PID", OUT_NUM, 5, "the holder's pid" },
-	{ "INDEX", OUT_NUM, 3, "the semaphore held" },
-	{ "UNITS", OUT_NUM, 3, "units taken (or added, with --up)" },
-	{ "SEM-OP", OUT_NUM, 3, "the sem_op done with SEM_UNDO" },
-	{ "SINCE", OUT_TIME, 19, "when it took the units" },
-	{ "COMMAND", OUT_STR, 0.3, "its command line" },
+	[HOLDER_PID] = { .name = "PID", .type = OUT_NUM, .width = 5,
+		.help = "the holder's pid" },
+	[HOLDER_INDEX] = { .name = "INDEX", .type = OUT_NUM, .width = 3,
+		.help = "the semaphore held" },
+	[HOLDER_UNITS] = { .name = "UNITS", .type = OUT_NUM, .width = 3,
+		.help = "units taken (or added, with --up)" },
+	[HOLDER_SEM_OP] = { .name = "SEM-OP", .type = OUT_NUM, .width = 3,
+		.help = "the sem_op done with SEM_UNDO" },
+	[HOLDER_SINCE] = { .name = "SINCE", .type = OUT_TIME, .width = 19,
+		.help = "when it took the units" },
+	[HOLDER_COMMAND] = { .name = "COMMAND", .type = OUT_STR, .width = 0.3,
+		.help = "its command line" },
 };
 
 static const struct out_col waiter_columns[WAITER_NCOLS] = {
-	{ "PID", OUT_NUM, 5, "the waiter's pid" },
-	{ "INDEX", OUT_NUM, 3, "the semaphore waited for" },
-	{ "FOR", OUT_STR, 5, "units or zero; null when it cannot be read" },
-	{ "UNITS", OUT_NUM, 3, "units asked for" },
-	{ "COMMAND", OUT_STR, 0.3, "its command line" },
+	[WAITER_PID] = { .name = "PID", .type = OUT_NUM, .width = 5,
+		.help = "the waiter's pid" },
+	[WAITER_INDEX] = { .name = "INDEX", .type = OUT_NUM, .width = 3,
+		.help = "the semaphore waited for" },
+	[WAITER_FOR] = { .name = "FOR", .type = OUT_STR, .width = 5,
+		.help = "units or zero; null when it cannot be read" },
+	[WAITER_UNITS] = { .name = "UNITS", .type = OUT_NUM, .width = 3,
+		.help = "units asked for" },
+	[WAITER_COMMAND] = { .name = "COMMAND", .type = OUT_STR, .width = 0.3,
+		.help = "its command line" },
 };
 
 #define HOLDER_DEFAULT "PID,INDEX,UNITS,SEM-OP,SINCE,COMMAND"

@@ -12,7 +12,7 @@ int sv_fail(struct sv_err *err, int errnum, const char *fmt, ...)
 	err->msg[0] = '\0';
 	err->hint[0] = '\0';
 	err->cause = SV_CAUSE_NONE;
-	err->ref = NULL;
+	err->ref[0] = '\0';
 	va_start(ap, fmt);
 	vsnprintf(err->ctx, sizeof(err->ctx), fmt, ap);
 	va_end(ap);
@@ -26,6 +26,14 @@ int sv_msg(struct sv_err *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	return -1;
+}
+
+int sv_cause(struct sv_err *err, enum sv_cause cause, int kind, const char *ref)
+{
+	err->cause = cause;
+	err->kind = kind;
+	snprintf(err->ref, sizeof(err->ref), "%s", ref != NULL ? ref : "");
 	return -1;
 }
 

@@ -25,13 +25,24 @@ enum sv_cause {
 	SV_CAUSE_NONE,
 	SV_CAUSE_MISSING,   /* no object of kind with key (or id) */
 	SV_CAUSE_DENIED,    /* the object's mode does not let us in */
+	SV_CAUSE_EXISTS,    /* a create found an object with this key or name */
+	SV_CAUSE_SYSTEM_FULL, /* a system-wide count (semmni, shmall...) is reached */
+	SV_CAUSE_HUGE_PAGES, /* no free huge pages for a hugetlb segment */
+	SV_CAUSE_RESERVE,   /* the memory of a segment could not be reserved */
+	SV_CAUSE_HUGE_PERM, /* hugetlb needs CAP_IPC_LOCK or the hugetlb group */
+	SV_CAUSE_MSGSIZE,   /* above a POSIX queue's message size (fixed at creation) */
+	SV_CAUSE_MAX_BYTES, /* above a System V queue's max bytes */
+	SV_CAUSE_READ_DENIED,  /* reading (attach, stat) needs read permission */
+	SV_CAUSE_WRITE_DENIED, /* writing needs read and write permission */
+	SV_CAUSE_NO_FRAME,  /* the bytes at an offset are not a frame */
 };
 
 struct sv_err {
 	int errnum;         /* errno or one of the SV_E* values above */
 	enum sv_cause cause;
 	int kind;           /* enum sv_kind of the object, for a cause */
-	const char *ref;    /* what the user typed for it; NULL: an id */
+	char ref[4200];     /* what the user typed for it (a POSIX /NAME too),
+			     * a copy; empty: named by id */
 	unsigned key;       /* its key, for SV_CAUSE_MISSING with ref */
 	char ctx[160];      /* the object: "shm 0x0000162e (id 5)" */
 	char msg[256];      /* replaces strerror(errnum) when not empty */
@@ -46,6 +57,10 @@ int sv_fail(struct sv_err *err, int errnum, const char *fmt, ...)
 /* Replace the message (default: strerror of errnum).  Returns -1. */
 int sv_msg(struct sv_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Record the pitfall CAUSE about an object of KIND that the user named
+ * REF (NULL: by id; copied), for the command layer to word.  Returns -1. */
+int sv_cause(struct sv_err *err, enum sv_cause cause, int kind, const char *ref);
 
 /* Attach a hint line.  Returns -1. */
 int sv_hint(struct sv_err *err, const char *fmt, ...)

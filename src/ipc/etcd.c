@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "codec.h"
 #include "etcd.h"
 
@@ -275,14 +276,6 @@ static bool unreachable(CURLcode code)
 	}
 }
 
-static long long mono_ms(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
 /* An answer of the gateway whose server is not there (stopping, no
  * leader, overloaded): worth trying again. */
 static bool transient_status(struct sv_etcd *etcd)
@@ -304,7 +297,7 @@ static CURLcode post_once(struct sv_etcd *etcd, const char *path,
 	char url[512];
 
 	for (tries = 0; tries < etcd->nendpoints; tries++) {
-		long long left = end - mono_ms();
+		long long left = end - sv_mono_ms();
 
 		if (left <= 0)
 			return code;
@@ -336,7 +329,7 @@ static CURLcode post_once(struct sv_etcd *etcd, const char *path,
 static CURLcode post(struct sv_etcd *etcd, const char *path, const char *body,
 		     long wait_ms, bool watch)
 {
-	long long start = mono_ms();
+	long long start = sv_mono_ms();
 	long long end = start + (wait_ms > 0 ? wait_ms : etcd->request_timeout_ms);
 	long long retry_until = start + (etcd->connect_timeout_ms < etcd->request_timeout_ms ?
 					 etcd->connect_timeout_ms : etcd->request_timeout_ms);
@@ -348,7 +341,7 @@ static CURLcode post(struct sv_etcd *etcd, const char *path, const char *body,
 		code = post_once(etcd, path, body, end, watch);
 		if (watch || (!unreachable(code) && !(code == CURLE_OK && transient_status(etcd))))
 			return code;
-		if (mono_ms() + 100 >= retry_until || (etcd->stop != NULL && *etcd->stop != 0))
+		if (sv_mono_ms() + 100 >= retry_until || (etcd->stop != NULL && *etcd->stop != 0))
 			return code;
 		usleep(100000);
 	}

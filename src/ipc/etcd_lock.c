@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "etcd_lock.h"
 
 int sv_etcd_lock_init(struct sv_etcd_lock *lock, struct sv_etcd *etcd,
@@ -21,14 +22,6 @@ int sv_etcd_lock_init(struct sv_etcd_lock *lock, struct sv_etcd *etcd,
 	lock->ttl_s = ttl_s;
 	snprintf(lock->prefix, sizeof(lock->prefix), "%s/", name);
 	return 0;
-}
-
-static long long now_ms(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
 /* Where our key stands among the contenders: its index, or -1 when it
@@ -125,7 +118,7 @@ static bool let_in(const struct sv_etcd_lock *lock, long index)
 /* One look at the contenders KVS (freed here): 1 we hold, 0 we look
  * again (an event came or the time ran out), -1 an error. */
 static int look(struct sv_etcd_lock *lock, struct sv_etcd_kvs *kvs,
-		const struct sv_sem_wait *wait, long long deadline,
+		const struct sv_wait *wait, long long deadline,
 		struct sv_err *err)
 {
 	long long sent;
@@ -143,15 +136,15 @@ static int look(struct sv_etcd_lock *lock, struct sv_etcd_kvs *kvs,
 		return 1;
 	}
 	lock->waited = true;
-	wait_ms = lock->renewed_ms + renew_ms - now_ms();
-	if (wait->timed && deadline - now_ms() < wait_ms)
-		wait_ms = deadline - now_ms();
+	wait_ms = lock->renewed_ms + renew_ms - sv_mono_ms();
+	if (wait->timed && deadline - sv_mono_ms() < wait_ms)
+		wait_ms = deadline - sv_mono_ms();
 	if (wait->nowait || wait_ms <= 0) {
 		sv_etcd_kvs_free(kvs);
-		if (wait->nowait || (wait->timed && now_ms() >= deadline))
+		if (wait->nowait || (wait->timed && sv_mono_ms() >= deadline))
 			return sv_fail(err, SV_EBUSY, "etcd:%.*s",
 				       (int)strlen(lock->prefix) - 1, lock->prefix);
-		sent = now_ms();
+		sent = sv_mono_ms();
 		if (renew(lock, err) != 0)
 			return -1;
 		lock->renewed_ms = sent;
@@ -165,7 +158,7 @@ static int look(struct sv_etcd_lock *lock, struct sv_etcd_kvs *kvs,
 }
 
 int sv_etcd_lock_acquire(struct sv_etcd_lock *lock, const char *value,
-			 const struct sv_sem_wait *wait, struct sv_err *err)
+			 const struct sv_wait *wait, struct sv_err *err)
 {
 	struct sv_etcd_kvs kvs;
 	long long deadline = 0, sent;
@@ -173,9 +166,9 @@ int sv_etcd_lock_acquire(struct sv_etcd_lock *lock, const char *value,
 
 	lock->etcd->stop = wait->stop;
 	if (wait->timed)
-		deadline = now_ms() + wait->timeout.tv_sec * 1000LL +
+		deadline = sv_mono_ms() + wait->timeout.tv_sec * 1000LL +
 			   wait->timeout.tv_nsec / 1000000;
-	sent = now_ms();
+	sent = sv_mono_ms();
 	if (sv_etcd_grant(lock->etcd, lock->ttl_s, &lock->lease, err) != 0)
 		return -1;
 	lock->renewed_ms = sent;

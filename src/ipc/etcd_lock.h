@@ -42,6 +42,6 @@ int sv_etcd_lock_init(struct sv_etcd_lock *lock, struct sv_etcd *etcd,
  * (SV_EBUSY when it may not wait longer; EINTR once *WAIT->stop is set).
  * On failure nothing is left behind (the lease is revoked). */
 int sv_etcd_lock_acquire(struct sv_etcd_lock *lock, const char *value,
-			 const struct sv_sem_wait *wait, struct sv_err *err);
+			 const struct sv_wait *wait, struct sv_err *err);
 
 #endif

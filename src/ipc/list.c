@@ -14,6 +14,7 @@
 
 #include "mq.h"
 #include "parse.h"
+#include "readfile.h"
 #include "sem.h"
 #include "semun.h"
 #include "shm.h"
@@ -23,43 +24,20 @@
 #define PERMS_SHM_DEST 01000
 #define PERMS_SHM_LOCKED 02000
 
-/* Read a whole /proc/sysvipc file.  Its lines are made as they are read,
- * so the buffer is large and grows: one pass, few read() calls. */
+/* Read a whole /proc/sysvipc file: malloc'd text, or NULL. */
 static char *read_whole(const char *path, size_t *length, struct sv_err *err)
 {
-	size_t size = 1 << 18, len = 0;
-	char *buf = malloc(size), *bigger;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t got;
+	char *buf = NULL;
+	size_t size = 0;
+	ssize_t len = sv_read_file_grow(path, &buf, &size);
 
-	if (fd < 0 || buf == NULL) {
-		sv_fail_proc(err, fd < 0 ? errno : ENOMEM, path);
-		goto fail;
+	if (len < 0) {
+		sv_fail_proc(err, errno, path);
+		free(buf);
+		return NULL;
 	}
-	while ((got = read(fd, buf + len, size - 1 - len)) > 0) {
-		len += (size_t)got;
-		if (size - 1 - len < 8192) {
-			if ((bigger = realloc(buf, size * 2)) == NULL) {
-				sv_fail(err, ENOMEM, "%s", path);
-				goto fail;
-			}
-			buf = bigger;
-			size *= 2;
-		}
-	}
-	if (got < 0) {
-		sv_fail(err, errno, "%s", path);
-		goto fail;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*length = len;
+	*length = (size_t)len;
 	return buf;
-fail:
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	return NULL;
 }
 
 /* A cursor over the numbers of one line. */
@@ -543,7 +521,7 @@ bool sv_filter_match(const struct sv_filter *filter, const struct sv_list *list,
 }
 
 int sv_filter_set_owner(struct sv_filter *filter, const char *text,
-			struct sv_err *err)
+			const char *option, struct sv_err *err)
 {
 	struct passwd *pw = text[0] != '\0' ? getpwnam(text) : NULL;
 	long long uid;
@@ -551,11 +529,11 @@ int sv_filter_set_owner(struct sv_filter *filter, const char *text,
 	if (pw != NULL) {
 		filter->owner = pw->pw_uid;
 	} else if (strspn(text, "0123456789") == strlen(text) && text[0] != '\0') {
-		if (parse_int(text, "--owner", 0, (uid_t)-2, &uid, err) != 0)
+		if (parse_int(text, option, 0, (uid_t)-2, &uid, err) != 0)
 			return -1;
 		filter->owner = (uid_t)uid;
 	} else {
-		sv_fail(err, SV_EUSAGE, "--owner");
+		sv_fail(err, SV_EUSAGE, "%s", option);
 		return sv_msg(err, "no such user '%s'", text);
 	}
 	filter->by_owner = true;
@@ -563,9 +541,9 @@ int sv_filter_set_owner(struct sv_filter *filter, const char *text,
 }
 
 int sv_filter_set_age(struct sv_filter *filter, const char *text,
-		      struct sv_err *err)
+		      const char *option, struct sv_err *err)
 {
-	if (parse_duration(text, "--older-than", &filter->older_than, err) != 0)
+	if (parse_duration(text, option, &filter->older_than, err) != 0)
 		return -1;
 	clock_gettime(CLOCK_REALTIME, &filter->now);
 	filter->by_age = true;

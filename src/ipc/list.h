@@ -86,14 +86,15 @@ bool sv_filter_match(const struct sv_filter *filter, const struct sv_list *list,
 		     enum sv_kind kind, size_t index, struct sv_procs *procs);
 
 
-/* --owner USER|UID: a user name (looked up once) or a numeric uid.  An
- * unknown name is SV_EUSAGE. */
+/* Owner USER|UID: a user name (looked up once) or a numeric uid.  An
+ * unknown name is SV_EUSAGE.  OPTION names TEXT in errors. */
 int sv_filter_set_owner(struct sv_filter *filter, const char *text,
-			struct sv_err *err);
+			const char *option, struct sv_err *err);
 
-/* --older-than DURATION: also takes the time now, once. */
+/* Older than DURATION: also takes the time now, once.  OPTION names TEXT
+ * in errors. */
 int sv_filter_set_age(struct sv_filter *filter, const char *text,
-		      struct sv_err *err);
+		      const char *option, struct sv_err *err);
 
 /* Whether REF names the object with PERM (a key or an id:). */
 bool sv_ref_matches(const struct sv_ref *ref, const struct sv_perm *perm);

@@ -10,6 +10,7 @@
 #include <sys/msg.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "pmq.h"
 #include "posix.h"
 #include "sysctl.h"
@@ -54,9 +55,7 @@ int sv_mq_too_big(const struct sv_obj *obj, size_t size, size_t msgmax,
 	if (obj->name != NULL) {
 		sv_msg(err, "message of %zu bytes is above the queue's message "
 		       "size (%zu bytes); nothing was sent", size, msgmax);
-		return sv_hint(err, "a POSIX queue's message size is set when it "
-			       "is made: 'sysvctl mq create %s --msgsize N'",
-			       obj->name);
+		return sv_cause(err, SV_CAUSE_MSGSIZE, SV_MQ, obj->name);
 	}
 	sv_msg(err, "message of %zu bytes is above msgmax (%zu bytes); nothing "
 	       "was sent", size, msgmax);
@@ -71,8 +70,7 @@ static int create_error(const struct sv_ref *ref, int errnum, struct sv_err *err
 
 	sv_fail(err, errnum, "%s", sv_ref_describe(SV_MQ, ref, what, sizeof(what)));
 	if (errnum == EEXIST)
-		sv_hint(err, "pass --exist-ok to use the existing queue, or remove "
-			"it with 'sysvctl mq rm %s'", ref->text);
+		sv_cause(err, SV_CAUSE_EXISTS, SV_MQ, ref->text);
 	else if (errnum == ENOSPC)
 		sv_hint(err, "the system has kernel.msgmni queues already");
 	else if (errnum == EACCES)
@@ -231,7 +229,7 @@ int sv_mq_set_max_bytes(const struct sv_obj *obj, uint64_t max_bytes,
 }
 
 void sv_mq_begin(struct sv_mq *mq, const struct sv_obj *obj,
-		 const struct sv_mq_wait *wait)
+		 const struct sv_wait *wait)
 {
 	memset(mq, 0, sizeof(*mq));
 	mq->obj = *obj;
@@ -264,25 +262,6 @@ static int timer_setup(struct sv_mq *mq, struct sv_err *err)
 	return 0;
 }
 
-static void timespec_add(struct timespec *when, const struct timespec *delta)
-{
-	when->tv_sec += delta->tv_sec;
-	when->tv_nsec += delta->tv_nsec;
-	if (when->tv_nsec >= 1000000000L) {
-		when->tv_sec++;
-		when->tv_nsec -= 1000000000L;
-	}
-}
-
-static bool passed(const struct timespec *deadline)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > deadline->tv_sec ||
-	       (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
-}
-
 static int timer_arm(struct sv_mq *mq, struct timespec *deadline,
 		     struct sv_err *err)
 {
@@ -291,8 +270,7 @@ static int timer_arm(struct sv_mq *mq, struct timespec *deadline,
 
 	if (timer_setup(mq, err) != 0)
 		return -1;
-	clock_gettime(CLOCK_MONOTONIC, deadline);
-	timespec_add(deadline, &mq->wait.timeout);
+	sv_mono_deadline(deadline, &mq->wait.timeout);
 	spec.it_value = *deadline;
 	if (timer_settime(mq->timer, TIMER_ABSTIME, &spec, NULL) != 0)
 		return sv_fail(err, errno, "%s: timer", sv_obj_describe(&mq->obj, what, sizeof(what)));
@@ -390,8 +368,7 @@ static int try_posix_timed(struct attempt *at)
 	struct timespec deadline;
 	int rc;
 
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	timespec_add(&deadline, &at->mq->wait.timeout);
+	sv_clock_deadline(CLOCK_REALTIME, &deadline, &at->mq->wait.timeout);
 	at->deadline = &deadline;
 	do
 		rc = stopped(at->mq) ? (errno = EINTR, -1) : try_once(at, 0);
@@ -421,7 +398,7 @@ static int try_timed(struct attempt *at, struct sv_err *err)
 		rc = try_once(at, 0);
 		if (rc == 0 || errno != EINTR)
 			break;
-		if (passed(&deadline)) {
+		if (sv_mono_passed(&deadline)) {
 			errno = ETIMEDOUT;
 			break;
 		}
@@ -434,27 +411,24 @@ static int try_timed(struct attempt *at, struct sv_err *err)
 
 /* Wait as WAIT says after a first IPC_NOWAIT attempt found no room or no
  * message: 0, -1 with errno, or -2 with ERR already filled. */
-static int wait_and_try(struct attempt *at, const struct sv_mq_wait *wait,
+static int wait_and_try(struct attempt *at, const struct sv_wait *wait,
 			struct sv_err *err)
 {
-	switch (wait->how) {
-	case SV_MQ_WAIT_NEVER:
+	if (wait->nowait) {
 		errno = EAGAIN;
 		return -1;
-	case SV_MQ_WAIT_TIMEOUT:
-		return try_timed(at, err);
-	case SV_MQ_WAIT_FOREVER:
-		break;
 	}
+	if (wait->timed)
+		return try_timed(at, err);
 	return try_blocking(at);
 }
 
-static int busy(const struct sv_mq *mq, const struct sv_mq_wait *wait,
+static int busy(const struct sv_mq *mq, const struct sv_wait *wait,
 		const char *what_happened, struct sv_err *err)
 {
 	sv_obj_fail(err, SV_EBUSY, &mq->obj);
 	return sv_msg(err, "%s%s", what_happened,
-		      wait->how == SV_MQ_WAIT_TIMEOUT ? " (timed out)" : "");
+		      wait->timed && !wait->nowait ? " (timed out)" : "");
 }
 
 /* The queue had no room: learn its max bytes, so that a message that can
@@ -473,7 +447,7 @@ static int check_fits(struct sv_mq *mq, size_t size, struct sv_err *err)
 	sv_obj_fail(err, SV_ELIMIT, &mq->obj);
 	sv_msg(err, "message of %zu bytes is above the queue's max bytes (%llu); "
 	       "nothing was sent", size, (unsigned long long)info.max_bytes);
-	return sv_hint(err, "raise it with 'sysvctl mq set REF --max-bytes N'");
+	return sv_cause(err, SV_CAUSE_MAX_BYTES, SV_MQ, NULL);
 }
 
 static int send_error(struct sv_mq *mq, size_t size, int errnum,
@@ -502,7 +476,7 @@ int sv_mq_send(struct sv_mq *mq, const void *msg, size_t size,
 
 	/* Once the queue is known to be large enough, a send that may wait
 	 * forever goes straight to the blocking call. */
-	if (mq->wait.how == SV_MQ_WAIT_FOREVER && mq->max_bytes != 0 &&
+	if (sv_wait_forever(&mq->wait) && mq->max_bytes != 0 &&
 	    size <= mq->max_bytes)
 		rc = try_blocking(&at);
 	else
@@ -549,7 +523,7 @@ static int grow_buffer(struct sv_mq *mq, struct sv_err *err)
 }
 
 int sv_mq_recv(struct sv_mq *mq, const struct sv_mq_select *sel,
-	       const struct sv_mq_wait *wait, size_t *size, struct sv_err *err)
+	       const struct sv_wait *wait, size_t *size, struct sv_err *err)
 {
 	struct attempt at = { .mq = mq, .sel = sel };
 	int rc;
@@ -561,7 +535,7 @@ int sv_mq_recv(struct sv_mq *mq, const struct sv_mq_select *sel,
 	for (;;) {
 		at.msg = mq->buf;
 		at.size = mq->buf_size;
-		if (wait->how == SV_MQ_WAIT_FOREVER) {
+		if (sv_wait_forever(wait)) {
 			rc = try_blocking(&at);
 		} else {
 			rc = try_once(&at, IPC_NOWAIT);

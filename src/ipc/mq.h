@@ -14,6 +14,7 @@
 #include "err.h"
 #include "info.h"
 #include "ref.h"
+#include "wait.h"
 
 /* The highest priority of a POSIX queue's message (MQ_PRIO_MAX - 1 on
  * Linux): the type of a message sent to one. */
@@ -23,18 +24,6 @@
 struct sv_mq_msg {
 	long type;
 	char body[];
-};
-
-/* How long a send or a receive may wait for room or for a message. */
-enum sv_mq_wait_how {
-	SV_MQ_WAIT_FOREVER,
-	SV_MQ_WAIT_NEVER,       /* --nowait, -t 0 */
-	SV_MQ_WAIT_TIMEOUT,     /* -t: at most timeout, for each message */
-};
-
-struct sv_mq_wait {
-	enum sv_mq_wait_how how;
-	struct timespec timeout;
 };
 
 /* Which message a receive takes (msgrcv's msgtyp and MSG_EXCEPT). */
@@ -48,7 +37,7 @@ struct sv_mq_select {
  * the timer of -t. */
 struct sv_mq {
 	struct sv_obj obj;
-	struct sv_mq_wait wait;
+	struct sv_wait wait;
 	uint64_t max_bytes;         /* msg_qbytes when known, else 0 */
 	struct sv_mq_msg *buf;      /* receive buffer, buf_size bytes of body */
 	size_t buf_size;
@@ -101,7 +90,7 @@ int sv_mq_too_big(const struct sv_obj *obj, size_t size, size_t msgmax,
  * signal handlers).  On a POSIX queue the wait has a deadline of its own
  * (see pmq.h): no timer. */
 void sv_mq_begin(struct sv_mq *mq, const struct sv_obj *obj,
-		 const struct sv_mq_wait *wait);
+		 const struct sv_wait *wait);
 void sv_mq_end(struct sv_mq *mq);
 
 /* Send MSG, laid out as struct sv_mq_msg (a long type, then SIZE bytes of
@@ -117,6 +106,6 @@ int sv_mq_send(struct sv_mq *mq, const void *msg, size_t size,
  * there under --nowait, or the timeout ran out), ENOENT (the queue was
  * removed), EACCES, EINTR (mq->stop).  On any error no message was taken. */
 int sv_mq_recv(struct sv_mq *mq, const struct sv_mq_select *sel,
-	       const struct sv_mq_wait *wait, size_t *size, struct sv_err *err);
+	       const struct sv_wait *wait, size_t *size, struct sv_err *err);
 
 #endif

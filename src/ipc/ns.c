@@ -19,16 +19,18 @@ static const char need_admin[] =
 
 /* Anything but an IPC namespace file: a FIFO, a device, a plain file, a
  * directory, another kind of namespace. */
-static int not_ipc_ns(const char *path, struct sv_err *err)
+static int not_ipc_ns(const char *option, const char *path,
+		      struct sv_err *err)
 {
-	sv_fail(err, SV_EUSAGE, "--ns %s", path);
+	sv_fail(err, SV_EUSAGE, "%s %s", option, path);
 	sv_msg(err, "not an IPC namespace file");
 	return sv_hint(err, "give a PID, or a file such as /proc/PID/ns/ipc");
 }
 
-static int open_error(const char *path, int errnum, struct sv_err *err)
+static int open_error(const char *option, const char *path, int errnum,
+		      struct sv_err *err)
 {
-	sv_fail(err, errnum, "--ns %s", path);
+	sv_fail(err, errnum, "%s %s", option, path);
 	if (errnum == ENOENT)
 		return sv_msg(err, "no such process or namespace file");
 	if (errnum == EACCES || errnum == EPERM)
@@ -40,18 +42,19 @@ static int open_error(const char *path, int errnum, struct sv_err *err)
  * regular (nsfs gives them S_IFREG): checking that before open() keeps a
  * FIFO from blocking us forever and a device from being opened at all;
  * O_NONBLOCK covers a file swapped for a FIFO in between. */
-static int open_ns_file(const char *path, struct sv_err *err)
+static int open_ns_file(const char *option, const char *path,
+			struct sv_err *err)
 {
 	struct stat st;
 	int fd;
 
 	if (stat(path, &st) != 0)
-		return open_error(path, errno, err);
+		return open_error(option, path, errno, err);
 	if (!S_ISREG(st.st_mode))
-		return not_ipc_ns(path, err);
+		return not_ipc_ns(option, path, err);
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
-		return open_error(path, errno, err);
+		return open_error(option, path, errno, err);
 	return fd;
 }
 
@@ -70,25 +73,25 @@ static bool is_ipc_ns(int fd)
 	return type == CLONE_NEWIPC || (type < 0 && errno == ENOTTY);
 }
 
-int sv_ns_enter(const char *target, struct sv_err *err)
+int sv_ns_enter(const char *target, const char *option, struct sv_err *err)
 {
 	char path[4096];
 	int fd, saved;
 
 	if (target[0] == '\0') {
-		sv_fail(err, SV_EUSAGE, "--ns");
+		sv_fail(err, SV_EUSAGE, "%s", option);
 		return sv_msg(err, "TARGET is empty (a PID or a namespace file)");
 	}
 	if (strspn(target, "0123456789") == strlen(target))
 		snprintf(path, sizeof(path), "/proc/%s/ns/ipc", target);
 	else
 		snprintf(path, sizeof(path), "%s", target);
-	fd = open_ns_file(path, err);
+	fd = open_ns_file(option, path, err);
 	if (fd < 0)
 		return -1;
 	if (!is_ipc_ns(fd)) {
 		close(fd);
-		return not_ipc_ns(path, err);
+		return not_ipc_ns(option, path, err);
 	}
 	if (setns(fd, CLONE_NEWIPC) == 0) {
 		close(fd);
@@ -97,7 +100,7 @@ int sv_ns_enter(const char *target, struct sv_err *err)
 	saved = errno;
 	close(fd);
 	if (saved == EINVAL)
-		return not_ipc_ns(path, err);
-	sv_fail(err, saved, "--ns %s", path);
+		return not_ipc_ns(option, path, err);
+	sv_fail(err, saved, "%s %s", option, path);
 	return saved == EPERM ? sv_hint(err, need_admin) : -1;
 }

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "readfile.h"
+
 /* A container id in a cgroup path: the first run of 64 hex digits
  * (docker-ID.scope, /docker/ID, cri-containerd-ID, libpod-ID), cut to 12
  * as docker ps shows it. */
@@ -19,14 +21,11 @@ static void find_container(pid_t pid, char id[16])
 {
 	char path[64], text[4096];
 	ssize_t len;
-	int fd, run = 0;
+	int run = 0;
 
 	id[0] = '\0';
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return;
-	len = read(fd, text, sizeof(text) - 1);
-	close(fd);
+	len = sv_read_file(path, text, sizeof(text));
 	for (ssize_t i = 0; i < len; i++) {
 		run = isxdigit((unsigned char)text[i]) ? run + 1 : 0;
 		if (run == 64 && (i + 1 == len || !isxdigit((unsigned char)text[i + 1]))) {

@@ -33,13 +33,11 @@ int sv_posix_error(enum sv_kind kind, const char *name, int errnum,
 	switch (errnum) {
 	case ENOENT:
 		sv_msg(err, "no such %s", posix_noun(kind));
-		return sv_hint(err, "create it with 'sysvctl %s create %s'", kname, name);
+		return sv_cause(err, SV_CAUSE_MISSING, kind, name);
 	case EACCES:
-		return sv_hint(err, "its mode does not let you in; see 'sysvctl %s "
-			       "stat %s' as its owner or root", kname, name);
+		return sv_cause(err, SV_CAUSE_DENIED, kind, name);
 	case EEXIST:
-		return sv_hint(err, "pass --exist-ok to use it, or remove it with "
-			       "'sysvctl %s rm %s'", kname, name);
+		return sv_cause(err, SV_CAUSE_EXISTS, kind, name);
 	case SV_EUSAGE:
 		return sv_msg(err, "the system refuses this name");
 	}

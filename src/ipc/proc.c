@@ -1,13 +1,14 @@
 #include "proc.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "readfile.h"
 
 enum proc_state { PROC_UNKNOWN, PROC_GONE, PROC_ALIVE };
 
@@ -58,23 +59,6 @@ void sv_procs_free(struct sv_procs *procs)
 	sv_users_free(&procs->waiters);
 	free(procs->slots);
 	free(procs);
-}
-
-/* Read a small file whole into buf as a string; its length, or -1. */
-static ssize_t read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0;
-	ssize_t got;
-
-	if (fd < 0)
-		return -1;
-	while (len + 1 < size &&
-	       (got = read(fd, buf + len, size - 1 - len)) > 0)
-		len += (size_t)got;
-	close(fd);
-	buf[len] = '\0';
-	return (ssize_t)len;
 }
 
 /* The boot time in seconds since the epoch, to the nanosecond: the
@@ -131,7 +115,7 @@ static void read_stat(struct sv_procs *procs, struct proc_entry *entry)
 
 	entry->state = PROC_GONE;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)entry->pid);
-	if (read_file(path, text, sizeof(text)) <= 0 ||
+	if (sv_read_file(path, text, sizeof(text)) <= 0 ||
 	    (p = strrchr(text, ')')) == NULL || p[1] != ' ')
 		return;
 	p += 2;
@@ -198,7 +182,7 @@ static char *read_cmdline(pid_t pid)
 	ssize_t len;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	len = read_file(path, text, sizeof(text));
+	len = sv_read_file(path, text, sizeof(text));
 	if (len < 0)
 		return NULL;
 	while (len > 0 && text[len - 1] == '\0')
@@ -213,7 +197,7 @@ static char *read_cmdline(pid_t pid)
 		char comm[64];
 
 		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-		if (read_file(path, comm, sizeof(comm)) <= 0)
+		if (sv_read_file(path, comm, sizeof(comm)) <= 0)
 			return NULL;
 		comm[strcspn(comm, "\n")] = '\0';
 		snprintf(text, sizeof(text), "[%s]", comm);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "posix.h"
 
 int sv_psem_open(const struct sv_ref *ref, const struct sv_sem_new *create,
@@ -44,31 +45,20 @@ int sv_psem_open(const struct sv_ref *ref, const struct sv_sem_new *create,
 	return 0;
 }
 
-static int busy(const char *name, const struct sv_sem_wait *wait,
+static int busy(const char *name, const struct sv_wait *wait,
 		struct sv_err *err)
 {
 	sv_fail(err, SV_EBUSY, "sem %s", name);
 	return sv_msg(err, "%s", wait->timed ? "busy (timed out)" : "busy");
 }
 
-static void deadline_of(const struct sv_sem_wait *wait, struct timespec *deadline)
-{
-	clock_gettime(CLOCK_MONOTONIC, deadline);
-	deadline->tv_sec += wait->timeout.tv_sec;
-	deadline->tv_nsec += wait->timeout.tv_nsec;
-	if (deadline->tv_nsec >= 1000000000L) {
-		deadline->tv_sec++;
-		deadline->tv_nsec -= 1000000000L;
-	}
-}
-
-static bool stopped(const struct sv_sem_wait *wait)
+static bool stopped(const struct sv_wait *wait)
 {
 	return wait->stop != NULL && *wait->stop != 0;
 }
 
 /* One unit: 0, or -1 with errno EAGAIN/ETIMEDOUT (none), EINTR (stop). */
-static int take_one(sem_t *sem, const struct sv_sem_wait *wait,
+static int take_one(sem_t *sem, const struct sv_wait *wait,
 		    const struct timespec *deadline)
 {
 	int rc;
@@ -86,8 +76,6 @@ static int take_one(sem_t *sem, const struct sv_sem_wait *wait,
 			return rc;
 	}
 }
-
-static bool passed(const struct timespec *deadline);
 
 /* All DELTA units at once or none: -1 with errno EAGAIN when short (the
  * units taken are given back, so two acquirers never hold half each). */
@@ -108,7 +96,7 @@ static int take_all(sem_t *sem, int delta)
 
 /* More than one unit: poll take_all (as sv_psem_wait_zero polls) until
  * it succeeds, the deadline passes or a stop is asked. */
-static int take_many(sem_t *sem, int delta, const struct sv_sem_wait *wait,
+static int take_many(sem_t *sem, int delta, const struct sv_wait *wait,
 		     const struct timespec *deadline)
 {
 	struct timespec pause = { 0, SV_PSEM_ZERO_POLL_MS * 1000000L };
@@ -122,20 +110,20 @@ static int take_many(sem_t *sem, int delta, const struct sv_sem_wait *wait,
 			return -1;
 		if (wait->nowait)
 			return errno = EAGAIN, -1;
-		if (wait->timed && passed(deadline))
+		if (wait->timed && sv_mono_passed(deadline))
 			return errno = ETIMEDOUT, -1;
 		nanosleep(&pause, NULL);
 	}
 }
 
 int sv_psem_acquire(sem_t *sem, const char *name, int delta,
-		    const struct sv_sem_wait *wait, struct sv_err *err)
+		    const struct sv_wait *wait, struct sv_err *err)
 {
 	struct timespec deadline;
 	int rc;
 
 	if (wait->timed)
-		deadline_of(wait, &deadline);
+		sv_mono_deadline(&deadline, &wait->timeout);
 	rc = delta == 1 ? take_one(sem, wait, &deadline) :
 			  take_many(sem, delta, wait, &deadline);
 	if (rc == 0)
@@ -168,30 +156,21 @@ int sv_psem_get(sem_t *sem, const char *name, int *value, struct sv_err *err)
 	return sv_posix_error(SV_SEM, name, errno, err);
 }
 
-static bool passed(const struct timespec *deadline)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > deadline->tv_sec ||
-	       (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
-}
-
 int sv_psem_wait_zero(sem_t *sem, const char *name,
-		      const struct sv_sem_wait *wait, struct sv_err *err)
+		      const struct sv_wait *wait, struct sv_err *err)
 {
 	struct timespec pause = { 0, SV_PSEM_ZERO_POLL_MS * 1000000L };
 	struct timespec deadline;
 	int value;
 
 	if (wait->timed)
-		deadline_of(wait, &deadline);
+		sv_mono_deadline(&deadline, &wait->timeout);
 	for (;;) {
 		if (sv_psem_get(sem, name, &value, err) != 0)
 			return -1;
 		if (value == 0)
 			return 0;
-		if (wait->nowait || (wait->timed && passed(&deadline)))
+		if (wait->nowait || (wait->timed && sv_mono_passed(&deadline)))
 			return busy(name, wait, err);
 		if (stopped(wait))
 			return sv_posix_error(SV_SEM, name, EINTR, err);

@@ -29,7 +29,7 @@ int sv_psem_open(const struct sv_ref *ref, const struct sv_sem_new *create,
  * taken one at a time and given back when the wait fails).  Errors:
  * SV_EBUSY (--nowait, timeout), EINTR (wait->stop), as sv_sem_op. */
 int sv_psem_acquire(sem_t *sem, const char *name, int delta,
-		    const struct sv_sem_wait *wait, struct sv_err *err);
+		    const struct sv_wait *wait, struct sv_err *err);
 
 /* Give DELTA units; above SEM_VALUE_MAX is SV_ELIMIT. */
 int sv_psem_release(sem_t *sem, const char *name, int delta, struct sv_err *err);
@@ -38,7 +38,7 @@ int sv_psem_get(sem_t *sem, const char *name, int *value, struct sv_err *err);
 
 /* Wait until the value is 0, reading it every SV_PSEM_ZERO_POLL_MS. */
 int sv_psem_wait_zero(sem_t *sem, const char *name,
-		      const struct sv_sem_wait *wait, struct sv_err *err);
+		      const struct sv_wait *wait, struct sv_err *err);
 
 /* stat of its file, /dev/shm/sem.NAME. */
 int sv_psem_stat(const char *name, struct stat *st, struct sv_err *err);

@@ -257,9 +257,7 @@ const char *sv_kind_noun(enum sv_kind kind)
 
 static int denied(enum sv_kind kind, struct sv_err *err)
 {
-	err->cause = SV_CAUSE_DENIED;
-	err->kind = kind;
-	return -1;
+	return sv_cause(err, SV_CAUSE_DENIED, kind, NULL);
 }
 
 int sv_obj_fail(struct sv_err *err, int errnum, const struct sv_obj *obj)
@@ -289,9 +287,8 @@ static int missing_object(enum sv_kind kind, const struct sv_ref *ref,
 	char what[64];
 
 	sv_fail(err, ENOENT, "%s", sv_ref_describe(kind, ref, what, sizeof(what)));
-	err->cause = SV_CAUSE_MISSING;
-	err->kind = kind;
-	err->ref = ref->form == SV_REF_KEY ? ref->text : NULL;
+	sv_cause(err, SV_CAUSE_MISSING, kind,
+		 ref->form == SV_REF_KEY ? ref->text : NULL);
 	err->key = (unsigned)ref->key;
 	return sv_msg(err, "no such %s", sv_kind_noun(kind));
 }

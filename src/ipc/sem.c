@@ -10,6 +10,7 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 
+#include "clock.h"
 #include "semun.h"
 #include "sysctl.h"
 
@@ -25,14 +26,6 @@
 
 /* Attempts when the set keeps vanishing between semget calls. */
 #define OPEN_ATTEMPTS 100
-
-static long long now_ns(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
-}
 
 /* 0, or -1 (EINTR) when a signal handler ran meanwhile. */
 static int sleep_ns(long long ns)
@@ -132,8 +125,8 @@ static void wait_initialised(int id)
 		    !being_initialised(&ds))
 			return;
 		if (deadline == 0)
-			deadline = now_ns() + INIT_WAIT_NS;
-		else if (now_ns() >= deadline)
+			deadline = sv_mono_ns() + INIT_WAIT_NS;
+		else if (sv_mono_ns() >= deadline)
 			return;
 		if (sleep_ns(pause) != 0)
 			return;
@@ -158,8 +151,7 @@ static int create_error(const struct sv_ref *ref, const struct sv_sem_new *new,
 		}
 		return -1;
 	case ENOSPC:
-		return sv_hint(err, "the system's limit of semaphore sets (semmni) or "
-			       "semaphores (semmns) is reached; see 'sysvctl limits'");
+		return sv_cause(err, SV_CAUSE_SYSTEM_FULL, SV_SEM, NULL);
 	case EACCES:
 		return sv_hint(err, "a set with this key exists and its mode does not "
 			       "let you in");
@@ -173,8 +165,7 @@ static int exists_error(const struct sv_ref *ref, const struct sv_obj *obj,
 {
 	sv_obj_fail(err, EEXIST, obj);
 	sv_msg(err, "already exists");
-	return sv_hint(err, "pass --exist-ok to use it, or remove it with "
-		       "'sysvctl sem rm %s'", ref->text);
+	return sv_cause(err, SV_CAUSE_EXISTS, SV_SEM, ref->text);
 }
 
 int sv_sem_create(const struct sv_ref *ref, const struct sv_sem_new *new,
@@ -294,7 +285,7 @@ static void format_duration(const struct timespec *ts, char *buf, size_t size)
 }
 
 static int busy_error(const struct sv_obj *obj, unsigned index, int delta,
-		      const struct sv_sem_wait *wait, struct sv_err *err)
+		      const struct sv_wait *wait, struct sv_err *err)
 {
 	char waited[48] = "";
 	int value = semctl(obj->id, (int)index, GETVAL);
@@ -315,7 +306,7 @@ static int busy_error(const struct sv_obj *obj, unsigned index, int delta,
 }
 
 static int op_error(const struct sv_obj *obj, unsigned index, int delta,
-		    const struct sv_sem_wait *wait, int errnum, struct sv_err *err)
+		    const struct sv_wait *wait, int errnum, struct sv_err *err)
 {
 	switch (errnum) {
 	case EAGAIN:
@@ -342,7 +333,7 @@ static int op_error(const struct sv_obj *obj, unsigned index, int delta,
 /* Do the N operations OPS at once, waiting as WAIT says; INDEX and DELTA
  * name the main one in messages. */
 static int sem_ops(const struct sv_obj *obj, unsigned index, int delta,
-		   struct sembuf *ops, size_t n, const struct sv_sem_wait *wait,
+		   struct sembuf *ops, size_t n, const struct sv_wait *wait,
 		   struct sv_err *err)
 {
 	bool timed = wait->timed && !wait->nowait;
@@ -352,7 +343,7 @@ static int sem_ops(const struct sv_obj *obj, unsigned index, int delta,
 	if (index > UINT16_MAX)
 		return index_error(obj, index, set_size(obj), err);
 	if (timed)
-		deadline = now_ns() + wait->timeout.tv_sec * 1000000000LL +
+		deadline = sv_mono_ns() + wait->timeout.tv_sec * 1000000000LL +
 			   wait->timeout.tv_nsec;
 	for (;;) {
 		if (wait->stop != NULL && *wait->stop != 0) {
@@ -360,7 +351,7 @@ static int sem_ops(const struct sv_obj *obj, unsigned index, int delta,
 			return sv_msg(err, "interrupted by a signal; nothing was changed");
 		}
 		if (timed) {
-			long long left = deadline - now_ns();
+			long long left = deadline - sv_mono_ns();
 			struct timespec ts = { .tv_sec = left / 1000000000LL,
 					       .tv_nsec = left % 1000000000LL };
 
@@ -383,7 +374,7 @@ static int sem_ops(const struct sv_obj *obj, unsigned index, int delta,
 }
 
 int sv_sem_op(const struct sv_obj *obj, unsigned index, int delta, bool undo,
-	      const struct sv_sem_wait *wait, struct sv_err *err)
+	      const struct sv_wait *wait, struct sv_err *err)
 {
 	struct sembuf op = {
 		.sem_num = (unsigned short)index,
@@ -395,7 +386,7 @@ int sv_sem_op(const struct sv_obj *obj, unsigned index, int delta, bool undo,
 }
 
 int sv_sem_rw(const struct sv_obj *obj, unsigned index, bool shared,
-	      const struct sv_sem_wait *wait, struct sv_err *err)
+	      const struct sv_wait *wait, struct sv_err *err)
 {
 	short nowait = wait->nowait ? IPC_NOWAIT : 0;
 	unsigned short lock = (unsigned short)index, count = (unsigned short)(index + 1);
@@ -459,8 +450,7 @@ static int stat_error(const struct sv_obj *obj, int errnum, struct sv_err *err)
 		return sv_obj_gone(obj, err);
 	sv_obj_fail(err, errnum, obj);
 	if (errnum == EACCES)
-		sv_hint(err, "reading a set needs read permission; see its mode "
-			"with 'sysvctl ls sem'");
+		sv_cause(err, SV_CAUSE_READ_DENIED, SV_SEM, NULL);
 	return -1;
 }
 

@@ -12,6 +12,7 @@
 #include "err.h"
 #include "info.h"
 #include "ref.h"
+#include "wait.h"
 
 /* The largest value a semaphore holds (the kernel's SEMVMX). */
 #define SV_SEMVMX 32767
@@ -21,17 +22,6 @@ struct sv_sem_new {
 	unsigned nsems;     /* 1 or more */
 	int value;          /* every semaphore's first value, 0..SV_SEMVMX */
 	mode_t mode;
-};
-
-/* How long an operation may wait. */
-struct sv_sem_wait {
-	bool nowait;                /* fail at once instead of waiting */
-	bool timed;                 /* wait at most timeout */
-	struct timespec timeout;
-	/* Not NULL: a flag the command's signal handler sets.  Once it is
-	 * non-zero, a wait ends with EINTR instead of going on (and none
-	 * starts): the command decides what the signal means. */
-	const volatile sig_atomic_t *stop;
 };
 
 /* Create the set REF names (a key, or private) race-free: IPC_EXCL, then a
@@ -57,7 +47,7 @@ int sv_sem_open(const struct sv_ref *ref, const struct sv_sem_new *create,
  * ENOENT (no longer there), SV_EUSAGE (INDEX out of range), SV_ELIMIT (the
  * value would pass SV_SEMVMX), EACCES. */
 int sv_sem_op(const struct sv_obj *obj, unsigned index, int delta, bool undo,
-	      const struct sv_sem_wait *wait, struct sv_err *err);
+	      const struct sv_wait *wait, struct sv_err *err);
 
 /* A shared or an exclusive hold, with SEM_UNDO, of the reader-writer lock
  * made of semaphores INDEX (1: no exclusive holder, 0: one) and INDEX+1
@@ -65,7 +55,7 @@ int sv_sem_op(const struct sv_obj *obj, unsigned index, int delta, bool undo,
  * adds one to INDEX+1; exclusive waits until INDEX+1 is 1 and takes
  * INDEX.  A free lock has both at 1 (what `create -n 2` makes). */
 int sv_sem_rw(const struct sv_obj *obj, unsigned index, bool shared,
-	      const struct sv_sem_wait *wait, struct sv_err *err);
+	      const struct sv_wait *wait, struct sv_err *err);
 
 /* The value of semaphore INDEX. */
 int sv_sem_get(const struct sv_obj *obj, unsigned index, int *value,

@@ -67,8 +67,7 @@ static int create_failed(const struct sv_ref *ref,
 	case EEXIST:
 		sv_fail(err, EEXIST, "%s", what);
 		sv_msg(err, "a shared memory segment with this key already exists");
-		return sv_hint(err, "use it as it is with --exist-ok, or remove it "
-			       "first with 'sysvctl shm rm %s'", ref->text);
+		return sv_cause(err, SV_CAUSE_EXISTS, SV_SHM, ref->text);
 	case EINVAL:
 		/* With IPC_EXCL the only EINVAL left is a size the kernel
 		 * refuses: above shmmax (or below shmmin, which is 1). */
@@ -87,23 +86,20 @@ static int create_failed(const struct sv_ref *ref,
 		sv_msg(err, "no room for a segment of %llu bytes: the limit "
 		       "kernel.shmall (pages in all segments) or kernel.shmmni "
 		       "(segments) is reached", (ull)spec->size);
-		return sv_hint(err, "'sysvctl limits' shows the limits and their use");
+		return sv_cause(err, SV_CAUSE_SYSTEM_FULL, SV_SHM, NULL);
 	case ENOMEM:
 		sv_fail(err, ENOMEM, "%s", what);
 		sv_msg(err, "not enough memory for a segment of %llu bytes",
 		       (ull)spec->size);
 		if (spec->hugetlb)
-			return sv_hint(err, "--hugetlb needs free huge pages "
-				       "(vm.nr_hugepages)");
+			return sv_cause(err, SV_CAUSE_HUGE_PAGES, SV_SHM, NULL);
 		if (!spec->noreserve)
-			return sv_hint(err, "--noreserve makes it without reserving "
-				       "the memory up front");
+			return sv_cause(err, SV_CAUSE_RESERVE, SV_SHM, NULL);
 		return -1;
 	case EPERM:
 		sv_fail(err, EPERM, "%s", what);
 		if (spec->hugetlb)
-			sv_hint(err, "--hugetlb needs CAP_IPC_LOCK or the group "
-				"vm.hugetlb_shm_group");
+			sv_cause(err, SV_CAUSE_HUGE_PERM, SV_SHM, NULL);
 		return -1;
 	default:
 		return sv_fail(err, errnum, "%s", what);
@@ -204,9 +200,8 @@ int sv_shm_attach(const struct sv_obj *obj, bool readonly,
 	if (addr == (void *)-1) {
 		sv_obj_error(obj, errno, err);
 		if (err->errnum == EACCES)
-			sv_hint(err, "%s needs %s permission; 'sysvctl shm stat' "
-				"shows its mode", readonly ? "reading" : "writing",
-				readonly ? "read" : "read and write");
+			sv_cause(err, readonly ? SV_CAUSE_READ_DENIED :
+				 SV_CAUSE_WRITE_DENIED, SV_SHM, NULL);
 		return -1;
 	}
 	/* Attached, the segment cannot go away, so this cannot fail for
@@ -657,8 +652,7 @@ int sv_shm_frame(const struct sv_shm_map *map, uint64_t offset,
 		sv_msg(err, "the frame at offset %llu says %u bytes, but only "
 		       "%llu follow its length in the segment", (ull)offset,
 		       (unsigned)len32, (ull)after);
-		return sv_hint(err, "a frame is a 4-byte native-endian length, "
-			       "then the bytes ('shm write --framed' makes one)");
+		return sv_cause(err, SV_CAUSE_NO_FRAME, SV_SHM, NULL);
 	}
 	*start = offset + SV_SHM_FRAME_HEADER;
 	*count = len32;

@@ -113,7 +113,7 @@ static int reopen(struct sv_shm_guard *guard, struct sv_err *err)
 
 int sv_shm_guard_lock(struct sv_shm_guard *guard, struct sv_err *err)
 {
-	const struct sv_sem_wait forever = { 0 };
+	const struct sv_wait forever = { 0 };
 
 	if (!guard->active)
 		return 0;
@@ -152,7 +152,7 @@ int sv_shm_guard_complete(struct sv_shm_guard *guard, struct sv_err *err)
 
 int sv_shm_guard_unlock(struct sv_shm_guard *guard, struct sv_err *err)
 {
-	const struct sv_sem_wait nowait = { .nowait = true };
+	const struct sv_wait nowait = { .nowait = true };
 
 	if (!guard->active || !guard->locked)
 		return 0;

@@ -1,26 +1,10 @@
 #include "sysctl.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <unistd.h>
 
-/* Read a small /proc file into buf as a string.  0 or -1 with errno. */
-static int read_small_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t len;
-
-	if (fd < 0)
-		return -1;
-	len = read(fd, buf, size - 1);
-	close(fd);
-	if (len < 0)
-		return -1;
-	buf[len] = '\0';
-	return 0;
-}
+#include "readfile.h"
 
 int sv_sysctl_u64(const char *name, uint64_t *value, struct sv_err *err)
 {
@@ -34,7 +18,7 @@ int sv_sysctl_path_u64(const char *path, uint64_t *value, struct sv_err *err)
 {
 	char text[64];
 
-	if (read_small_file(path, text, sizeof(text)) != 0)
+	if (sv_read_file(path, text, sizeof(text)) < 0)
 		return sv_fail_proc(err, errno, path);
 	if (sscanf(text, "%" SCNu64, value) != 1) {
 		sv_fail(err, EIO, "%s", path);
@@ -48,7 +32,7 @@ int sv_sysctl_sem(uint64_t values[4], struct sv_err *err)
 	static const char path[] = "/proc/sys/kernel/sem";
 	char text[128];
 
-	if (read_small_file(path, text, sizeof(text)) != 0)
+	if (sv_read_file(path, text, sizeof(text)) < 0)
 		return sv_fail_proc(err, errno, path);
 	if (sscanf(text, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64,
 		   &values[0], &values[1], &values[2], &values[3]) != 4) {

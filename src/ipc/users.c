@@ -11,6 +11,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "readfile.h"
+
 /* A growable array of items of one size. */
 struct vec {
 	void **items;
@@ -50,38 +52,7 @@ struct scan {
  * the 0 that would say so, a third of a scan's calls). */
 static ssize_t read_whole(struct scan *scan, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0;
-	ssize_t got;
-
-	if (fd < 0)
-		return -1;
-	for (;;) {
-		if (scan->buf_size - len < 4096) {
-			char *bigger = realloc(scan->buf, scan->buf_size * 2 + 4096);
-
-			if (bigger == NULL) {
-				close(fd);
-				errno = ENOMEM;
-				return -1;
-			}
-			scan->buf = bigger;
-			scan->buf_size = scan->buf_size * 2 + 4096;
-		}
-		size_t room = scan->buf_size - 1 - len;
-
-		got = read(fd, scan->buf + len, room);
-		if (got <= 0)
-			break;
-		len += (size_t)got;
-		if ((size_t)got < room)
-			break;
-	}
-	close(fd);
-	if (got < 0)
-		return -1;
-	scan->buf[len] = '\0';
-	return (ssize_t)len;
+	return sv_read_proc_grow(path, &scan->buf, &scan->buf_size);
 }
 
 /* The number after "NAME:" in /proc/PID/status (already in scan->buf),
