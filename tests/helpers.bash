@@ -183,6 +183,6 @@ uniform_file() {
 # last one ended with a newline (and, on a terminal, an erase to its end);
 # run drops that newline from $output: check it on a file.
 progress_re() {
-	printf '^(\r%s [0-9.]+ [KMG]?i?B( of [0-9.]+ [KMG]?i?B \\([0-9]+%%\\))?, [0-9.]+ [KMG]?i?B/s%s)*\r%s %s \\(100%%\\), [0-9.]+ [KMG]?i?B/s%s$' \
+	printf '^(\r%s [0-9.]+ [KMGTPE]?i?B( of [0-9.]+ [KMGTPE]?i?B \\([0-9]+%%\\))?, [0-9.]+ [KMGTPE]?i?B/s%s)*\r%s %s \\(100%%\\), [0-9.]+ [KMGTPE]?i?B/s%s$' \
 		"$1" "$3" "$1" "$2" "$3"
 }
