@@ -390,10 +390,13 @@ fill_typed() {
 	[ "$(queued "$K1")" = 1 ]
 }
 
-@test "recv -t and send -t time out when the caller left SIGALRM blocked; sem run gives COMMAND that mask" {
+@test "recv -t and send -t time out when the caller left SIGALRM blocked or ignored; sem run gives COMMAND the blocked mask" {
 	sysvctl mq create "$K1" --max-bytes 16
 	id=$(ipcs_id mq "$K1")
 	run --separate-stderr alrm_blocked "$SYSVCTL" mq recv "$K1" -t 0.2
+	assert_failure 6
+	[ "$stderr" = "sysvctl: mq $K1 (id $id): no message (timed out)" ]
+	run --separate-stderr timeout 20 bash -c "trap '' ALRM; exec '$SYSVCTL' mq recv '$K1' -t 0.2"
 	assert_failure 6
 	[ "$stderr" = "sysvctl: mq $K1 (id $id): no message (timed out)" ]
 	sysvctl mq send "$K1" "0123456789"
