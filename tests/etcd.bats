@@ -179,7 +179,10 @@ run_jobs() {
 }
 
 @test "--max-time on etcd: a COMMAND that ignores SIGTERM is SIGKILLed after --kill-after (exit 137), the lock freed" {
-	run --separate-stderr sysvctl sem run "etcd:$L" --max-time 0.2 --kill-after 0.3 -- sh -c 'trap "" TERM; echo $$; exec sleep 30'
+	# SIGTERM ignored from the start (inherited), not from when sh gets to
+	# a trap: a slow start must not end COMMAND at the first signal.
+	run --separate-stderr bash -c 'trap "" TERM; exec "$@"' bash \
+		"$SYSVCTL" sem run "etcd:$L" --max-time 0.2 --kill-after 0.3 -- sh -c 'echo $$; exec sleep 30'
 	assert_failure 137
 	[ "${#stderr_lines[@]}" -eq 2 ]
 	[ "${stderr_lines[0]}" = "sysvctl: etcd:$L: held longer than 0.200 s (--max-time): sending SIGTERM to $output" ]

@@ -125,7 +125,10 @@ print(len(d["semaphores"]), [h["pid"] for h in d["holders"]], [w["pid"] for w in
 
 @test "run --max-time: SIGKILL after --kill-after; COMMAND is the holder and its status passes" {
 	sysvctl sem create "$K1" -v 1
-	run --separate-stderr sysvctl sem run "$K1" --max-time 0.2 --kill-after 0.2 -- sh -c 'trap "" TERM; echo $$; sleep 30'
+	# SIGTERM ignored from the start (inherited), not from when sh gets to
+	# a trap: a slow start must not end COMMAND at the first signal.
+	run --separate-stderr bash -c 'trap "" TERM; exec "$@"' bash \
+		"$SYSVCTL" sem run "$K1" --max-time 0.2 --kill-after 0.2 -- sh -c 'echo $$; exec sleep 30'
 	assert_failure 124
 	[ "${#stderr_lines[@]}" -eq 2 ]
 	[ "${stderr_lines[1]}" = "sysvctl: $K1: $output still runs after --kill-after: sending SIGKILL" ]

@@ -410,6 +410,19 @@ fill_typed() {
 	[ "$output" = "SigBlk:	0000000000002000" ]
 	run "$SYSVCTL" sem run "$K2" -- grep SigBlk /proc/self/status
 	[ "$output" = "SigBlk:	0000000000000000" ]
+	# An alarm the caller set is still COMMAND's: sh unblocks SIGALRM at
+	# its start, and the alarm ends it (142).
+	run timeout 20 "$PY" -c 'import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
+signal.setitimer(signal.ITIMER_REAL, 1.5)
+os.execvp(sys.argv[1], sys.argv[1:])' "$SYSVCTL" sem run "$K2" -- sh -c 'sleep 5; echo survived'
+	assert_failure 142
+	assert_output ""
+	# A SIGALRM the caller ignored is still ignored in COMMAND.
+	ignored=$(bash -c "trap '' ALRM; exec grep SigIgn /proc/self/status")
+	run bash -c "trap '' ALRM; exec '$SYSVCTL' sem run '$K2' -- grep SigIgn /proc/self/status"
+	assert_success
+	[ "$output" = "$ignored" ]
 }
 
 @test "a blocked send goes on when a message is taken" {

@@ -391,6 +391,33 @@ hold_in_mnt_ns() {
 	in_mnt_ns test -e "/dev/shm/$P-mine"
 }
 
+@test "a user who may not read every process: --older-than still removes what matches; --orphans keeps what it cannot tell" {
+	private_dev_shm
+	in_mnt_ns setpriv --reuid=nobody --regid=nogroup --clear-groups "$SYSVCTL" shm create "/$P-old" >/dev/null
+	in_mnt_ns touch -d '3 hours ago' "/dev/shm/$P-old"
+	# Root runs a process nobody may not inspect (its fds, its maps).
+	hold_in_mnt_ns "/$P-other"
+	run in_mnt_ns setpriv --reuid=nobody --regid=nogroup --clear-groups "$SYSVCTL" -q rm pshm --orphans
+	assert_success
+	assert_output ""
+	in_mnt_ns test -e "/dev/shm/$P-old"
+	run in_mnt_ns setpriv --reuid=nobody --regid=nogroup --clear-groups "$SYSVCTL" rm pshm --older-than 1h
+	assert_success
+	assert_output "pshm /$P-old"
+	run in_mnt_ns test -e "/dev/shm/$P-old"
+	assert_failure
+}
+
+@test "ls --orphans in a child pid namespace counts only what the other filters would list" {
+	private_dev_shm
+	in_mnt_ns "$SYSVCTL" shm create "/$P-a" >/dev/null
+	in_mnt_ns touch -d '3 hours ago' "/dev/shm/$P-a"
+	in_mnt_ns "$SYSVCTL" shm create "/$P-b" >/dev/null
+	run in_mnt_ns unshare --pid --fork --mount-proc "$SYSVCTL" ls pshm --orphans --older-than 1h
+	assert_success
+	assert_output "sysvctl: warning: 1 POSIX object nobody was seen using is not listed (cannot tell): /proc shows only the processes of this pid namespace"
+}
+
 @test "ls -o without kinds lists the family that has the columns" {
 	"$POBJECTS" shm "/$P-f" 4096
 	id=$(ipcmk -M 4096 | grep -o '[0-9]*$')

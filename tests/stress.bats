@@ -109,12 +109,16 @@ EOF
 	chmod +x "$BATS_TEST_TMPDIR/section"
 }
 
-# all_blocked_in FUNCTION PID...: every PID sleeps in the kernel in FUNCTION.
-all_blocked_in() {
-	local function=$1 pid
-	shift
+# all_waiting_flock PID...: every PID sleeps in the kernel waiting for a
+# flock (locks_lock_inode_wait today; older kernels named it
+# flock_lock_inode_wait: any *lock_inode_wait).
+all_waiting_flock() {
+	local pid
 	for pid; do
-		blocked_in "$pid" "$function" || return 1
+		case $(cat "/proc/$pid/wchan" 2>/dev/null) in
+		*lock_inode_wait) ;;
+		*) return 1 ;;
+		esac
 	done
 }
 
@@ -134,7 +138,7 @@ race() {
 		pids+=("$!")
 		track_pid "$!"
 	done
-	poll_until all_blocked_in locks_lock_inode_wait "${pids[@]}"
+	poll_until all_waiting_flock "${pids[@]}"
 	flock -u 8
 	exec 8>&-
 	for p in "${pids[@]}"; do

@@ -504,14 +504,20 @@ static void warn_unseen(const struct ls_run *run)
  * objects nobody was seen using are not listed. */
 static void warn_proc_view(const struct ls_run *run)
 {
+	struct sv_filter others = run->opts->filter;
 	size_t unseen = 0;
 
 	if (!run->opts->filter.orphans)
 		return;
+	/* Only those the other filters would list. */
+	others.orphans = false;
 	for (size_t v = 0; v < run->nviews; v++)
 		for (int k = 0; k < SV_NPKINDS; k++)
-			for (size_t i = 0; i < run->views[v].posix.count[k]; i++)
-				unseen += cmd_pobj_unseen(&run->views[v].posix.objs[k][i]);
+			for (size_t i = 0; i < run->views[v].posix.count[k]; i++) {
+				const struct sv_pobj *obj = &run->views[v].posix.objs[k][i];
+
+				unseen += cmd_pobj_unseen(obj) && sv_pfilter_match(&others, obj);
+			}
 	cmd_warn_proc_view(unseen, "not listed");
 }
 

@@ -450,19 +450,26 @@ static bool pmq_holds_messages(const struct sv_pobj *obj)
 }
 
 /* An object the filters would choose but for its users, which could not
- * all be seen: never an orphan, and a filter alone (without --all) never
- * removes it. */
-static bool kept_unseen(const struct rm_opts *opts, const struct sv_pobj *obj)
+ * all be seen: never an orphan; and where /proc shows only part of the
+ * processes (PARTIAL: hidepid, a child pid namespace), a filter alone
+ * (without --all) does not remove it either, as it does not remove an
+ * object in use.  (A user other than root who cannot read some processes
+ * is not that case: their filters remove what matches, as ever.) */
+static bool kept_unseen(const struct rm_opts *opts, const struct sv_pobj *obj,
+			bool partial)
 {
 	struct sv_filter others = opts->filter;
 
 	others.orphans = false;
-	return cmd_pobj_unseen(obj) && (opts->filter.orphans || !opts->all) &&
+	return cmd_pobj_unseen(obj) &&
+	       (opts->filter.orphans || (partial && !opts->all)) &&
 	       sv_pfilter_match(&others, obj);
 }
 
 static void choose_posix(struct rm_opts *opts, struct rm_posix *posix)
 {
+	bool partial;
+
 	for (size_t n = 0; n < opts->nnames; n++) {
 		bool found = false;
 
@@ -477,13 +484,14 @@ static void choose_posix(struct rm_opts *opts, struct rm_posix *posix)
 	}
 	if (!opts->all && !opts->filtered)
 		return;
+	partial = sv_proc_view() != SV_PROC_VIEW_ALL;
 	for (int k = 0; k < SV_NPKINDS; k++) {
 		for (size_t i = 0; i < posix->list.count[k]; i++) {
 			const struct sv_pobj *obj = &posix->list.objs[k][i];
 
 			if (posix->chosen[k][i] != NOT_CHOSEN)
 				continue;
-			if (kept_unseen(opts, obj)) {
+			if (kept_unseen(opts, obj, partial)) {
 				posix->chosen[k][i] = UNSEEN;
 				posix->kept_unseen++;
 				continue;

@@ -310,12 +310,15 @@ struct keeper {
 };
 
 /* By pidfd where there is one: a COMMAND already gone is never
- * mistaken for a process that reused its pid. */
+ * mistaken for a process that reused its pid (ESRCH: nothing to signal).
+ * kill(2) only where the kernel has no pidfd at all. */
 static void signal_command(const struct keeper *keeper, int signo)
 {
-	if (keeper->pidfd < 0 ||
-	    syscall(SYS_pidfd_send_signal, keeper->pidfd, signo, NULL, 0) != 0)
-		kill(keeper->command, signo);
+	if (keeper->pidfd >= 0 &&
+	    (syscall(SYS_pidfd_send_signal, keeper->pidfd, signo, NULL, 0) == 0 ||
+	     errno != ENOSYS))
+		return;
+	kill(keeper->command, signo);
 }
 
 static void keeper_renewed(struct keeper *keeper)

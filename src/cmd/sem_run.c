@@ -173,8 +173,10 @@ int sem_exec_command(char **command)
 
 int sem_run(int argc, char **argv)
 {
+	/* Static: environ points into it from mark_holder on, also after a
+	 * failed exec returns 126 or 127 (still no allocation). */
+	static struct run_env env;
 	struct sem_opts opts;
-	struct run_env env;
 	struct sv_obj obj;
 	struct sv_err err;
 	int ref_at, command_at, code, ready_fd = -1;

@@ -16,8 +16,11 @@ static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 static struct sigaction found[NSTOP];
 static bool caught[NSTOP];
 static bool ignored[NSTOP];
-/* Whether the caller gave us SIGALRM blocked (put back before exec). */
+/* Whether the caller gave us SIGALRM blocked, and what SIGALRM did
+ * before (both put back before exec). */
 static bool alarm_was_blocked;
+static struct sigaction alarm_found;
+static bool alarm_caught;
 
 /* The kick's only job is to make a blocked call return EINTR. */
 static void on_kick(int signo)
@@ -82,7 +85,7 @@ void cmd_stop_catch(bool pipe)
 	/* The kick, and the timer of a wait with a timeout (mq -t), end a
 	 * blocked call with SIGALRM: caught from now on, never fatal. */
 	sigemptyset(&kick.sa_mask);
-	sigaction(SIGALRM, &kick, NULL);
+	alarm_caught = sigaction(SIGALRM, &kick, &alarm_found) == 0;
 	unblock_alarm();
 	for (size_t i = 0; i < NSTOP; i++) {
 		if (stop_signals[i] == SIGPIPE && !pipe)
@@ -107,10 +110,15 @@ void cmd_stop_before_exec(void)
 			sigaction(stop_signals[i], &found[i], NULL);
 			caught[i] = false;
 		}
+	/* SIGALRM as the caller gave it: ignored stays ignored, blocked stays
+	 * blocked (with any alarm the caller set still pending for COMMAND:
+	 * our kick runs only after a stop signal, which ends us below). */
+	if (alarm_caught && alarm_found.sa_handler == SIG_IGN)
+		sigaction(SIGALRM, &alarm_found, NULL);
+	alarm_caught = false;
 	if (alarm_was_blocked) {
 		sigset_t alarm;
 
-		stop_kicking();
 		sigemptyset(&alarm);
 		sigaddset(&alarm, SIGALRM);
 		sigprocmask(SIG_BLOCK, &alarm, NULL);

@@ -523,10 +523,11 @@ static int read_file(struct sv_shm_map *map, uint64_t at, int fd,
 		     uint64_t len, uint64_t *done, struct sv_err *err)
 {
 	uint64_t step = io_step(map->progress);
-	unsigned char *dest = map->addr + at;
+	unsigned char *dest;
 
-	if (map->by_fd)
+	if (map->by_fd)         /* not mapped: addr is NULL */
 		return read_file_by_fd(map, at, fd, len, done, err);
+	dest = map->addr + at;
 	prefault(dest, len, true);
 	*done = 0;
 	while (*done < len) {
