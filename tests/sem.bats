@@ -360,7 +360,10 @@ signal_ignored() {
 
 # waiting_again PID KEY: PID runs again (not stopped) and waits on KEY.
 waiting_again() {
-	! state_is "$1" T && sem_column_is "$2" ncnt 1
+	if state_is "$1" T; then
+		return 1
+	fi
+	sem_column_is "$2" ncnt 1
 }
 
 @test "stopping and continuing a waiting acquire does not end its wait" {
