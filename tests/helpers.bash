@@ -136,6 +136,11 @@ state_is() {
 	[ "${stat%% *}" = "$2" ]
 }
 
+# has_exited PID: PID has ended (a zombie waiting for its parent, or gone).
+has_exited() {
+	[ ! -e "/proc/$1" ] || state_is "$1" Z
+}
+
 # blocked_in PID FUNCTION: PID sleeps in the kernel in FUNCTION (its
 # wchan: do_msgsnd, do_msgrcv...), for poll_until.
 blocked_in() {

@@ -374,6 +374,23 @@ sysvctl: mq $N: no message (timed out) (1 of 2 received)"
 	assert_equal "$(sysvctl mq recv "$N" --nowait)" kept
 }
 
+@test "mq recv -t killed by SIGTERM while it waits in mq_timedreceive takes nothing" {
+	sysvctl mq create "$N"
+	"$SYSVCTL" mq recv "$N" -t 1h >"$BATS_TEST_TMPDIR/out" &
+	pid=$!
+	track_pid "$pid"
+	poll_until grep -qx wq_sleep "/proc/$pid/wchan"
+	kill -TERM "$pid"
+	# At once, not when the hour is up.
+	poll_until has_exited "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 143
+	assert_equal "$(stat -c %s "$BATS_TEST_TMPDIR/out")" 0
+	sysvctl mq send "$N" kept
+	assert_equal "$(sysvctl mq recv "$N" --nowait)" kept
+}
+
 @test "mq rm removes a POSIX queue; a missing one is exit 3" {
 	sysvctl mq create "$N"
 	sysvctl mq rm "$N"
