@@ -27,7 +27,14 @@ DEPS_LIBS := -Wl,-Bstatic -ljson-c -lbsd -lmd -lresolv -Wl,-Bdynamic
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CPPFLAGS) $(CFLAGS) $(DEPS_CFLAGS) -Isrc \
 	-DSYSVCTL_VERSION='"$(VERSION)"' -MMD -MP
 
-SRCS      := $(wildcard src/*.c src/out/*.c src/ipc/*.c src/cmd/*.c)
+# The objects on the way of the calls scripts make in loops (sem get,
+# sem release, key) are linked first, so that their code shares the first
+# pages of the program: each further page costs a page fault per call.
+HOT_SRCS  := src/main.c src/cmd/common.c src/cmd/key.c src/cmd/sem.c \
+	src/ipc/ref.c src/ipc/parse.c src/ipc/sem.c src/ipc/err.c \
+	src/ipc/clock.c src/cmd/stop.c src/out/digits.c src/out/sink.c \
+	src/cmd/sem_etcd.c
+SRCS      := $(HOT_SRCS) $(filter-out $(HOT_SRCS),$(wildcard src/*.c src/out/*.c src/ipc/*.c src/cmd/*.c))
 CORE_SRCS := $(wildcard src/ipc/*.c)
 OBJS      := $(SRCS:%.c=$(BUILD)/obj/%.o)
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)

@@ -2,12 +2,14 @@
  * table of commands and dispatch; each command lives in src/cmd/. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "ipc/ns.h"
+#include "ipc/text.h"
 
 static int cmd_help_command(int argc, char **argv);
 
@@ -50,7 +52,7 @@ static void print_usage(FILE *stream)
 static const struct cmd *find_command(const char *name)
 {
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (strcmp(commands[i].name, name) == 0)
+		if (text_eq(commands[i].name, name))
 			return &commands[i];
 	return NULL;
 }
@@ -105,7 +107,8 @@ static int parse_globals(int argc, char **argv)
 	int opt;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:jqN:hV", longopts, NULL)) != -1) {
+	optind = 0;
+	while ((opt = cmd_getopt(argc, argv, "+:jqN:hV", longopts)) != -1) {
 		switch (opt) {
 		case 'j':
 			sv_globals.json = true;
@@ -133,9 +136,25 @@ static int parse_globals(int argc, char **argv)
 	return -1;
 }
 
+/* Whether stdio holds or held anything for stdout.  The one-line answers
+ * (sem get, key) write(2) their line themselves, and then fflush would
+ * only cost its page of libc.  glibc's FILE is public, as its getc macros
+ * read it: a stream never used has no buffer, and one that failed has its
+ * error flag set. */
+static bool stdout_used(void)
+{
+#ifdef __GLIBC__
+	return stdout->_IO_buf_base != NULL || ferror_unlocked(stdout);
+#else
+	return true;
+#endif
+}
+
 /* Report a failed write of stdout (a full disk, a closed pipe is silent). */
 static int flush_stdout(int code)
 {
+	if (!stdout_used())
+		return code;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno == EPIPE)
 			return code;

@@ -139,6 +139,18 @@ int out_print_ndjson(struct out_table *table);
  * need no escaping. */
 int out_print_numbers(const char *const *names, const long long *values, size_t n);
 
+/* The digits of VALUE in BASE (8, 10 or 16), at least WIDTH of them with
+ * leading zeros, written to the end of TEXT; returns the first digit.  In
+ * place of snprintf(): a listing formats a dozen numbers per object, and
+ * the one-line answers (key, sem get) are called in loops, where the
+ * printf family's pages of libc cost more than the call itself. */
+#define OUT_DIGITS_SIZE 24
+char *out_digits(uint64_t value, unsigned base, int width,
+		 char text[OUT_DIGITS_SIZE]);
+
+/* The same for a signed VALUE in decimal, with its '-'. */
+char *out_digits_signed(long long value, char text[OUT_DIGITS_SIZE]);
+
 /* "-o help": the column names and their help, one a line. */
 void out_print_columns(FILE *stream, const struct out_col *cols, size_t ncols);
 

@@ -57,7 +57,8 @@ int cmd_fail(const struct sv_err *err);
 int cmd_fail_create(const struct sv_err *err, const char *create_use);
 
 /* The hint for the pitfall ERR->cause (hint.c), worded with our syntax;
- * empty for none.  CREATE_USE as for cmd_fail_create. */
+ * empty for none, and for one that would not fit in SIZE or would quote a
+ * REF too long to keep (never a command cut short).  CREATE_USE as for cmd_fail_create. */
 void cmd_cause_hint(const struct sv_err *err, const char *create_use,
 		    char *hint, size_t size);
 
@@ -91,6 +92,13 @@ int cmd_help(const char *usage);
 /* Short options every verb accepts; verbs start their optstring with it
  * (the leading ':' makes getopt report a missing argument as ':'). */
 #define CMD_COMMON_SHORTOPTS ":jqh"
+
+/* getopt_long(argc, argv, OPTSTRING, LONGOPTS, NULL) for a loop that set
+ * optind to 0 first.  When no argument looks like an option, the answer
+ * is known, -1 with optind 1, and getopt_long is not called: its pages of
+ * libc are a measurable part of a call like 'sem get K' in a loop. */
+int cmd_getopt(int argc, char **argv, const char *optstring,
+	       const struct option *longopts);
 
 /* Handle -j, -q, -h, an unknown option or a missing argument, as returned
  * by getopt_long.  Returns true when the verb must return *exit_code now
@@ -154,11 +162,15 @@ bool cmd_table_opts(int argc, char **argv, const char *cmdpath,
 		    const char *usage, const struct out_col *cols, size_t ncols,
 		    struct out_opts *opts, int *exit_code);
 
-/* Print TEXT and a newline on stdout with one write(2); the exit code.
- * The one-line answers of the commands scripts call in loops (sem get,
- * key, create) skip stdio, whose buffer set-up is a measurable part of
- * such a call. */
+/* Print TEXT and a newline on stdout, whole, with one write(2) when it
+ * fits; the exit code.  The one-line answers of the commands scripts call
+ * in loops (sem get, key, create) skip stdio and the printf family, whose
+ * set-up and pages of libc are a measurable part of such a call. */
 int cmd_put_line(const char *text);
+
+/* The same for a number in decimal, and for a key as 0x%08x. */
+int cmd_put_number(long long value);
+int cmd_put_key(key_t key);
 
 /* Write all SIZE bytes of BUF to FD (stdout's data: mq recv, shm read):
  * as many write(2) calls as it takes, a full non-blocking FD waited on

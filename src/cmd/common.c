@@ -12,6 +12,7 @@
 #include "ipc/clock.h"
 #include "ipc/parse.h"
 #include "ipc/posix.h"
+#include "ipc/text.h"
 #include "stop.h"
 
 struct sv_globals sv_globals;
@@ -54,7 +55,8 @@ int cmd_exit_code(int errnum)
 
 int cmd_fail_create(const struct sv_err *err, const char *create_use)
 {
-	char hint[sizeof(err->hint)];
+	/* Room for the longest REF and the words around it. */
+	char hint[sizeof(err->ref) + sizeof(err->hint)];
 
 	fflush(stdout);
 	if (err->ctx[0] != '\0')
@@ -178,6 +180,26 @@ bool cmd_common_opt(int opt, char **argv, const char *cmdpath,
 	}
 }
 
+/* Whether getopt_long could take anything from ARGV: "-" alone is an
+ * operand, "--" and every other word that starts with '-' may not be. */
+static bool any_option_like(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return true;
+	return false;
+}
+
+int cmd_getopt(int argc, char **argv, const char *optstring,
+	       const struct option *longopts)
+{
+	if (optind == 0 && !any_option_like(argc, argv)) {
+		optind = 1;
+		return -1;
+	}
+	return getopt_long(argc, argv, optstring, longopts, NULL);
+}
+
 bool cmd_nargs_ok(int nargs, int min, int max, const char *cmdpath,
 		  int *exit_code)
 {
@@ -243,8 +265,8 @@ bool cmd_table_opts(int argc, char **argv, const char *cmdpath,
 	int opt;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS CMD_TABLE_SHORTOPTS,
-				  longopts, NULL)) != -1)
+	while ((opt = cmd_getopt(argc, argv, CMD_COMMON_SHORTOPTS CMD_TABLE_SHORTOPTS,
+				  longopts)) != -1)
 		if (!cmd_table_opt(opt, opts) &&
 		    cmd_common_opt(opt, argv, cmdpath, usage, exit_code))
 			return true;
@@ -313,16 +335,53 @@ int cmd_stdout_fail(int errnum)
 	return EXIT_OSERR;
 }
 
+/* One write(2) for the line when it fits (a reader of a pipe gets it
+ * whole), two when it does not; never cut short, and no stdio. */
 int cmd_put_line(const char *text)
 {
-	char line[256];
-	size_t len = (size_t)snprintf(line, sizeof(line), "%s\n", text), done;
+	char line[512];
+	size_t len = strlen(text), done;
+	int rc;
 
-	if (len >= sizeof(line))
-		len = sizeof(line) - 1;
-	if (cmd_write_all(STDOUT_FILENO, line, len, &done) != 0)
+	if (len < sizeof(line)) {
+		memcpy(line, text, len);
+		line[len] = '\n';
+		rc = cmd_write_all(STDOUT_FILENO, line, len + 1, &done);
+	} else {
+		rc = cmd_write_all(STDOUT_FILENO, text, len, &done);
+		if (rc == 0)
+			rc = cmd_write_all(STDOUT_FILENO, "\n", 1, &done);
+	}
+	return rc != 0 ? cmd_stdout_fail(errno) : EXIT_OK;
+}
+
+/* The digits from FIRST to the end of TEXT, where out_digits() put them,
+ * and a newline in place of their NUL: one write(2), no copy. */
+static int put_digits_line(char *first, char text[OUT_DIGITS_SIZE])
+{
+	size_t done;
+
+	text[OUT_DIGITS_SIZE - 1] = '\n';
+	if (cmd_write_all(STDOUT_FILENO, first,
+			  (size_t)(text + OUT_DIGITS_SIZE - first), &done) != 0)
 		return cmd_stdout_fail(errno);
 	return EXIT_OK;
+}
+
+int cmd_put_number(long long value)
+{
+	char text[OUT_DIGITS_SIZE];
+
+	return put_digits_line(out_digits_signed(value, text), text);
+}
+
+int cmd_put_key(key_t key)
+{
+	char text[OUT_DIGITS_SIZE], *first = out_digits((uint32_t)key, 16, 8, text);
+
+	*--first = 'x';
+	*--first = '0';
+	return put_digits_line(first, text);
 }
 
 int cmd_print_json_numbers(const char *const *names, const long long *values,
@@ -336,12 +395,8 @@ int cmd_print_created(const struct sv_obj *obj)
 	static const char *const names[] = { "key", "id" };
 	long long values[] = { (uint32_t)obj->key, obj->id };
 
-	char text[16];
-
-	if (!sv_globals.json) {
-		snprintf(text, sizeof(text), "%d", obj->id);
-		return cmd_put_line(text);
-	}
+	if (!sv_globals.json)
+		return cmd_put_number(obj->id);
 	return cmd_print_json_numbers(names, values, 2);
 }
 
@@ -351,8 +406,8 @@ int cmd_dispatch(const char *parent, const struct cmd *cmds, size_t ncmds,
 	const char *verb;
 
 	/* -j and -q may also stand between the command and its verb. */
-	while (argc > 1 && (strcmp(argv[1], "-j") == 0 || strcmp(argv[1], "--json") == 0 ||
-			    strcmp(argv[1], "-q") == 0 || strcmp(argv[1], "--quiet") == 0)) {
+	while (argc > 1 && (text_eq(argv[1], "-j") || text_eq(argv[1], "--json") ||
+			    text_eq(argv[1], "-q") || text_eq(argv[1], "--quiet"))) {
 		if (argv[1][1] == 'j' || argv[1][2] == 'j')
 			sv_globals.json = true;
 		else
@@ -364,11 +419,10 @@ int cmd_dispatch(const char *parent, const struct cmd *cmds, size_t ncmds,
 	verb = argc > 1 ? argv[1] : NULL;
 	if (verb == NULL)
 		return cmd_usage_error(parent, "missing subcommand");
-	if (strcmp(verb, "-h") == 0 || strcmp(verb, "--help") == 0 ||
-	    strcmp(verb, "help") == 0)
+	if (text_eq(verb, "-h") || text_eq(verb, "--help") || text_eq(verb, "help"))
 		return cmd_help(usage);
 	for (size_t i = 0; i < ncmds; i++)
-		if (strcmp(cmds[i].name, verb) == 0)
+		if (text_eq(cmds[i].name, verb))
 			return cmds[i].run(argc - 1, argv + 1);
 	return cmd_usage_error(parent, "unknown subcommand '%s'", verb);
 }
@@ -416,7 +470,7 @@ int cmd_rm_verb(enum sv_kind kind, int argc, char **argv, const char *usage)
 
 	snprintf(cmdpath, sizeof(cmdpath), "%s rm", sv_kind_name(kind));
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts, NULL)) != -1)
+	while ((opt = cmd_getopt(argc, argv, CMD_COMMON_SHORTOPTS, longopts)) != -1)
 		if (cmd_common_opt(opt, argv, cmdpath, usage, &code))
 			return code;
 	if (!cmd_nargs_ok(argc - optind, 1, -1, cmdpath, &code))

@@ -125,9 +125,20 @@ static const char *fixed_hint(const struct sv_err *err)
 	}
 }
 
+/* Whether the hint for CAUSE quotes the REF the user typed. */
+static bool quotes_ref(enum sv_cause cause)
+{
+	return cause == SV_CAUSE_MISSING || cause == SV_CAUSE_DENIED ||
+	       cause == SV_CAUSE_EXISTS || cause == SV_CAUSE_MSGSIZE;
+}
+
 void cmd_cause_hint(const struct sv_err *err, const char *create_use,
 		    char *hint, size_t size)
 {
+	hint[0] = '\0';
+	/* A command to copy is given whole or not at all. */
+	if (err->ref_cut && quotes_ref(err->cause))
+		return;
 	switch (err->cause) {
 	case SV_CAUSE_MISSING:
 		missing_hint(err, create_use, hint, size);
@@ -153,4 +164,6 @@ void cmd_cause_hint(const struct sv_err *err, const char *create_use,
 		snprintf(hint, size, "%s", fixed_hint(err));
 		break;
 	}
+	if (strlen(hint) + 1 >= size)
+		hint[0] = '\0';
 }

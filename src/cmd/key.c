@@ -6,6 +6,7 @@
 #include "ipc/list.h"
 #include "ipc/parse.h"
 #include "ipc/ref.h"
+#include "ipc/text.h"
 
 /* Print KEY as 0x%08x, or as {"key": N} with --json. */
 static int print_key(key_t key)
@@ -13,12 +14,9 @@ static int print_key(key_t key)
 	static const char *const name = "key";
 	long long number = (uint32_t)key;
 
-	char text[16];
-
 	if (sv_globals.json)
 		return cmd_print_json_numbers(&name, &number, 1);
-	snprintf(text, sizeof(text), "0x%08x", (unsigned)key);
-	return cmd_put_line(text);
+	return cmd_put_key(key);
 }
 
 static const char ftok_usage[] =
@@ -46,7 +44,7 @@ int cmd_ftok(int argc, char **argv)
 	int opt, code;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts, NULL)) != -1)
+	while ((opt = cmd_getopt(argc, argv, CMD_COMMON_SHORTOPTS, longopts)) != -1)
 		if (cmd_common_opt(opt, argv, "ftok", ftok_usage, &code))
 			return code;
 	if (!cmd_nargs_ok(argc - optind, 1, 2, "ftok", &code))
@@ -124,7 +122,7 @@ int cmd_key(int argc, char **argv)
 	int opt, code;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argc, argv, CMD_COMMON_SHORTOPTS, longopts)) != -1) {
 		if (opt == OPT_FOR) {
 			if (sv_kind_parse(optarg, &kind) != 0)
 				return cmd_usage_error("key", "--for takes shm, sem "
@@ -136,7 +134,7 @@ int cmd_key(int argc, char **argv)
 	}
 	if (!cmd_nargs_ok(argc - optind, 1, 1, "key", &code))
 		return code;
-	if (strcmp(argv[optind], "gen") == 0)
+	if (text_eq(argv[optind], "gen"))
 		return key_gen(have_kind ? &kind : NULL);
 	return key_of_ref(argv[optind], have_kind ? &kind : NULL);
 }

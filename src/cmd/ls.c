@@ -116,8 +116,8 @@ static int parse_args(int argc, char **argv, struct ls_opts *opts)
 	int opt, code, bit;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS CMD_TABLE_SHORTOPTS "A",
-				  longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argc, argv, CMD_COMMON_SHORTOPTS CMD_TABLE_SHORTOPTS "A",
+				  longopts)) != -1) {
 		if (cmd_table_opt(opt, &opts->out))
 			continue;
 		switch (opt) {

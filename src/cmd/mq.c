@@ -123,7 +123,7 @@ static int mq_create(int argc, char **argv)
 	int opt, code;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS "m:p", longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argc, argv, CMD_COMMON_SHORTOPTS "m:p", longopts)) != -1) {
 		if (opt == 'm') {
 			if (parse_mode(optarg, "-m", &mode, &err) != 0)
 				return cmd_fail(&err);
@@ -225,7 +225,7 @@ static int mq_set(int argc, char **argv)
 	int opt, code;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argc, argv, CMD_COMMON_SHORTOPTS, longopts)) != -1) {
 		if (opt == OPT_MAX_BYTES) {
 			if ((code = parse_max_bytes(optarg, &max_bytes)) != EXIT_OK)
 				return code;

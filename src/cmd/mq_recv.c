@@ -456,8 +456,8 @@ static int parse_recv(int argc, char **argv, struct recv_opts *opts, int *code)
 	*code = EXIT_OK;
 	optind = 0;
 	while (*code == EXIT_OK &&
-	       (opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS "T:t:k:al0p",
-				  longopts, NULL)) != -1) {
+	       (opt = cmd_getopt(argc, argv, CMD_COMMON_SHORTOPTS "T:t:k:al0p",
+				  longopts)) != -1) {
 		if (cmd_wait_opt(opt, &opts->wait, &nowait, &rc, &err)) {
 			if (rc != 0)
 				*code = cmd_fail(&err);

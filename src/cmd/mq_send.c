@@ -262,7 +262,7 @@ static int parse_send(int argc, char **argv, struct send_opts *opts, int *code)
 
 	*opts = (struct send_opts){ .type = 1 };
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS "T:t:lc", longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argc, argv, CMD_COMMON_SHORTOPTS "T:t:lc", longopts)) != -1) {
 		if (cmd_wait_opt(opt, &opts->wait, &nowait, &rc, &err)) {
 			if (rc != 0) {
 				*code = cmd_fail(&err);

@@ -148,8 +148,8 @@ static int parse_args(int argc, char **argv, struct rm_opts *opts)
 	int opt, code;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS "nfA", longopts,
-				  NULL)) != -1) {
+	while ((opt = cmd_getopt(argc, argv, CMD_COMMON_SHORTOPTS "nfA",
+				 longopts)) != -1) {
 		switch (opt) {
 		case 'A':
 			return cmd_usage_error("rm", "removal works in one IPC namespace "

@@ -102,7 +102,7 @@ bool sem_parse_opts(int argc, char **argv, const char *optstring,
 	int opt, rc;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argc, argv, optstring, longopts)) != -1) {
 		if (sem_opt(opt, opts, &err, &rc)) {
 			if (rc != 0) {
 				*code = cmd_fail(&err);
@@ -410,7 +410,6 @@ static int sem_get(int argc, char **argv)
 	struct sem_opts opts;
 	struct sv_obj obj;
 	struct sv_err err;
-	char text[16];
 	int code, value;
 
 	if (sem_etcd_refused(argc, argv, &code))
@@ -432,8 +431,7 @@ static int sem_get(int argc, char **argv)
 
 		return cmd_print_json_numbers(&name, &number, 1);
 	}
-	snprintf(text, sizeof(text), "%d", value);
-	return cmd_put_line(text);
+	return cmd_put_number(value);
 }
 
 static const char set_usage[] =

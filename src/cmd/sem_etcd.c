@@ -24,6 +24,7 @@
 #include "ipc/parse.h"
 #include "sem_cmd.h"
 #include "sem_etcd.h"
+#include "ipc/text.h"
 #include "stop.h"
 
 static const char run_usage[] =
@@ -82,10 +83,9 @@ const char *sem_etcd_ref(int argc, char **argv)
 
 	opterr = 0;
 	optind = 0;
-	while (getopt_long(argc, argv, run_optstring, run_longopts, NULL) != -1)
+	while (cmd_getopt(argc, argv, run_optstring, run_longopts) != -1)
 		;
-	if (optind < argc && strncmp(argv[optind], SEM_ETCD_PREFIX,
-				     strlen(SEM_ETCD_PREFIX)) == 0)
+	if (optind < argc && text_has_prefix(argv[optind], SEM_ETCD_PREFIX))
 		ref = argv[optind];
 	opterr = saved_opterr;
 	optind = 0;
@@ -217,7 +217,7 @@ static bool parse_from(int argc, char **argv, struct run_opts *opts, int *code)
 	int opt;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, run_optstring, run_longopts, NULL)) != -1)
+	while ((opt = cmd_getopt(argc, argv, run_optstring, run_longopts)) != -1)
 		if (run_opt(opt, argv, opts, code))
 			return true;
 	return false;

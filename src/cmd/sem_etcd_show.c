@@ -129,8 +129,8 @@ static bool read_lock(int argc, char **argv, const char *cmdpath,
 	sem_etcd_conn_init(&conn);
 	memset(table, 0, sizeof(*table));
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS CMD_TABLE_SHORTOPTS,
-				  longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argc, argv, CMD_COMMON_SHORTOPTS CMD_TABLE_SHORTOPTS,
+				  longopts)) != -1) {
 		if (sem_etcd_conn_opt(opt, &conn, &rc, &err)) {
 			if (rc != 0) {
 				*code = cmd_fail(&err);

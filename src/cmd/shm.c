@@ -137,8 +137,8 @@ static int shm_create(int argc, char **argv)
 
 	default_spec(&spec);
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS "s:m:p",
-				  longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argc, argv, CMD_COMMON_SHORTOPTS "s:m:p",
+				  longopts)) != -1) {
 		if (opt == 's' || opt == 'm') {
 			if (parse_spec_opt(opt, &spec, &err) != 0)
 				return cmd_fail(&err);
@@ -219,8 +219,8 @@ static int parse_write_opts(int argc, char **argv, struct write_opts *opts,
 	int opt;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS "o:cs:m:",
-				  longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argc, argv, CMD_COMMON_SHORTOPTS "o:cs:m:",
+				  longopts)) != -1) {
 		if (opt == 'o') {
 			if (parse_bytes(optarg, "-o", 0, SIZE_MAX_ARG, &opts->offset, &err) != 0)
 				return *code = cmd_fail(&err), -1;
@@ -402,8 +402,8 @@ static int parse_read_opts(int argc, char **argv, struct read_opts *opts,
 	int opt;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, CMD_COMMON_SHORTOPTS "o:n:x",
-				  longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argc, argv, CMD_COMMON_SHORTOPTS "o:n:x",
+				  longopts)) != -1) {
 		if (opt == 'o' || opt == 'n') {
 			if (parse_bytes(optarg, opt == 'o' ? "-o" : "-n", 0, SIZE_MAX_ARG,
 					opt == 'o' ? &opts->offset : &opts->length, &err) != 0)

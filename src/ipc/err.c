@@ -13,6 +13,7 @@ int sv_fail(struct sv_err *err, int errnum, const char *fmt, ...)
 	err->hint[0] = '\0';
 	err->cause = SV_CAUSE_NONE;
 	err->ref[0] = '\0';
+	err->ref_cut = false;
 	va_start(ap, fmt);
 	vsnprintf(err->ctx, sizeof(err->ctx), fmt, ap);
 	va_end(ap);
@@ -33,7 +34,10 @@ int sv_cause(struct sv_err *err, enum sv_cause cause, int kind, const char *ref)
 {
 	err->cause = cause;
 	err->kind = kind;
-	snprintf(err->ref, sizeof(err->ref), "%s", ref != NULL ? ref : "");
+	if (ref == NULL)
+		ref = "";
+	err->ref_cut = strlen(ref) >= sizeof(err->ref);
+	snprintf(err->ref, sizeof(err->ref), "%s", err->ref_cut ? "" : ref);
 	return -1;
 }
 

@@ -6,6 +6,8 @@
 #ifndef SYSVCTL_ERR_H
 #define SYSVCTL_ERR_H
 
+#include <stdbool.h>
+
 #include <stdarg.h>
 
 /* errno values the core uses for its own conditions, beyond the system's.
@@ -41,8 +43,10 @@ struct sv_err {
 	int errnum;         /* errno or one of the SV_E* values above */
 	enum sv_cause cause;
 	int kind;           /* enum sv_kind of the object, for a cause */
-	char ref[4200];     /* what the user typed for it (a POSIX /NAME too),
-			     * a copy; empty: named by id */
+	char ref[300];      /* what the user typed for it (a POSIX /NAME too),
+			     * a copy; empty: named by id, or too long: */
+	bool ref_cut;       /* the REF did not fit in ref (a long path:PATH or
+			     * name:TEXT), so no hint can quote it */
 	unsigned key;       /* its key, for SV_CAUSE_MISSING with ref */
 	char ctx[160];      /* the object: "shm 0x0000162e (id 5)" */
 	char msg[256];      /* replaces strerror(errnum) when not empty */

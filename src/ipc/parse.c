@@ -163,22 +163,46 @@ int parse_int(const char *text, const char *what, long long min,
 	return 0;
 }
 
+/* The value of hex digit C, or -1. */
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* By hand rather than by strtoull: the shape is checked anyway (no sign,
+ * no blanks), and every REF is parsed here on the way to one semop, where
+ * strtoull's page of libc is a measurable part of the call. */
 int parse_uint_dec_hex(const char *text, const char *what, uint64_t min,
 		       uint64_t max, uint64_t *value, struct sv_err *err)
 {
 	bool hex = text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
 	const char *digits = hex ? text + 2 : text;
-	size_t len = hex ? strspn(digits, "0123456789abcdefABCDEF")
-			 : strspn(digits, "0123456789");
-	unsigned long long parsed;
+	unsigned base = hex ? 16 : 10;
+	uint64_t parsed = 0;
+	bool too_large = false;
+	const char *p;
 
-	if (len == 0 || digits[len] != '\0') {
+	for (p = digits; *p != '\0'; p++) {
+		int digit = hex_digit(*p);
+
+		if (digit < 0 || (unsigned)digit >= base)
+			break;
+		if (parsed > (UINT64_MAX - (unsigned)digit) / base)
+			too_large = true;
+		else
+			parsed = parsed * base + (unsigned)digit;
+	}
+	if (p == digits || *p != '\0') {
 		sv_fail(err, SV_EUSAGE, "%s", what);
 		return sv_msg(err, "invalid number '%s'", text);
 	}
-	errno = 0;
-	parsed = strtoull(digits, NULL, hex ? 16 : 10);
-	if (errno == ERANGE || parsed < min || parsed > max) {
+	if (too_large || parsed < min || parsed > max) {
 		sv_fail(err, SV_EUSAGE, "%s", what);
 		return sv_msg(err, "value '%s' is out of range (%#llx to %#llx)",
 			      text, (unsigned long long)min,

@@ -11,6 +11,7 @@
 
 #include "info.h"
 #include "parse.h"
+#include "text.h"
 
 #define SV_KEY_MAX 0xffffffffULL
 #define SV_ID_MAX 0x7fffffffLL
@@ -140,16 +141,16 @@ int sv_ref_parse(const char *text, unsigned flags, struct sv_ref *ref,
 	ref->text = text;
 	if (sv_ref_is_posix(text))
 		return parse_posix_ref(text, ref, err);
-	if (strncmp(text, "id:", 3) == 0) {
+	if (text_has_prefix(text, "id:")) {
 		if (parse_uint_dec_hex(text + 3, text, 0, SV_ID_MAX, &number, err) != 0)
 			return -1;
 		ref->form = SV_REF_ID;
 		ref->id = (int)number;
 		return 0;
 	}
-	if (strncmp(text, "path:", 5) == 0)
+	if (text_has_prefix(text, "path:"))
 		return parse_path_ref(text + 5, text, ref, err);
-	if (strncmp(text, "name:", 5) == 0) {
+	if (text_has_prefix(text, "name:")) {
 		/* "name:$UNSET" would share the key of "" with every other
 		 * script whose variable is unset. */
 		if (text[5] == '\0') {
@@ -160,7 +161,7 @@ int sv_ref_parse(const char *text, unsigned flags, struct sv_ref *ref,
 		ref->key = sv_key_from_name(text + 5);
 		return 0;
 	}
-	if (strcmp(text, "private") == 0 && (flags & SV_REF_ALLOW_PRIVATE)) {
+	if (text_eq(text, "private") && (flags & SV_REF_ALLOW_PRIVATE)) {
 		ref->form = SV_REF_PRIVATE;
 		ref->key = IPC_PRIVATE;
 		return 0;

@@ -105,9 +105,7 @@ static int create_new(key_t key, const struct sv_sem_new *new, int *id)
  * an otime either, but its ctime soon gets old: it is used at once. */
 static bool being_initialised(const struct semid_ds *ds)
 {
-	time_t now = time(NULL);
-
-	return ds->sem_otime == 0 && now - ds->sem_ctime < INIT_RECENT_S;
+	return ds->sem_otime == 0 && time(NULL) - ds->sem_ctime < INIT_RECENT_S;
 }
 
 /* Wait while the set looks half-made (its creator has not made its first

@@ -170,14 +170,18 @@ int out_json_print_ndjson(struct out_table *table)
 
 int out_print_numbers(const char *const *names, const long long *values, size_t n)
 {
+	char text[OUT_DIGITS_SIZE];
+
 	out_sink_puts("{\n");
 	for (size_t i = 0; i < n; i++) {
-		char member[128];
-		int len = snprintf(member, sizeof(member), "%s   \"%s\": %lld",
-				   i > 0 ? ",\n" : "", names[i], values[i]);
+		const char *number = out_digits_signed(values[i], text);
 
-		out_sink_put(member, len > 0 && (size_t)len < sizeof(member) ?
-			     (size_t)len : 0);
+		if (i > 0)
+			out_sink_puts(",\n");
+		out_sink_puts("   \"");
+		out_sink_put(names[i], strlen(names[i]));
+		out_sink_puts("\": ");
+		out_sink_put(number, (size_t)(text + OUT_DIGITS_SIZE - 1 - number));
 	}
 	out_sink_puts("\n}\n");
 	return out_sink_flush();
