@@ -33,13 +33,16 @@ enum out_type {
 		     * a table that shows it needs no "NAME " before its lines */
 };
 
+/* The texts are arrays, not pointers: a pointer in a table is relocated,
+ * and its page of memory copied, at every start of sysvctl, and the
+ * column tables alone would take two such pages (see bench/run). */
 struct out_col {
-	const char *name;   /* header, "USED-BYTES"; JSON key "used_bytes" */
+	char name[24];      /* header, "USED-BYTES"; JSON key "used_bytes" */
 	enum out_type type;
 	double width;       /* width hint: >= 1 the least width of a column whose
 			     * cells are at least as wide as its header; < 1
 			     * a flexible column, cut to fit a terminal */
-	const char *help;   /* one line for "-o help" */
+	char help[72];      /* one line for "-o help" */
 };
 
 struct out_opts {

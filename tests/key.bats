@@ -164,6 +164,49 @@ load helpers
 	[ "$(jq -c . <<<"$output")" = '{"key":1335831723}' ]
 }
 
+@test "key and sem get --json print one flat object, byte for byte" {
+	run sysvctl key 0xffffffff --json
+	assert_success
+	assert_output '{
+   "key": 4294967295
+}'
+	K1=$(fresh_key)
+	sysvctl sem create "$K1" -v 7 >/dev/null
+	run sysvctl sem get "$K1" --json
+	assert_success
+	assert_output '{
+   "value": 7
+}'
+	sysvctl sem rm "$K1"
+}
+
+@test "options stand before or after the REF; -- ends them, - is an operand" {
+	run sysvctl key 0x1
+	assert_output 0x00000001
+	run sysvctl key -- 0x2
+	assert_output 0x00000002
+	run sysvctl -- key 0x3
+	assert_output 0x00000003
+	run sysvctl key 0x4 -j
+	assert_output '{
+   "key": 4
+}'
+	run sysvctl key -- --json
+	assert_failure 2
+	assert_output "sysvctl: --json: not a REF (KEY from 1 to 0xffffffff, id:ID, path:PATH[:PROJ], name:TEXT, /NAME)"
+	run sysvctl key -
+	assert_failure 2
+	assert_output "sysvctl: -: not a REF (KEY from 1 to 0xffffffff, id:ID, path:PATH[:PROJ], name:TEXT, /NAME)"
+}
+
+@test "a failed write of stdout is exit 1 with one line, through stdio or not" {
+	for args in --version "key 0x1" "key 0x1 --json" help; do
+		run --separate-stderr sh -c "'$SYSVCTL' $args >/dev/full"
+		[ "$status" -eq 1 ] || { echo "$args: $status"; false; }
+		[ "$stderr" = "sysvctl: stdout: No space left on device" ]
+	done
+}
+
 @test "unknown command and option are exit 2 with a pointer to --help" {
 	run sysvctl frobnicate
 	assert_failure 2

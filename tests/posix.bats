@@ -99,6 +99,18 @@ teardown_file() {
 	rm -f "/dev/shm/$(head -c 255 /dev/zero | tr '\0' b)"
 }
 
+@test "create prints a 255-byte POSIX name whole, on one line" {
+	local name
+	name="$P$(head -c $((255 - ${#P})) /dev/zero | tr '\0' b)"
+	run sysvctl shm create "/$name" -s 1
+	assert_success
+	assert_equal "${#lines[@]}" 1
+	assert_output "/$name"
+	run sysvctl mq create "/$name"
+	assert_success
+	assert_output "/$name"
+}
+
 @test "verbs without a POSIX meaning refuse /NAME with exit 2" {
 	run sysvctl key /x
 	assert_failure 2

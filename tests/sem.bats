@@ -169,6 +169,18 @@ hint: pass --exist-ok to use it, or remove it with 'sysvctl sem rm $K1'" ]
 hint: create it with 'sysvctl sem create $K1' or pass --create to acquire or run" ]
 }
 
+@test "a hint quoting a long REF is whole, or not given" {
+	local name
+	name=$(head -c 250 /dev/zero | tr '\0' x)
+	run --separate-stderr sysvctl sem acquire "name:$name"
+	assert_failure 3
+	[ "${stderr_lines[1]}" = "hint: create it with 'sysvctl sem create name:$name' or pass --create to acquire or run" ]
+	name=$(head -c 400 /dev/zero | tr '\0' x)
+	run --separate-stderr sysvctl sem acquire "name:$name"
+	assert_failure 3
+	[ "$stderr" = "sysvctl: sem $(sysvctl key "name:$name"): no such semaphore set" ]
+}
+
 @test "acquire --create makes a set at 1 and takes it; -v sets the start" {
 	sysvctl sem acquire "$K1" --create
 	run sysvctl sem get "$K1"

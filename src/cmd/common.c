@@ -392,12 +392,7 @@ int cmd_print_json_numbers(const char *const *names, const long long *values,
 
 int cmd_print_created(const struct sv_obj *obj)
 {
-	static const char *const names[] = { "key", "id" };
-	long long values[] = { (uint32_t)obj->key, obj->id };
-
-	if (!sv_globals.json)
-		return cmd_put_number(obj->id);
-	return cmd_print_json_numbers(names, values, 2);
+	return cmd_put_number(obj->id);
 }
 
 int cmd_dispatch(const char *parent, const struct cmd *cmds, size_t ncmds,

@@ -161,7 +161,11 @@ int sem_wait_op(const struct sv_obj *obj, const struct sem_opts *opts,
 	struct timespec start;
 	int rc;
 
-	cmd_stop_catch(false);
+	/* Adding units never waits (release): no kick can be needed. */
+	if (delta > 0 && opts->rw == 0)
+		cmd_stop_catch_brief(false);
+	else
+		cmd_stop_catch(false);
 	wait.stop = &cmd_stop_signo;
 	if (opts->verbose)
 		clock_gettime(CLOCK_MONOTONIC, &start);

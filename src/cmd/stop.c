@@ -75,18 +75,12 @@ static void unblock_alarm(void)
 		alarm_was_blocked = sigismember(&before, SIGALRM) == 1;
 }
 
-void cmd_stop_catch(bool pipe)
+void cmd_stop_catch_brief(bool pipe)
 {
 	struct sigaction action = { .sa_handler = on_stop };
-	struct sigaction kick = { .sa_handler = on_kick };
 
 	sigemptyset(&action.sa_mask);
 	action.sa_flags = 0;    /* no SA_RESTART: a wait must end with EINTR */
-	/* The kick, and the timer of a wait with a timeout (mq -t), end a
-	 * blocked call with SIGALRM: caught from now on, never fatal. */
-	sigemptyset(&kick.sa_mask);
-	alarm_caught = sigaction(SIGALRM, &kick, &alarm_found) == 0;
-	unblock_alarm();
 	for (size_t i = 0; i < NSTOP; i++) {
 		if (stop_signals[i] == SIGPIPE && !pipe)
 			continue;
@@ -101,6 +95,18 @@ void cmd_stop_catch(bool pipe)
 			ignored[i] = true;
 		}
 	}
+}
+
+void cmd_stop_catch(bool pipe)
+{
+	struct sigaction kick = { .sa_handler = on_kick };
+
+	/* The kick, and the timer of a wait with a timeout (mq -t), end a
+	 * blocked call with SIGALRM: caught from now on, never fatal. */
+	sigemptyset(&kick.sa_mask);
+	alarm_caught = sigaction(SIGALRM, &kick, &alarm_found) == 0;
+	unblock_alarm();
+	cmd_stop_catch_brief(pipe);
 }
 
 void cmd_stop_before_exec(void)

@@ -25,6 +25,11 @@ extern volatile sig_atomic_t cmd_stop_signo;
  * kick, and the timer of a wait with a timeout) is caught too. */
 void cmd_stop_catch(bool pipe);
 
+/* The same for an operation that never waits (a semop that only adds):
+ * the stop signals only.  Nothing needs a kick, so SIGALRM is left as the
+ * caller gave it, and the call saves the work of catching it. */
+void cmd_stop_catch_brief(bool pipe);
+
 /* Give back the dispositions found before cmd_stop_catch, so that a
  * program executed next gets its signals; then, if a stop signal came
  * before that, end now (cmd_stop_end). */
