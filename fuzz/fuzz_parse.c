@@ -99,17 +99,37 @@ static void fuzz_int(const char *text, unsigned sel)
 	}
 }
 
+/* The old parser as the oracle: the shape checked with strspn, the value
+ * read by strtoull.  0: not a number; 1: VALUE set; 2: above UINT64_MAX. */
+static int uint_oracle(const char *text, uint64_t *value)
+{
+	int hex = text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+	const char *digits = hex ? text + 2 : text;
+	size_t len = strspn(digits, hex ? "0123456789abcdefABCDEF" : "0123456789");
+
+	if (len == 0 || digits[len] != '\0')
+		return 0;
+	errno = 0;
+	*value = strtoull(digits, NULL, hex ? 16 : 10);
+	return errno == ERANGE ? 2 : 1;
+}
+
 static void fuzz_uint(const char *text, unsigned sel)
 {
 	struct sv_err err;
-	uint64_t min = umins[sel & 3], max = umaxs[(sel >> 2) & 3], value = 0;
+	uint64_t min = umins[sel & 3], max = umaxs[(sel >> 2) & 3], value = 0, expected = 0;
+	int shape = uint_oracle(text, &expected);
 
 	memset(&err, 0, sizeof(err));
 	if (parse_uint_dec_hex(text, "-i", min, max, &value, &err) == 0) {
 		CHECK(value >= min && value <= max);
 		CHECK(text[0] >= '0' && text[0] <= '9');
+		CHECK(shape == 1 && value == expected);
 	} else {
 		check_err(&err, 1);
+		CHECK(shape != 1 || expected < min || expected > max);
+		CHECK(strncmp(err.msg, shape == 0 ? "invalid number" : "value ",
+			      shape == 0 ? 14 : 6) == 0);
 	}
 }
 
