@@ -267,6 +267,58 @@ lost_count() {
 	done
 }
 
+@test "a SIGALRM just after the semop of sem release or sem run -u is caught: exit 0, the unit given" {
+	# The shim raises SIGALRM as soon as a semop has gone through: the
+	# moment an inherited timer or 'kill -ALRM' could land at.
+	cat >"$BATS_TEST_TMPDIR/alarm.c" <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <signal.h>
+#include <sys/sem.h>
+#include <time.h>
+int semtimedop(int id, struct sembuf *ops, size_t n, const struct timespec *timeout)
+{
+	int (*real)(int, struct sembuf *, size_t, const struct timespec *) =
+		(int (*)(int, struct sembuf *, size_t, const struct timespec *))dlsym(RTLD_NEXT, "semtimedop");
+	int rc = real(id, ops, n, timeout);
+	if (rc == 0)
+		raise(SIGALRM);
+	return rc;
+}
+int semop(int id, struct sembuf *ops, size_t n)
+{
+	return semtimedop(id, ops, n, NULL);
+}
+C
+	cc -shared -fPIC -o "$BATS_TEST_TMPDIR/alarm.so" "$BATS_TEST_TMPDIR/alarm.c" -ldl
+	sysvctl sem create "$K1" -v 0
+	run env LD_PRELOAD="$BATS_TEST_TMPDIR/alarm.so" ASAN_OPTIONS=verify_asan_link_order=0 \
+		"$SYSVCTL" sem release "$K1"
+	assert_success
+	assert_output ""
+	[ "$(sysvctl sem get "$K1")" = 1 ]
+	run env LD_PRELOAD="$BATS_TEST_TMPDIR/alarm.so" ASAN_OPTIONS=verify_asan_link_order=0 \
+		"$SYSVCTL" sem run -u "$K1" -- echo ran
+	assert_success
+	assert_output ran
+	[ "$(sysvctl sem get "$K1")" = 1 ]
+}
+
+@test "sem run and sem run -u hand COMMAND the same SIGALRM state: blocked, none pending" {
+	sysvctl sem create "$K1" -v 1
+	for up in "" -u; do
+		run "$PY" -c 'import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
+os.kill(os.getpid(), signal.SIGALRM)
+os.execvp(sys.argv[1], sys.argv[1:])' "$SYSVCTL" sem run "$K1" $up -- grep -E '^(SigBlk|ShdPnd|SigPnd)' /proc/self/status
+		assert_success
+		assert_line "SigBlk:	0000000000002000"
+		assert_line "ShdPnd:	0000000000000000"
+		assert_line "SigPnd:	0000000000000000"
+		[ "$(sysvctl sem get "$K1")" = 1 ]
+	done
+}
+
 @test "mq send killed as it sends: exit 0 sent the message, 143 sent nothing" {
 	sysvctl mq create "$K1" --max-bytes 10
 	run race mq "$K1" 40

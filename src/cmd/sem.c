@@ -161,8 +161,9 @@ int sem_wait_op(const struct sv_obj *obj, const struct sem_opts *opts,
 	struct timespec start;
 	int rc;
 
-	/* Adding units never waits (release): no kick can be needed. */
-	if (delta > 0 && opts->rw == 0)
+	/* Adding units never waits: sem release needs no kick.  (sem run
+	 * -u adds too, but hands COMMAND the caller's SIGALRM state.) */
+	if (delta > 0 && !undo && opts->rw == 0)
 		cmd_stop_catch_brief(false);
 	else
 		cmd_stop_catch(false);

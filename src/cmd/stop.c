@@ -75,7 +75,8 @@ static void unblock_alarm(void)
 		alarm_was_blocked = sigismember(&before, SIGALRM) == 1;
 }
 
-void cmd_stop_catch_brief(bool pipe)
+/* SIGINT, SIGTERM, HUP (and PIPE) to on_stop, unless ignored. */
+static void catch_stop_signals(bool pipe)
 {
 	struct sigaction action = { .sa_handler = on_stop };
 
@@ -97,16 +98,27 @@ void cmd_stop_catch_brief(bool pipe)
 	}
 }
 
-void cmd_stop_catch(bool pipe)
+/* The kick, and the timer of a wait with a timeout (mq -t), end a
+ * blocked call with SIGALRM: caught from now on, never fatal. */
+static void catch_alarm(void)
 {
 	struct sigaction kick = { .sa_handler = on_kick };
 
-	/* The kick, and the timer of a wait with a timeout (mq -t), end a
-	 * blocked call with SIGALRM: caught from now on, never fatal. */
 	sigemptyset(&kick.sa_mask);
 	alarm_caught = sigaction(SIGALRM, &kick, &alarm_found) == 0;
+}
+
+void cmd_stop_catch(bool pipe)
+{
+	catch_alarm();
 	unblock_alarm();
-	cmd_stop_catch_brief(pipe);
+	catch_stop_signals(pipe);
+}
+
+void cmd_stop_catch_brief(bool pipe)
+{
+	catch_alarm();
+	catch_stop_signals(pipe);
 }
 
 void cmd_stop_before_exec(void)

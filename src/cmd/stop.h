@@ -25,9 +25,9 @@ extern volatile sig_atomic_t cmd_stop_signo;
  * kick, and the timer of a wait with a timeout) is caught too. */
 void cmd_stop_catch(bool pipe);
 
-/* The same for an operation that never waits (a semop that only adds):
- * the stop signals only.  Nothing needs a kick, so SIGALRM is left as the
- * caller gave it, and the call saves the work of catching it. */
+/* The same for an operation that never waits and execs nothing (sem
+ * release): SIGALRM is caught but not unblocked, as no kick can be
+ * needed, which saves sem release the work of unblocking it. */
 void cmd_stop_catch_brief(bool pipe);
 
 /* Give back the dispositions found before cmd_stop_catch, so that a
