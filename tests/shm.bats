@@ -758,6 +758,66 @@ sys.stdout.write(repr(data))' "$K1"
 	[ -z "$(ipcs_id sem "$K2")" ]
 }
 
+@test "bulk rm never takes a segment's companion set on its own: an interrupted write stays reported" {
+	sysvctl shm create "$K1" -s 64M >/dev/null
+	sysvctl shm write "$K1" --framed old
+	uniform_file z 60M "$BATS_TEST_TMPDIR/big"
+	run "$PY" "$FRAMED_PY" kill-mid-copy "$K1" KILL "$SYSVCTL" shm write "$K1" --framed <"$BATS_TEST_TMPDIR/big"
+	assert_output 137
+	set_id=$(ipcs_id sem "$K1") seg_id=$(ipcs_id shm "$K1")
+	# Its last operation was the killed writer's: an orphan but for its
+	# segment, which still exists.
+	run sysvctl ls sem --orphans -o KEY --raw --noheadings
+	assert_success
+	assert_output ""
+	for filter in --orphans --all "--older-than 0"; do
+		run sysvctl rm sem $filter
+		assert_success
+		assert_output ""
+		[ "$(ipcs_id sem "$K1")" = "$set_id" ]
+	done
+	run sysvctl shm read "$K1" --framed
+	[ "$status" -eq 8 ]
+	# Removing the segment in bulk takes its set along.
+	run sysvctl rm shm --orphans
+	assert_success
+	assert_output "shm $K1 $seg_id"
+	[ -z "$(ipcs_id shm "$K1")" ]
+	[ -z "$(ipcs_id sem "$K1")" ]
+}
+
+@test "a program's own set of 3 under a segment's key: never changed by a write, never removed while waited on" {
+	sysvctl sem create "$K1" -n 3 -v 5 >/dev/null
+	sysvctl shm create "$K1" -s 64 >/dev/null
+	run --separate-stderr sysvctl shm write "$K1" hello
+	assert_success
+	[ "$stderr" = "sysvctl: warning: sem $K1 (id $(ipcs_id sem "$K1")): the segment's key is used by a set of 3 semaphores whose values are not a companion set's (lock and done 0 or 1): frames in this segment cannot be guarded" ]
+	run sysvctl shm write "$K1" --framed x
+	[ "$status" -eq 5 ]
+	for i in 0 1 2; do
+		[ "$(sysvctl sem get "$K1" -i "$i")" = 5 ]
+	done
+	[ "$(sysvctl shm read "$K1" -n 5)" = hello ]
+	# Values a companion could hold, but a process waits on it: shm rm
+	# removes the segment and leaves the set to its users.
+	sysvctl sem create "$K2" -n 3 >/dev/null
+	sysvctl shm create "$K2" -s 64 >/dev/null
+	"$SYSVCTL" sem acquire "$K2" -d 2 -t 30 &
+	waiter=$!
+	track_pid "$waiter"
+	first_ncnt_is_1() {
+		[ "$(sysvctl sem stat "$K2" -o NCNT --raw --noheadings | head -n 1)" = 1 ]
+	}
+	poll_until first_ncnt_is_1
+	sysvctl shm rm "$K2"
+	[ -z "$(ipcs_id shm "$K2")" ]
+	[ -n "$(ipcs_id sem "$K2")" ]
+	kill -0 "$waiter"
+	sysvctl sem release "$K2"
+	wait "$waiter"
+	[ "$(sysvctl sem get "$K2")" = 0 ]
+}
+
 @test "a stream is staged once and never beyond the room: max RSS" {
 	sysvctl shm create "$K1" -s 128M >/dev/null
 	sysvctl shm write "$K1" -o 0 before

@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "ipc/list.h"
+#include "ipc/shm_guard.h"
 #include "ipc/plist.h"
 #include "ipc/proc.h"
 #include "ipc/ref.h"
@@ -262,7 +263,9 @@ static bool holds_messages(const struct rm_opts *opts, const struct sv_list *lis
 }
 
 /* Mark what passes the filters (or --all).  A segment already marked for
- * removal has nothing left to remove. */
+ * removal has nothing left to remove.  A segment's companion set goes with
+ * its segment, never on its own (sysvctl-shm(1), FRAMES): without it, a
+ * frame left half-written would read as whole. */
 static void choose_filtered(struct rm_opts *opts, const struct sv_list *list,
 			    unsigned char *chosen[SV_NKINDS], struct sv_procs *procs)
 {
@@ -275,7 +278,9 @@ static void choose_filtered(struct rm_opts *opts, const struct sv_list *list,
 			continue;
 		for (size_t i = 0; i < count; i++) {
 			if (chosen[k][i] != NOT_CHOSEN ||
-			    (k == SV_SHM && list->shm[i].marked_for_removal))
+			    (k == SV_SHM && list->shm[i].marked_for_removal) ||
+			    (k == SV_SEM && sv_shm_guard_of_segment(list->sem[i].perm.key,
+								    list->sem[i].nsems)))
 				continue;
 			if (sv_filter_match(&opts->filter, list, (enum sv_kind)k, i, procs))
 				chosen[k][i] = holds_messages(opts, list, k, i) ?
@@ -316,6 +321,9 @@ static void remove_one(struct rm_opts *opts, const struct sv_obj *obj,
 	}
 	print_removed(obj, json);
 	cmd_warn_attached(obj, attached);
+	/* As shm rm: a segment's companion set goes with it. */
+	if (!opts->dry_run && obj->kind == SV_SHM)
+		sv_shm_guard_remove(obj->key);
 }
 
 static void report_skipped(const struct sv_obj *obj, uint64_t messages)

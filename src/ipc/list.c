@@ -18,6 +18,7 @@
 #include "sem.h"
 #include "semun.h"
 #include "shm.h"
+#include "shm_guard.h"
 
 /* SHM_DEST and SHM_LOCKED, as the perms column of /proc/sysvipc/shm
  * shows them above the nine permission bits. */
@@ -431,6 +432,9 @@ static bool may_be_alive(struct sv_procs *procs, pid_t pid, time_t activity)
 static bool sem_orphan(const struct sv_sem_info *info, time_t activity,
 		       struct sv_procs *procs)
 {
+	/* A segment's companion set lives as long as its segment. */
+	if (sv_shm_guard_of_segment(info->perm.key, info->nsems))
+		return false;
 	for (unsigned i = 0; i < info->nsems; i++) {
 		int pid = semctl(info->perm.id, (int)i, GETPID);
 

@@ -57,15 +57,39 @@ static int not_a_companion(const struct sv_obj *set, unsigned nsems,
 		      SV_GUARD_NSEMS);
 }
 
-/* Check that SET is a companion set (SV_GUARD_NSEMS semaphores). */
+/* Whether the values of set ID are those a companion set can hold: the
+ * lock and the done mark are 0 or 1.  A program's own set of three under
+ * the key (a key may name one object of each kind) seldom is; sysvctl
+ * must not take it over.  -1 with errno when they cannot be read. */
+static int companion_values(int id)
+{
+	unsigned short values[SV_GUARD_NSEMS];
+
+	if (semctl(id, 0, GETALL, (union semun){ .array = values }) != 0)
+		return -1;
+	return values[SV_GUARD_LOCK] <= 1 && values[SV_GUARD_DONE] <= 1;
+}
+
+/* Check that SET is a companion set: SV_GUARD_NSEMS semaphores holding
+ * values a companion can hold. */
 static int check_companion(const struct sv_obj *set, struct sv_err *err)
 {
 	struct semid_ds ds;
+	int shaped;
 
 	if (semctl(set->id, 0, IPC_STAT, (union semun){ .buf = &ds }) != 0)
 		return sv_obj_error(set, errno, err);
 	if (ds.sem_nsems != SV_GUARD_NSEMS)
 		return not_a_companion(set, (unsigned)ds.sem_nsems, err);
+	if ((shaped = companion_values(set->id)) < 0)
+		return sv_obj_error(set, errno, err);
+	if (!shaped) {
+		sv_obj_fail(err, EEXIST, set);
+		return sv_msg(err, "the segment's key is used by a set of %d "
+			      "semaphores whose values are not a companion set's "
+			      "(lock and done 0 or 1): frames in this segment "
+			      "cannot be guarded", SV_GUARD_NSEMS);
+	}
 	return 0;
 }
 
@@ -276,10 +300,22 @@ bool sv_shm_guard_remove(key_t key)
 	struct semid_ds ds;
 	int id;
 
-	if (key == IPC_PRIVATE || (id = semget(key, 0, 0)) < 0)
+	if (key == IPC_PRIVATE || sv_shm_guard_of_segment(key, SV_GUARD_NSEMS) ||
+	    (id = semget(key, 0, 0)) < 0)
 		return false;
 	if (semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds }) != 0 ||
-	    ds.sem_nsems != SV_GUARD_NSEMS)
+	    ds.sem_nsems != SV_GUARD_NSEMS || companion_values(id) != 1)
 		return false;
+	/* Someone waits on it: a writer or reader still attached to the
+	 * removed segment, or a program whose own set this is.  Theirs. */
+	for (int i = 0; i < SV_GUARD_NSEMS; i++)
+		if (semctl(id, i, GETNCNT) != 0 || semctl(id, i, GETZCNT) != 0)
+			return false;
 	return semctl(id, 0, IPC_RMID) == 0;
+}
+
+bool sv_shm_guard_of_segment(key_t key, unsigned long nsems)
+{
+	return nsems == SV_GUARD_NSEMS && key != IPC_PRIVATE &&
+	       (shmget(key, 0, 0) >= 0 || errno == EACCES);
 }

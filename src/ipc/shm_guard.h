@@ -73,9 +73,18 @@ int sv_shm_frame_snapshot(const struct sv_shm_map *map, uint64_t offset,
 			  struct sv_shm_guard *guard, struct sv_shm_map *snap,
 			  struct sv_err *err);
 
-/* Remove the companion set of the segment that had KEY, if there is one
- * (a set of SV_GUARD_NSEMS semaphores); nothing else under KEY is
- * touched.  True when one was removed. */
+/* Remove the companion set of the segment that had KEY, once no segment
+ * has KEY (a new one must not inherit its marks), if there is one (a set
+ * of SV_GUARD_NSEMS semaphores holding a companion's values) and nobody
+ * waits on it; nothing else under KEY is touched.  True when one was
+ * removed. */
 bool sv_shm_guard_remove(key_t key);
+
+/* Whether a set of NSEMS semaphores under KEY is the companion set of a
+ * segment that exists (one may not be readable, EACCES: it exists).  Such
+ * a set is part of its segment: bulk removal and the orphan test leave it
+ * to the segment, since without it a frame left half-written would read
+ * as whole. */
+bool sv_shm_guard_of_segment(key_t key, unsigned long nsems);
 
 #endif
