@@ -70,6 +70,18 @@ msgmax() {
 hint: create it with 'sysvctl mq create $K1' or pass --create to send" ]
 }
 
+@test "send --create of a message above msgmax is exit 7 and leaves no queue behind" {
+	big=$(head -c $(($(cat /proc/sys/kernel/msgmax) + 1)) /dev/zero | tr '\0' x)
+	run --separate-stderr sysvctl mq send "$K1" --create "$big"
+	[ "$status" -eq 7 ]
+	[ "${stderr_lines[0]}" = "sysvctl: mq $K1: message of ${#big} bytes is above msgmax ($(cat /proc/sys/kernel/msgmax) bytes); nothing was sent" ]
+	run bash -c 'printf %s "$2" | "$0" mq send "$1" --create' "$SYSVCTL" "$K1" "$big"
+	[ "$status" -eq 7 ]
+	[ -z "$(ipcs_id mq "$K1")" ]
+	sysvctl mq send "$K1" --create fits
+	[ "$(sysvctl mq recv "$K1")" = fits ]
+}
+
 @test "root without CAP_SYS_RESOURCE is told of the capability, not to run as root" {
 	[ "$(id -u)" = 0 ] || skip "needs root"
 	msgmnb=$(cat /proc/sys/kernel/msgmnb)

@@ -111,6 +111,22 @@ teardown_file() {
 	assert_output "/$name"
 }
 
+@test "write and send --create of what cannot fit are exit 7 and leave no object behind" {
+	run --separate-stderr sysvctl shm write "$N" --create -s 10 "longer than ten bytes"
+	[ "$status" -eq 7 ]
+	[ "$stderr" = "sysvctl: shm $N: 21 bytes at offset 0 do not fit in the segment (10 bytes); nothing was written" ]
+	run sysvctl shm write "$N" --create --framed -s 4 ab
+	[ "$status" -eq 7 ]
+	[ ! -e "/dev/shm$N" ]
+	[ ! -e "/dev/shm/sem.${N#/}.framed" ]
+	big=$(head -c $(($(cat /proc/sys/fs/mqueue/msgsize_default) + 1)) /dev/zero | tr '\0' x)
+	run sysvctl mq send "$N" --create "$big"
+	[ "$status" -eq 7 ]
+	[ ! -e "/dev/mqueue$N" ]
+	sysvctl mq send "$N" --create fits
+	[ "$(sysvctl mq recv "$N")" = fits ]
+}
+
 @test "verbs without a POSIX meaning refuse /NAME with exit 2" {
 	run sysvctl key /x
 	assert_failure 2

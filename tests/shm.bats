@@ -267,6 +267,26 @@ hint: use --hex to see it, or redirect stdout to a file or a pipe"
 	[ -z "$output" ] && [ -z "$stderr" ]
 }
 
+@test "write --create of data that cannot fit is exit 7 and leaves no segment behind" {
+	run --separate-stderr sysvctl shm write "$K1" --create -s 10 "longer than ten bytes"
+	[ "$status" -eq 7 ]
+	[ "$stderr" = "sysvctl: shm $K1: 21 bytes at offset 0 do not fit in the segment (10 bytes); nothing was written" ]
+	run sysvctl shm write "$K1" --create --framed -s 4 abcd
+	[ "$status" -eq 7 ]
+	run sysvctl shm write "$K1" --create -s 10 -o 8 abc
+	[ "$status" -eq 7 ]
+	head -c 100 /dev/zero >"$BATS_TEST_TMPDIR/f100"
+	run sysvctl shm write "$K1" --create -s 10 <"$BATS_TEST_TMPDIR/f100"
+	[ "$status" -eq 7 ]
+	run bash -c 'head -c 100 /dev/zero | "$0" shm write "$1" --create -s 10' "$SYSVCTL" "$K1"
+	[ "$status" -eq 7 ]
+	[ -z "$(ipcs_id shm "$K1")" ]
+	[ -z "$(ipcs_id sem "$K1")" ]
+	# What fits makes it, as before.
+	printf 'fits' | sysvctl shm write "$K1" --create -s 10 --framed
+	[ "$(sysvctl shm read "$K1" --framed)" = fits ]
+}
+
 @test "write --create makes a missing segment with -s and -m" {
 	run sysvctl shm write "$K1" --create -s 32 -m 644 hi
 	assert_success

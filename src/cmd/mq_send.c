@@ -1,6 +1,7 @@
 /* sysvctl mq send: one message from MESSAGE or all of stdin, or one
  * message per line of stdin, streamed with constant memory. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,43 +75,65 @@ static int stdin_error(int errnum)
 	return cmd_fail(&err);
 }
 
-/* One message: MESSAGE, or stdin up to msgmax + 1 bytes (one more says it
- * is too large, without reading an endless stdin to its end). */
-static int send_one(struct sv_mq *mq, const struct send_opts *opts)
+/* The message of OPTS after room for its type, in *MSG (to free):
+ * MESSAGE, or stdin up to LIMIT + 1 bytes (one more says it is too large,
+ * without reading an endless stdin to its end).  Above LIMIT is SV_ELIMIT
+ * for OBJ.  The exit code. */
+static int read_message(const struct sv_obj *obj, const struct send_opts *opts,
+			size_t limit, char **msg, size_t *size)
 {
-	size_t size = 0, msgmax = 0, room;
+	size_t room = opts->message != NULL ? strlen(opts->message) : limit + 1;
 	struct sv_err err;
-	char *msg;
 	int rc = EXIT_OK;
 
-	if (opts->message != NULL) {
-		size = strlen(opts->message);
-		room = size;
-	} else {
-		if (sv_mq_msg_limit(&mq->obj, &msgmax, &err) != 0)
-			return cmd_fail(&err);
-		room = msgmax + 1;
-	}
-	msg = malloc(HEADER + room);
-	if (msg == NULL) {
+	*size = 0;
+	*msg = malloc(HEADER + room);
+	if (*msg == NULL) {
 		sv_fail(&err, ENOMEM, "mq send");
 		return cmd_fail(&err);
 	}
-	memcpy(msg, &opts->type, HEADER);
-	if (opts->message != NULL)
-		memcpy(msg + HEADER, opts->message, size);
-	else if (read_all(STDIN_FILENO, msg + HEADER, room, &size) != 0)
+	memcpy(*msg, &opts->type, HEADER);
+	if (opts->message != NULL) {
+		memcpy(*msg + HEADER, opts->message, room);
+		*size = room;
+	} else if (read_all(STDIN_FILENO, *msg + HEADER, room, size) != 0) {
 		rc = stdin_error(errno);
-	if (rc == EXIT_OK && opts->message == NULL && size > msgmax) {
-		sv_mq_too_big(&mq->obj, size, msgmax, &err);
-		sv_msg(&err, "the message on stdin is above msgmax (%zu bytes); "
-		       "nothing was sent", msgmax);
+	}
+	if (rc == EXIT_OK && *size > limit) {
+		sv_mq_too_big(obj, *size, limit, &err);
+		if (opts->message == NULL)
+			sv_msg(&err, "the message on stdin is above msgmax (%zu bytes); "
+			       "nothing was sent", limit);
 		rc = cmd_fail(&err);
+	}
+	if (rc != EXIT_OK) {
+		free(*msg);
+		*msg = NULL;
+	}
+	return rc;
+}
+
+/* One message, read by read_message.  A message given as MESSAGE is left
+ * to the kernel to measure against the queue's limit. */
+static int send_one(struct sv_mq *mq, const struct send_opts *opts, char *msg,
+		    size_t size)
+{
+	size_t limit = SIZE_MAX / 2;
+	struct sv_err err;
+	int rc;
+
+	if (msg == NULL) {
+		if (opts->message == NULL &&
+		    sv_mq_msg_limit(&mq->obj, &limit, &err) != 0)
+			return cmd_fail(&err);
+		if ((rc = read_message(&mq->obj, opts, limit, &msg, &size)) != EXIT_OK)
+			return rc;
 	}
 	/* A message sent stays sent: a stop signal that came meanwhile does
 	 * not make it a failure.  One that ended the wait for room sent
 	 * nothing. */
-	if (rc == EXIT_OK && sv_mq_send(mq, msg, size, &err) != 0) {
+	rc = EXIT_OK;
+	if (sv_mq_send(mq, msg, size, &err) != 0) {
 		if (err.errnum == EINTR && cmd_stop_signo != 0)
 			cmd_stop_end();
 		rc = cmd_fail(&err);
@@ -302,6 +325,42 @@ static int parse_send(int argc, char **argv, struct send_opts *opts, int *code)
 	return 0;
 }
 
+/* Open REF's queue.  With --create, no queue and one message to send,
+ * the message is read first (*MSG) and checked against the size a new
+ * queue takes: one too large leaves no queue behind.  The exit code. */
+static int open_for_send(const struct sv_ref *ref, const struct send_opts *opts,
+			 struct sv_obj *obj, char **msg, size_t *size)
+{
+	struct sv_obj planned = {
+		.kind = SV_MQ, .key = ref->key, .id = -1,
+		.name = ref->form == SV_REF_POSIX ? ref->text : NULL,
+	};
+	struct sv_err err;
+	size_t limit;
+	int rc;
+
+	*msg = NULL;
+	if (!opts->create || opts->lines) {
+		if (sv_mq_open(ref, opts->create, obj, &err) != 0)
+			return cmd_fail_create(&err, "send");
+		return EXIT_OK;
+	}
+	if (sv_mq_open(ref, false, obj, &err) == 0)
+		return EXIT_OK;
+	if (err.errnum != ENOENT || ref->form == SV_REF_ID)
+		return cmd_fail_create(&err, "send");
+	if (sv_mq_new_msg_limit(ref, &limit, &err) != 0)
+		return cmd_fail(&err);
+	if ((rc = read_message(&planned, opts, limit, msg, size)) != EXIT_OK)
+		return rc;
+	if (sv_mq_open(ref, true, obj, &err) != 0) {
+		free(*msg);
+		*msg = NULL;
+		return cmd_fail(&err);
+	}
+	return EXIT_OK;
+}
+
 int mq_send_verb(int argc, char **argv)
 {
 	struct send_opts opts;
@@ -309,6 +368,8 @@ int mq_send_verb(int argc, char **argv)
 	struct sv_obj obj;
 	struct sv_err err;
 	struct sv_mq mq;
+	size_t size;
+	char *msg;
 	int code;
 
 	if (parse_send(argc, argv, &opts, &code) != 0)
@@ -316,17 +377,19 @@ int mq_send_verb(int argc, char **argv)
 	if (sv_ref_is_posix(argv[optind]) && opts.type > SV_PMQ_PRIO_MAX)
 		return cmd_usage_error("mq send", "-T is a POSIX queue's priority: "
 				       "at most %d", SV_PMQ_PRIO_MAX);
-	if (sv_ref_parse(argv[optind], 0, &ref, &err) != 0 ||
-	    sv_mq_open(&ref, opts.create, &obj, &err) != 0)
-		return cmd_fail_create(&err, "send");
-	sv_mq_begin(&mq, &obj, &opts.wait);
-	mq.stop = &cmd_stop_signo;
-	/* Caught before the first send: a signal that lands as a message
-	 * goes out must not report a sent message as failed. */
+	if (sv_ref_parse(argv[optind], 0, &ref, &err) != 0)
+		return cmd_fail(&err);
+	/* Caught before stdin is read and before the first send: a signal
+	 * that lands as a message goes out must not report a sent message
+	 * as failed. */
 	cmd_stop_catch(false);
 	if (opts.message == NULL)
 		cmd_note_tty_stdin("mq send");
-	code = opts.lines ? send_lines(&mq, &opts) : send_one(&mq, &opts);
+	if ((code = open_for_send(&ref, &opts, &obj, &msg, &size)) != EXIT_OK)
+		return code;
+	sv_mq_begin(&mq, &obj, &opts.wait);
+	mq.stop = &cmd_stop_signo;
+	code = opts.lines ? send_lines(&mq, &opts) : send_one(&mq, &opts, msg, size);
 	sv_mq_end(&mq);
 	return code;
 }

@@ -91,43 +91,66 @@ static int locked_copy(struct sv_shm_map *map, const struct write_opts *opts,
 	return rc;
 }
 
+/* Open /NAME for a write.  With --create and no object, the data is read
+ * and checked against the object to be made first (*STAGED then holds it
+ * in INPUT): data that cannot fit leaves no object behind. */
 static int open_for_write(const char *name, const struct write_opts *opts,
-			  struct sv_obj *obj, struct sv_err *err)
+			  const char *data, const struct sv_progress *progress,
+			  struct sv_obj *obj, struct sv_shm_input *input,
+			  bool *staged, struct sv_err *err)
 {
+	struct sv_shm_map planned;
 	struct sv_ref ref;
 	bool created;
 
-	if (!opts->create)
-		return open_ref(name, false, obj, err);
+	*staged = false;
 	if (sv_ref_parse(name, 0, &ref, err) != 0)
 		return -1;
-	return sv_pshm_create(&ref, &opts->spec, true, obj, &created, err);
+	if (sv_pshm_open(&ref, false, obj, err) == 0)
+		return 0;
+	if (!opts->create || err->errnum != ENOENT)
+		return -1;
+	planned = shm_planned_map(&(struct sv_obj){ .kind = SV_SHM, .name = name,
+						    .id = -1 }, opts, progress);
+	if (shm_stage_input(&planned, opts, data, input, err) != 0)
+		return -1;
+	if (sv_pshm_create(&ref, &opts->spec, true, obj, &created, err) != 0) {
+		sv_shm_input_free(input);
+		return -1;
+	}
+	*staged = true;
+	return 0;
 }
 
 int pshm_write(const char *name, const char *data, const struct write_opts *opts)
 {
 	struct progress progress;
+	const struct sv_progress *shown;
 	struct sv_shm_input input;
 	struct sv_shm_map map;
 	struct sv_obj obj;
 	struct sv_err err;
+	bool staged;
 	int code, rc;
 
 	if (opts->spec.hugetlb || opts->spec.noreserve)
 		return cmd_usage_error("shm write", "--hugetlb and --noreserve are "
 				       "System V flags");
-	if (open_for_write(name, opts, &obj, &err) != 0)
-		return cmd_fail(&err);
-	rc = sv_shm_attach(&obj, false, &map, &err);
-	map.progress = progress_begin(&progress, "wrote", opts->progress);
+	shown = progress_begin(&progress, "wrote", opts->progress);
 	/* Read and checked to fit before the lock: a slow pipe never holds
 	 * other writers up. */
-	if (rc == 0 && data != NULL)
-		rc = sv_shm_input_bytes(&map, opts->offset, opts->framed, data,
-					strlen(data), &input, &err);
-	else if (rc == 0)
-		rc = sv_shm_input_fd(&map, opts->offset, opts->framed, STDIN_FILENO,
-				     &input, &err);
+	if (open_for_write(name, opts, data, shown, &obj, &input, &staged, &err) != 0) {
+		progress_end(&progress);
+		return cmd_fail(&err);
+	}
+	rc = sv_shm_attach(&obj, false, &map, &err);
+	map.progress = shown;
+	if (rc == 0)
+		rc = staged ? sv_shm_input_refit(&map, opts->offset, opts->framed,
+						 &input, &err)
+			    : shm_stage_input(&map, opts, data, &input, &err);
+	else if (staged)
+		sv_shm_input_free(&input);
 	if (rc == 0) {
 		rc = locked_copy(&map, opts, &input, &err);
 		sv_shm_input_free(&input);

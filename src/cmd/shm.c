@@ -315,16 +315,66 @@ static int guarded_copy(struct sv_shm_map *map, const struct write_opts *opts,
 	return rc;
 }
 
+int shm_stage_input(const struct sv_shm_map *map, const struct write_opts *opts,
+		    const char *data, struct sv_shm_input *input,
+		    struct sv_err *err)
+{
+	if (data != NULL)
+		return sv_shm_input_bytes(map, opts->offset, opts->framed, data,
+					  strlen(data), input, err);
+	return sv_shm_input_fd(map, opts->offset, opts->framed, STDIN_FILENO,
+			       input, err);
+}
+
+struct sv_shm_map shm_planned_map(const struct sv_obj *obj,
+				  const struct write_opts *opts,
+				  const struct sv_progress *progress)
+{
+	return (struct sv_shm_map){ .obj = *obj, .size = opts->spec.size,
+				    .progress = progress };
+}
+
+/* Open REF's segment for a write.  With --create and no segment, the data
+ * is read and checked against the segment to be made first (*STAGED then
+ * holds it in INPUT): data that cannot fit leaves no segment behind. */
+static int open_for_write(const struct sv_ref *ref, const struct write_opts *opts,
+			  const char *data, const struct sv_progress *progress,
+			  struct sv_obj *obj, struct sv_shm_input *input,
+			  bool *staged, struct sv_err *err)
+{
+	struct sv_shm_map planned;
+	bool created;
+
+	*staged = false;
+	if (!opts->create)
+		return sv_obj_open(SV_SHM, ref, obj, err);
+	if (sv_obj_open(SV_SHM, ref, obj, err) == 0)
+		return 0;
+	if (err->errnum != ENOENT || ref->form != SV_REF_KEY)
+		return -1;
+	planned = shm_planned_map(&(struct sv_obj){ .kind = SV_SHM, .key = ref->key,
+						    .id = -1 }, opts, progress);
+	if (shm_stage_input(&planned, opts, data, input, err) != 0)
+		return -1;
+	if (sv_shm_open_or_create(ref, &opts->spec, obj, &created, err) != 0) {
+		sv_shm_input_free(input);
+		return -1;
+	}
+	*staged = true;
+	return 0;
+}
+
 static int shm_write(int argc, char **argv)
 {
 	struct write_opts opts = { 0 };
 	struct progress progress;
+	const struct sv_progress *shown;
 	struct sv_shm_input input;
 	struct sv_shm_map map;
 	struct sv_ref ref;
 	struct sv_obj obj;
 	struct sv_err err;
-	bool created;
+	bool staged;
 	const char *data;
 	int code, rc;
 
@@ -336,23 +386,24 @@ static int shm_write(int argc, char **argv)
 		return pshm_write(argv[optind], data, &opts);
 	if (sv_ref_parse(argv[optind], 0, &ref, &err) != 0)
 		return cmd_fail(&err);
-	rc = opts.create ? sv_shm_open_or_create(&ref, &opts.spec, &obj, &created, &err)
-		: sv_obj_open(SV_SHM, &ref, &obj, &err);
-	if (rc != 0)
-		return cmd_fail_create(&err, "write");
-	if (sv_shm_attach(&obj, false, &map, &err) != 0)
-		return cmd_fail(&err);
-	map.progress = progress_begin(&progress, "wrote", opts.progress);
-	/* Everything is read and checked to fit before the lock is taken:
-	 * a slow pipe never holds other writers up. */
 	if (data == NULL)
 		cmd_note_tty_stdin("shm write");
-	if (data != NULL)
-		rc = sv_shm_input_bytes(&map, opts.offset, opts.framed, data,
-					strlen(data), &input, &err);
-	else
-		rc = sv_shm_input_fd(&map, opts.offset, opts.framed, STDIN_FILENO,
-				     &input, &err);
+	shown = progress_begin(&progress, "wrote", opts.progress);
+	/* Everything is read and checked to fit before the lock is taken:
+	 * a slow pipe never holds other writers up. */
+	if (open_for_write(&ref, &opts, data, shown, &obj, &input, &staged, &err) != 0) {
+		progress_end(&progress);
+		return cmd_fail_create(&err, "write");
+	}
+	if (sv_shm_attach(&obj, false, &map, &err) != 0) {
+		if (staged)
+			sv_shm_input_free(&input);
+		progress_end(&progress);
+		return cmd_fail(&err);
+	}
+	map.progress = shown;
+	rc = staged ? sv_shm_input_refit(&map, opts.offset, opts.framed, &input, &err)
+		    : shm_stage_input(&map, &opts, data, &input, &err);
 	if (rc == 0) {
 		rc = guarded_copy(&map, &opts, &input, &err);
 		sv_shm_input_free(&input);

@@ -38,6 +38,19 @@ struct read_opts {
 enum { OPT_FRAMED = OPT_CMD_FIRST, OPT_PROGRESS, OPT_NO_PROGRESS };
 bool shm_progress_opt(int opt, enum progress_mode *mode);
 
+/* What a write puts into a segment: DATA, else stdin, read and checked
+ * to fit MAP at OPTS->offset (sv_shm_input_bytes, sv_shm_input_fd). */
+int shm_stage_input(const struct sv_shm_map *map, const struct write_opts *opts,
+		    const char *data, struct sv_shm_input *input,
+		    struct sv_err *err);
+
+/* The segment of OBJ that write --create is about to make, OPTS' size,
+ * not made yet: the data is read and checked against it first, so that
+ * data that cannot fit leaves nothing behind. */
+struct sv_shm_map shm_planned_map(const struct sv_obj *obj,
+				  const struct write_opts *opts,
+				  const struct sv_progress *progress);
+
 /* Hold back every signal that can be held (a copy in progress). */
 void shm_hold_signals(sigset_t *saved);
 

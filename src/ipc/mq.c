@@ -48,6 +48,19 @@ int sv_mq_msg_limit(const struct sv_obj *obj, size_t *msgmax, struct sv_err *err
 	return 0;
 }
 
+int sv_mq_new_msg_limit(const struct sv_ref *ref, size_t *limit,
+			struct sv_err *err)
+{
+	uint64_t value;
+
+	if (ref->form != SV_REF_POSIX)
+		return sv_mq_msgmax(limit, err);
+	if (sv_sysctl_u64("../fs/mqueue/msgsize_default", &value, err) != 0)
+		return -1;
+	*limit = value > SIZE_MAX / 2 ? SIZE_MAX / 2 : (size_t)value;
+	return 0;
+}
+
 int sv_mq_too_big(const struct sv_obj *obj, size_t size, size_t msgmax,
 		  struct sv_err *err)
 {

@@ -80,6 +80,12 @@ int sv_mq_msgmax(size_t *msgmax, struct sv_err *err);
 /* The largest message OBJ takes: msgmax, or a POSIX queue's msgsize. */
 int sv_mq_msg_limit(const struct sv_obj *obj, size_t *msgmax, struct sv_err *err);
 
+/* The largest message a queue that sv_mq_open(REF, create) would make
+ * takes: msgmax, or for a POSIX queue the system's default msgsize
+ * (fs.mqueue.msgsize_default). */
+int sv_mq_new_msg_limit(const struct sv_ref *ref, size_t *limit,
+			struct sv_err *err);
+
 /* The SV_ELIMIT error for a message of SIZE bytes above MSGMAX. */
 int sv_mq_too_big(const struct sv_obj *obj, size_t size, size_t msgmax,
 		  struct sv_err *err);

@@ -202,6 +202,9 @@ const char *sv_obj_describe(const struct sv_obj *obj, char *buf, size_t size)
 		snprintf(buf, size, "%s %s", sv_kind_name(obj->kind), obj->name);
 	else if (obj->key == IPC_PRIVATE)
 		snprintf(buf, size, "%s id %d", sv_kind_name(obj->kind), obj->id);
+	else if (obj->id < 0)       /* not made yet */
+		snprintf(buf, size, "%s 0x%08x", sv_kind_name(obj->kind),
+			 (unsigned)obj->key);
 	else
 		snprintf(buf, size, "%s 0x%08x (id %d)", sv_kind_name(obj->kind),
 			 (unsigned)obj->key, obj->id);

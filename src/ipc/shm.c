@@ -429,6 +429,16 @@ int sv_shm_input_bytes(const struct sv_shm_map *map, uint64_t offset,
 	return check_fits(map, offset, len, framed, err);
 }
 
+int sv_shm_input_refit(const struct sv_shm_map *map, uint64_t offset,
+		       bool framed, struct sv_shm_input *input,
+		       struct sv_err *err)
+{
+	if (check_fits(map, offset, input->len, framed, err) == 0)
+		return 0;
+	sv_shm_input_free(input);
+	return -1;
+}
+
 /* A stream that does not fit: what to say, once the chunks are freed. */
 static int stream_too_long(const struct sv_shm_map *map, uint64_t offset,
 			   bool framed, uint64_t room,

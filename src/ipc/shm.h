@@ -111,6 +111,13 @@ int sv_shm_input_fd(const struct sv_shm_map *map, uint64_t offset,
 		    bool framed, int fd, struct sv_shm_input *input,
 		    struct sv_err *err);
 
+/* Check that INPUT, read and checked against another size (the segment a
+ * --create was to make, when another process made it first), fits MAP at
+ * OFFSET; when not, SV_ELIMIT and INPUT is given back. */
+int sv_shm_input_refit(const struct sv_shm_map *map, uint64_t offset,
+		       bool framed, struct sv_shm_input *input,
+		       struct sv_err *err);
+
 /* Copy INPUT into the segment at OFFSET (framed: the length last).  The
  * staged memory is given back as it is copied.  Only a read error of a
  * regular file fails, with part of the bytes written. */
