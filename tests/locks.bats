@@ -110,6 +110,16 @@ print(len(d["semaphores"]), [h["pid"] for h in d["holders"]], [w["pid"] for w in
 	assert_failure 3
 }
 
+@test "run --max-time 0 is exit 2 with one line and runs nothing; etcd: too" {
+	for ref in "$K1 --create" etcd:x; do
+		run --separate-stderr sysvctl sem run $ref --max-time 0 -- touch "$BATS_TEST_TMPDIR/ran"
+		[ "$status" -eq 2 ]
+		[ "$stderr" = "sysvctl: --max-time: '0' allows no time at all (expected a duration above 0)" ]
+	done
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+	[ -z "$(ipcs_id sem "$K1")" ]
+}
+
 @test "run --max-time stops a job that holds too long, frees the lock, exits 124" {
 	sysvctl sem create "$K1" -v 1
 	start=$(date +%s%N)

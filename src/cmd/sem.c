@@ -77,7 +77,7 @@ bool sem_opt(int opt, struct sem_opts *opts, struct sv_err *err, int *rc)
 		return true;
 	case OPT_MAX_TIME:
 		opts->has_max_time = true;
-		*rc = parse_duration(optarg, "--max-time", &opts->max_time, err);
+		*rc = parse_duration_above_zero(optarg, "--max-time", &opts->max_time, err);
 		return true;
 	case OPT_KILL_AFTER:
 		*rc = parse_duration(optarg, "--kill-after", &opts->kill_after, err);

@@ -193,7 +193,7 @@ static bool run_opt(int opt, char **argv, struct run_opts *opts, int *code)
 			rc = sv_fail(&err, SV_EUSAGE, "--ttl: 2s to 1d");
 		break;
 	case OPT_ETCD_MAX_TIME:
-		rc = parse_duration(optarg, "--max-time", &opts->max_time, &err);
+		rc = parse_duration_above_zero(optarg, "--max-time", &opts->max_time, &err);
 		opts->has_max_time = true;
 		break;
 	case OPT_ETCD_KILL_AFTER:

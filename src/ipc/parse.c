@@ -124,6 +124,19 @@ int parse_duration(const char *text, const char *what,
 	return 0;
 }
 
+int parse_duration_above_zero(const char *text, const char *what,
+			      struct timespec *duration, struct sv_err *err)
+{
+	if (parse_duration(text, what, duration, err) != 0)
+		return -1;
+	if (duration->tv_sec == 0 && duration->tv_nsec == 0) {
+		sv_fail(err, SV_EUSAGE, "%s", what);
+		return sv_msg(err, "'%s' allows no time at all (expected a duration "
+			      "above 0)", text);
+	}
+	return 0;
+}
+
 int parse_mode(const char *text, const char *what, mode_t *mode,
 	       struct sv_err *err)
 {

@@ -22,6 +22,11 @@ int parse_bytes(const char *text, const char *what, uint64_t min,
 int parse_duration(const char *text, const char *what,
 		   struct timespec *duration, struct sv_err *err);
 
+/* The same, above 0: a limit of no time at all (--max-time 0) would
+ * stop what it limits at once, surely not what was meant. */
+int parse_duration_above_zero(const char *text, const char *what,
+			      struct timespec *duration, struct sv_err *err);
+
 /* An octal permission mode, 0 to 0777. */
 int parse_mode(const char *text, const char *what, mode_t *mode,
 	       struct sv_err *err);
