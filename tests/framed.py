@@ -44,9 +44,12 @@ def lock_holder(key):
 
 
 def mid_copy(key):
-    """A writer holds the lock and has marked its write as begun."""
+    """A writer holds the lock and has marked its write as begun.  A set
+    still being made reads 0 0 0 for a moment: its generation, 1 from
+    the start, tells it apart."""
     values = state(key)
-    return values is not None and values[LOCK] == 0 and values[DONE] == 0
+    return values is not None and values[LOCK] == 0 and values[DONE] == 0 \
+        and values[GEN] != 0
 
 
 def stopped(pid):

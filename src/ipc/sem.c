@@ -3,6 +3,7 @@
 #include "sem.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,23 +81,32 @@ static int init_values(int id, const struct sv_sem_new *new)
 }
 
 /* Create and initialise a set with KEY (IPC_EXCL unless private).  On
- * failure errno says why and no set is left behind. */
+ * failure errno says why and no set is left behind.  Every signal that
+ * can be held is held from the semget to the end of the set-up: a set
+ * left half-made by a SIGTERM between the two has every value 0 and no
+ * last operation, a lock nobody could take again (only SIGKILL, which
+ * cannot be held, still can).  A held signal acts once the set is
+ * whole. */
 static int create_new(key_t key, const struct sv_sem_new *new, int *id)
 {
 	int flags = IPC_CREAT | (int)(new->mode & 0777);
-	int saved;
+	sigset_t all, caller;
+	int rc = -1, saved;
 
 	if (key != IPC_PRIVATE)
 		flags |= IPC_EXCL;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &caller);
 	*id = semget(key, (int)new->nsems, flags);
-	if (*id < 0)
-		return -1;
-	if (init_values(*id, new) == 0)
-		return 0;
+	if (*id >= 0 && (rc = init_values(*id, new)) != 0) {
+		saved = errno;
+		semctl(*id, 0, IPC_RMID);
+		errno = saved;
+	}
 	saved = errno;
-	semctl(*id, 0, IPC_RMID);
+	sigprocmask(SIG_SETMASK, &caller, NULL);
 	errno = saved;
-	return -1;
+	return rc;
 }
 
 /* Whether a set looks half-made: no semop yet (otime 0) and created or
