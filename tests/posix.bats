@@ -127,6 +127,34 @@ teardown_file() {
 	[ "$(sysvctl mq recv "$N")" = fits ]
 }
 
+@test "write --create on an object another --create has made but not sized yet waits for the size" {
+	# The first writer's ftruncate is held back 300 ms by a shim.
+	cat >"$BATS_TEST_TMPDIR/slow.c" <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <sys/types.h>
+#include <time.h>
+int ftruncate(int fd, off_t size)
+{
+	int (*real)(int, off_t) = (int (*)(int, off_t))dlsym(RTLD_NEXT, "ftruncate");
+	struct timespec pause = { 0, 300000000 };
+	nanosleep(&pause, NULL);
+	return real(fd, size);
+}
+C
+	cc -shared -fPIC -o "$BATS_TEST_TMPDIR/slow.so" "$BATS_TEST_TMPDIR/slow.c" -ldl
+	LD_PRELOAD="$BATS_TEST_TMPDIR/slow.so" ASAN_OPTIONS=verify_asan_link_order=0 \
+		"$SYSVCTL" shm write "$N" --create -s 4096 first &
+	first=$!
+	track_pid "$first"
+	poll_until test -e "/dev/shm$N"
+	run sysvctl shm write "$N" --create -s 4096 -o 100 second
+	assert_success
+	wait "$first"
+	[ "$(sysvctl shm read "$N" -n 5)" = first ]
+	[ "$(sysvctl shm read "$N" -o 100 -n 6)" = second ]
+}
+
 @test "verbs without a POSIX meaning refuse /NAME with exit 2" {
 	run sysvctl key /x
 	assert_failure 2

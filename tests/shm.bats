@@ -785,25 +785,78 @@ sys.stdout.write(repr(data))' "$K1"
 	run "$PY" "$FRAMED_PY" kill-mid-copy "$K1" KILL "$SYSVCTL" shm write "$K1" --framed <"$BATS_TEST_TMPDIR/big"
 	assert_output 137
 	set_id=$(ipcs_id sem "$K1") seg_id=$(ipcs_id shm "$K1")
-	# Its last operation was the killed writer's: an orphan but for its
-	# segment, which still exists.
-	run sysvctl ls sem --orphans -o KEY --raw --noheadings
+	# An orphan with its segment (nobody attached, the writers gone); it
+	# is removed only with it.
+	run sysvctl ls --orphans -o KEY,ID --raw --noheadings
 	assert_success
-	assert_output ""
-	for filter in --orphans --all "--older-than 0"; do
-		run sysvctl rm sem $filter
+	assert_output "shm $K1 $seg_id
+sem $K1 $set_id"
+	for filter in --orphans --all; do
+		run --separate-stderr sysvctl rm sem $filter
 		assert_success
 		assert_output ""
+		[ "$stderr" = "sysvctl: warning: sem $K1 (id $set_id): not removed: it is the companion set of the segment with its key, which stays (it goes with the segment)" ]
 		[ "$(ipcs_id sem "$K1")" = "$set_id" ]
 	done
 	run sysvctl shm read "$K1" --framed
 	[ "$status" -eq 8 ]
-	# Removing the segment in bulk takes its set along.
-	run sysvctl rm shm --orphans
+	# Chosen with its segment, it goes after it, printed.
+	run sysvctl rm --orphans --dry-run
+	assert_success
+	assert_output "shm $K1 $seg_id
+sem $K1 $set_id"
+	run sysvctl rm --orphans
+	assert_success
+	assert_output "shm $K1 $seg_id
+sem $K1 $set_id"
+	[ -z "$(ipcs_id shm "$K1")" ]
+	[ -z "$(ipcs_id sem "$K1")" ]
+}
+
+@test "rm of a key that names a segment and its companion set removes and prints both" {
+	sysvctl shm create "$K1" -s 64 >/dev/null
+	sysvctl shm write "$K1" --framed x
+	seg_id=$(ipcs_id shm "$K1") set_id=$(ipcs_id sem "$K1")
+	run sysvctl rm -n "$K1"
+	assert_success
+	assert_output "shm $K1 $seg_id
+sem $K1 $set_id"
+	run sysvctl rm "$K1"
+	assert_success
+	assert_output "shm $K1 $seg_id
+sem $K1 $set_id"
+	[ -z "$(ipcs_id shm "$K1")$(ipcs_id sem "$K1")" ]
+}
+
+@test "rm shm never removes a set it does not print; rm shm sem --all removes a program's set of 3" {
+	# Three binary semaphores of a program under a segment's key: taken
+	# for a companion set (they cannot be told apart), so kept.
+	sysvctl sem create "$K1" -n 3 >/dev/null
+	sysvctl sem acquire "$K1" -i 1
+	sysvctl shm create "$K1" -s 64 >/dev/null
+	seg_id=$(ipcs_id shm "$K1")
+	run sysvctl rm shm --all
 	assert_success
 	assert_output "shm $K1 $seg_id"
 	[ -z "$(ipcs_id shm "$K1")" ]
-	[ -z "$(ipcs_id sem "$K1")" ]
+	[ "$(sysvctl sem get "$K1" -i 1)" = 0 ]
+	# A set of 3 whose values no companion holds is an ordinary set.
+	sysvctl sem create "$K2" -n 3 -v 5 >/dev/null
+	sysvctl shm create "$K2" -s 64 >/dev/null
+	seg_id=$(ipcs_id shm "$K2") set_id=$(ipcs_id sem "$K2")
+	run sysvctl rm shm sem --all
+	assert_success
+	assert_line "shm $K2 $seg_id"
+	assert_line "sem $K2 $set_id"
+	[ -z "$(ipcs_id sem "$K2")" ]
+}
+
+@test "write --create --framed over a program's own set of 3 is exit 5 and makes no segment" {
+	sysvctl sem create "$K1" -n 3 -v 5 >/dev/null
+	run sysvctl shm write "$K1" --create --framed x
+	[ "$status" -eq 5 ]
+	[ -z "$(ipcs_id shm "$K1")" ]
+	[ "$(sysvctl sem get "$K1" -i 1)" = 5 ]
 }
 
 @test "a program's own set of 3 under a segment's key: never changed by a write, never removed while waited on" {

@@ -106,8 +106,14 @@ static int open_for_write(const char *name, const struct write_opts *opts,
 	*staged = false;
 	if (sv_ref_parse(name, 0, &ref, err) != 0)
 		return -1;
-	if (sv_pshm_open(&ref, false, obj, err) == 0)
-		return 0;
+	if (sv_pshm_open(&ref, false, obj, err) == 0) {
+		if (!opts->create)
+			return 0;
+		/* Perhaps made by another --create that has not sized it
+		 * yet: opened as a create opens it, which waits for that. */
+		sv_posix_close(obj);
+		return sv_pshm_create(&ref, &opts->spec, true, obj, &created, err);
+	}
 	if (!opts->create || err->errnum != ENOENT)
 		return -1;
 	planned = shm_planned_map(&(struct sv_obj){ .kind = SV_SHM, .name = name,

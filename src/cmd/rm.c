@@ -39,7 +39,7 @@ static const char rm_usage[] =
 	"  -h, --help           this help\n";
 
 /* Why an object is to be removed (or not). */
-enum { NOT_CHOSEN, BY_FILTER, BY_REF, SKIPPED, IN_USE, UNSEEN };
+enum { NOT_CHOSEN, BY_FILTER, BY_REF, SKIPPED, IN_USE, UNSEEN, COMPANION };
 
 struct rm_opts {
 	unsigned kinds;             /* named; 0: none named */
@@ -262,10 +262,35 @@ static bool holds_messages(const struct rm_opts *opts, const struct sv_list *lis
 	return kind == SV_MQ && !opts->with_messages && list->mq[index].messages > 0;
 }
 
+/* Whether the segment with KEY is chosen for removal in this run. */
+static bool segment_chosen(const struct sv_list *list,
+			   unsigned char *const chosen[SV_NKINDS], key_t key)
+{
+	for (size_t j = 0; j < list->nshm; j++)
+		if (list->shm[j].perm.key == key)
+			return chosen[SV_SHM][j] == BY_FILTER || chosen[SV_SHM][j] == BY_REF;
+	return false;
+}
+
+/* A filter or --all never takes a segment's companion set while the
+ * segment stays (sysvctl-shm(1), FRAMES): without it, a frame left
+ * half-written would read as whole.  With its segment it goes, after
+ * it (the kinds are removed in order, shm first). */
+static void keep_companions(const struct sv_list *list,
+			    unsigned char *chosen[SV_NKINDS])
+{
+	for (size_t i = 0; i < list->nsem; i++) {
+		const struct sv_sem_info *set = &list->sem[i];
+
+		if (chosen[SV_SEM][i] == BY_FILTER &&
+		    sv_shm_guard_of_segment(set->perm.key, set->perm.id, set->nsems) &&
+		    !segment_chosen(list, chosen, set->perm.key))
+			chosen[SV_SEM][i] = COMPANION;
+	}
+}
+
 /* Mark what passes the filters (or --all).  A segment already marked for
- * removal has nothing left to remove.  A segment's companion set goes with
- * its segment, never on its own (sysvctl-shm(1), FRAMES): without it, a
- * frame left half-written would read as whole. */
+ * removal has nothing left to remove. */
 static void choose_filtered(struct rm_opts *opts, const struct sv_list *list,
 			    unsigned char *chosen[SV_NKINDS], struct sv_procs *procs)
 {
@@ -278,15 +303,14 @@ static void choose_filtered(struct rm_opts *opts, const struct sv_list *list,
 			continue;
 		for (size_t i = 0; i < count; i++) {
 			if (chosen[k][i] != NOT_CHOSEN ||
-			    (k == SV_SHM && list->shm[i].marked_for_removal) ||
-			    (k == SV_SEM && sv_shm_guard_of_segment(list->sem[i].perm.key,
-								    list->sem[i].nsems)))
+			    (k == SV_SHM && list->shm[i].marked_for_removal))
 				continue;
 			if (sv_filter_match(&opts->filter, list, (enum sv_kind)k, i, procs))
 				chosen[k][i] = holds_messages(opts, list, k, i) ?
 					       SKIPPED : BY_FILTER;
 		}
 	}
+	keep_companions(list, chosen);
 }
 
 static void print_removed(const struct sv_obj *obj, struct out_table *json)
@@ -321,9 +345,6 @@ static void remove_one(struct rm_opts *opts, const struct sv_obj *obj,
 	}
 	print_removed(obj, json);
 	cmd_warn_attached(obj, attached);
-	/* As shm rm: a segment's companion set goes with it. */
-	if (!opts->dry_run && obj->kind == SV_SHM)
-		sv_shm_guard_remove(obj->key);
 }
 
 static void report_skipped(const struct sv_obj *obj, uint64_t messages)
@@ -383,6 +404,27 @@ static bool stop_pending(const sigset_t *held)
 	return false;
 }
 
+static void report_companion(const struct sv_obj *obj)
+{
+	char what[64];
+
+	cmd_warn("%s: not removed: it is the companion set of the segment with "
+		 "its key, which stays (it goes with the segment)",
+		 sv_obj_describe(obj, what, sizeof(what)));
+}
+
+/* A companion set chosen with its segment: looked at again just before
+ * it is removed, and kept when the segment is still there (its removal
+ * failed, or a new one took the key). */
+static bool companion_kept(const struct rm_opts *opts, const struct sv_list *list,
+			   int kind, size_t index)
+{
+	const struct sv_sem_info *set = &list->sem[index];
+
+	return kind == SV_SEM && !opts->dry_run &&
+	       sv_shm_guard_of_segment(set->perm.key, set->perm.id, set->nsems);
+}
+
 static void remove_chosen(struct rm_opts *opts, const struct sv_list *list,
 			  unsigned char *chosen[SV_NKINDS], struct out_table *json,
 			  const sigset_t *held)
@@ -398,6 +440,9 @@ static void remove_chosen(struct rm_opts *opts, const struct sv_list *list,
 
 			if (chosen[k][i] == SKIPPED)
 				report_skipped(&obj, list->mq[i].messages);
+			else if (chosen[k][i] == COMPANION ||
+				 (chosen[k][i] == BY_FILTER && companion_kept(opts, list, k, i)))
+				report_companion(&obj);
 			else if (chosen[k][i] == BY_FILTER &&
 				 got_messages(opts, list, k, i, &messages))
 				report_skipped(&obj, messages);

@@ -350,7 +350,8 @@ static int open_for_write(const struct sv_ref *ref, const struct write_opts *opt
 		return sv_obj_open(SV_SHM, ref, obj, err);
 	if (sv_obj_open(SV_SHM, ref, obj, err) == 0)
 		return 0;
-	if (err->errnum != ENOENT || ref->form != SV_REF_KEY)
+	if (err->errnum != ENOENT || ref->form != SV_REF_KEY ||
+	    (opts->framed && sv_shm_guard_check_key(ref->key, err) != 0))
 		return -1;
 	planned = shm_planned_map(&(struct sv_obj){ .kind = SV_SHM, .key = ref->key,
 						    .id = -1 }, opts, progress);

@@ -429,11 +429,31 @@ static bool may_be_alive(struct sv_procs *procs, pid_t pid, time_t activity)
 /* The semaphores' last-operation pids and waiters are not in /proc: ask
  * for them (GETPID needs read permission; without it, not an orphan).
  * The waiter counts cover every process, whatever /proc shows. */
+static bool shm_orphan(const struct sv_shm_info *shm, time_t activity,
+		       struct sv_procs *procs);
+
+/* A segment's companion set (sysvctl-shm(1), FRAMES) is part of it: an
+ * orphan only once the segment is gone or is an orphan too.  A segment
+ * that cannot be read is not. */
+static bool segment_gone_or_orphan(key_t key, struct sv_procs *procs)
+{
+	struct sv_shm_info shm;
+	struct shmid_ds ds;
+	int id = shmget(key, 0, 0);
+
+	if (id < 0)
+		return errno == ENOENT;
+	if (shmctl(id, IPC_STAT, &ds) != 0)
+		return false;
+	sv_shm_info_from_ds(&shm, &ds, id);
+	return shm_orphan(&shm, latest(shm.atime, shm.dtime, shm.ctime), procs);
+}
+
 static bool sem_orphan(const struct sv_sem_info *info, time_t activity,
 		       struct sv_procs *procs)
 {
-	/* A segment's companion set lives as long as its segment. */
-	if (sv_shm_guard_of_segment(info->perm.key, info->nsems))
+	if (sv_shm_guard_is_companion(info->perm.key, info->perm.id, info->nsems) &&
+	    !segment_gone_or_orphan(info->perm.key, procs))
 		return false;
 	for (unsigned i = 0; i < info->nsems; i++) {
 		int pid = semctl(info->perm.id, (int)i, GETPID);

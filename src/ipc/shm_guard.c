@@ -93,6 +93,15 @@ static int check_companion(const struct sv_obj *set, struct sv_err *err)
 	return 0;
 }
 
+int sv_shm_guard_check_key(key_t key, struct sv_err *err)
+{
+	struct sv_obj set = { .kind = SV_SEM, .key = key };
+
+	if (key == IPC_PRIVATE || (set.id = semget(key, 0, 0)) < 0)
+		return 0;
+	return check_companion(&set, err);
+}
+
 int sv_shm_guard_open(const struct sv_shm_map *map, struct sv_shm_guard *guard,
 		      struct sv_err *err)
 {
@@ -300,7 +309,7 @@ bool sv_shm_guard_remove(key_t key)
 	struct semid_ds ds;
 	int id;
 
-	if (key == IPC_PRIVATE || sv_shm_guard_of_segment(key, SV_GUARD_NSEMS) ||
+	if (key == IPC_PRIVATE || shmget(key, 0, 0) >= 0 || errno == EACCES ||
 	    (id = semget(key, 0, 0)) < 0)
 		return false;
 	if (semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds }) != 0 ||
@@ -314,8 +323,14 @@ bool sv_shm_guard_remove(key_t key)
 	return semctl(id, 0, IPC_RMID) == 0;
 }
 
-bool sv_shm_guard_of_segment(key_t key, unsigned long nsems)
+bool sv_shm_guard_is_companion(key_t key, int set_id, unsigned long nsems)
 {
 	return nsems == SV_GUARD_NSEMS && key != IPC_PRIVATE &&
+	       companion_values(set_id) == 1;
+}
+
+bool sv_shm_guard_of_segment(key_t key, int set_id, unsigned long nsems)
+{
+	return sv_shm_guard_is_companion(key, set_id, nsems) &&
 	       (shmget(key, 0, 0) >= 0 || errno == EACCES);
 }

@@ -47,6 +47,11 @@ struct sv_shm_guard {
 int sv_shm_guard_open(const struct sv_shm_map *map, struct sv_shm_guard *guard,
 		      struct sv_err *err);
 
+/* Before a segment with KEY is made for a framed write: EEXIST (as
+ * sv_shm_guard_open says it) when a set under KEY is not a companion set,
+ * so that the write fails before it makes anything. */
+int sv_shm_guard_check_key(key_t key, struct sv_err *err);
+
 /* Wait until this process holds the lock (SEM_UNDO).  A set removed
  * meanwhile is made again. */
 int sv_shm_guard_lock(struct sv_shm_guard *guard, struct sv_err *err);
@@ -80,11 +85,16 @@ int sv_shm_frame_snapshot(const struct sv_shm_map *map, uint64_t offset,
  * removed. */
 bool sv_shm_guard_remove(key_t key);
 
-/* Whether a set of NSEMS semaphores under KEY is the companion set of a
- * segment that exists (one may not be readable, EACCES: it exists).  Such
- * a set is part of its segment: bulk removal and the orphan test leave it
- * to the segment, since without it a frame left half-written would read
- * as whole. */
-bool sv_shm_guard_of_segment(key_t key, unsigned long nsems);
+/* Whether set SET_ID of NSEMS semaphores under KEY looks like a companion
+ * set: SV_GUARD_NSEMS semaphores whose lock and done values are 0 or 1.
+ * (A program's own set of three binary semaphores under a segment's key
+ * cannot be told apart: it is taken for one, the safe side.) */
+bool sv_shm_guard_is_companion(key_t key, int set_id, unsigned long nsems);
+
+/* The same, and a segment with KEY exists (one may not be readable,
+ * EACCES: it exists).  Such a set is part of its segment: while the
+ * segment stays, removing the set would let a frame left half-written
+ * read as whole. */
+bool sv_shm_guard_of_segment(key_t key, int set_id, unsigned long nsems);
 
 #endif
