@@ -828,18 +828,69 @@ sem $K1 $set_id"
 	[ -z "$(ipcs_id shm "$K1")$(ipcs_id sem "$K1")" ]
 }
 
-@test "rm shm never removes a set it does not print; rm shm sem --all removes a program's set of 3" {
+@test "rm of a segment takes its companion set along, printed, whatever kinds are named" {
+	sysvctl shm create "$K1" -s 64M >/dev/null
+	sysvctl shm write "$K1" --framed old
+	uniform_file z 60M "$BATS_TEST_TMPDIR/big"
+	run "$PY" "$FRAMED_PY" kill-mid-copy "$K1" KILL "$SYSVCTL" shm write "$K1" --framed <"$BATS_TEST_TMPDIR/big"
+	assert_output 137
+	seg_id=$(ipcs_id shm "$K1") set_id=$(ipcs_id sem "$K1")
+	run sysvctl rm shm -n "$K1"
+	assert_success
+	assert_output "shm $K1 $seg_id
+sem $K1 $set_id"
+	run sysvctl rm shm "$K1"
+	assert_success
+	assert_output "shm $K1 $seg_id
+sem $K1 $set_id"
+	[ -z "$(ipcs_id sem "$K1")" ]
+	# A new segment with the key inherits no interrupted write.
+	sysvctl shm create "$K1" -s 64 >/dev/null
+	run sysvctl shm read "$K1" --framed
+	assert_success
+	assert_output ""
+	sysvctl shm write "$K1" --framed x
+	seg_id=$(ipcs_id shm "$K1") set_id=$(ipcs_id sem "$K1")
+	run sysvctl rm shm --all
+	assert_success
+	assert_output "shm $K1 $seg_id
+sem $K1 $set_id"
+}
+
+@test "bulk rm keeps a companion set that a reader waits on, with a warning" {
+	sysvctl shm write "$K1" --create --framed hello
+	sysvctl sem acquire "$K1"
+	"$SYSVCTL" shm read "$K1" --framed >"$BATS_TEST_TMPDIR/read" &
+	reader=$!
+	track_pid "$reader"
+	waits_on_lock() {
+		[ "$(sysvctl sem stat "$K1" -o NCNT --raw --noheadings | head -n 1)" = 1 ]
+	}
+	poll_until waits_on_lock
+	set_id=$(ipcs_id sem "$K1") seg_id=$(ipcs_id shm "$K1")
+	run --separate-stderr sysvctl rm shm sem --all
+	assert_success
+	assert_output "shm $K1 $seg_id"
+	[ "${stderr_lines[-1]}" = "sysvctl: warning: sem $K1 (id $set_id): not removed: it is the companion set of a segment, and it is held or waited on" ]
+	[ "$(ipcs_id sem "$K1")" = "$set_id" ]
+	sysvctl sem release "$K1"
+	wait "$reader"
+	[ "$(cat "$BATS_TEST_TMPDIR/read")" = hello ]
+}
+
+@test "rm shm removes only what it prints; rm shm sem --all removes a program's set of 3" {
 	# Three binary semaphores of a program under a segment's key: taken
-	# for a companion set (they cannot be told apart), so kept.
+	# for a companion set (they cannot be told apart), so they go with
+	# the segment, printed.
 	sysvctl sem create "$K1" -n 3 >/dev/null
 	sysvctl sem acquire "$K1" -i 1
 	sysvctl shm create "$K1" -s 64 >/dev/null
-	seg_id=$(ipcs_id shm "$K1")
+	seg_id=$(ipcs_id shm "$K1") set_id=$(ipcs_id sem "$K1")
 	run sysvctl rm shm --all
 	assert_success
-	assert_output "shm $K1 $seg_id"
-	[ -z "$(ipcs_id shm "$K1")" ]
-	[ "$(sysvctl sem get "$K1" -i 1)" = 0 ]
+	assert_output "shm $K1 $seg_id
+sem $K1 $set_id"
+	[ -z "$(ipcs_id shm "$K1")$(ipcs_id sem "$K1")" ]
 	# A set of 3 whose values no companion holds is an ordinary set.
 	sysvctl sem create "$K2" -n 3 -v 5 >/dev/null
 	sysvctl shm create "$K2" -s 64 >/dev/null

@@ -310,9 +310,14 @@ C
 		run "$PY" -c 'import os, signal, sys
 signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
 os.kill(os.getpid(), signal.SIGALRM)
+with open("/proc/self/status") as status:
+    print(next(line for line in status if line.startswith("SigBlk:")), end="", flush=True)
 os.execvp(sys.argv[1], sys.argv[1:])' "$SYSVCTL" sem run "$K1" $up -- grep -E '^(SigBlk|ShdPnd|SigPnd)' /proc/self/status
 		assert_success
-		blocked=$(awk '$1 == "SigBlk:" { print $2 }' <<<"$output")
+		# COMMAND's mask (its status's last line) is the caller's (the
+		# first), exactly, SIGALRM in it.
+		[ "${lines[0]}" = "${lines[-1]}" ]
+		blocked=$(awk '$1 == "SigBlk:" { print $2; exit }' <<<"$output")
 		[ $((0x$blocked & 0x2000)) -ne 0 ]
 		assert_line "ShdPnd:	0000000000000000"
 		assert_line "SigPnd:	0000000000000000"

@@ -107,12 +107,11 @@ static int open_for_write(const char *name, const struct write_opts *opts,
 	if (sv_ref_parse(name, 0, &ref, err) != 0)
 		return -1;
 	if (sv_pshm_open(&ref, false, obj, err) == 0) {
-		if (!opts->create)
-			return 0;
 		/* Perhaps made by another --create that has not sized it
-		 * yet: opened as a create opens it, which waits for that. */
-		sv_posix_close(obj);
-		return sv_pshm_create(&ref, &opts->spec, true, obj, &created, err);
+		 * yet: as a create, wait for that. */
+		if (opts->create)
+			sv_pshm_wait_sized(obj);
+		return 0;
 	}
 	if (!opts->create || err->errnum != ENOENT)
 		return -1;

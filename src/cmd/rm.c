@@ -332,7 +332,7 @@ static void print_removed(const struct sv_obj *obj, struct out_table *json)
 
 /* Remove one object.  Gone meanwhile is success for a filter's match (it
  * is what was wanted) and "no such object" for a REF's. */
-static void remove_one(struct rm_opts *opts, const struct sv_obj *obj,
+static bool remove_one(struct rm_opts *opts, const struct sv_obj *obj,
 		       int reason, struct out_table *json)
 {
 	unsigned long attached = 0;
@@ -341,10 +341,54 @@ static void remove_one(struct rm_opts *opts, const struct sv_obj *obj,
 	if (!opts->dry_run && sv_obj_remove(obj, &attached, &err) != 0) {
 		if (err.errnum != ENOENT || (reason == BY_REF && !opts->force))
 			note_error(opts, cmd_fail(&err));
-		return;
+		return false;
 	}
 	print_removed(obj, json);
 	cmd_warn_attached(obj, attached);
+	return true;
+}
+
+static void report_companion(const struct sv_obj *obj, bool in_use)
+{
+	char what[64];
+
+	if (in_use)
+		cmd_warn("%s: not removed: it is the companion set of a segment, "
+			 "and it is held or waited on", sv_obj_describe(obj, what, sizeof(what)));
+	else
+		cmd_warn("%s: not removed: it is the companion set of the segment "
+			 "with its key, which stays (it goes with the segment)",
+			 sv_obj_describe(obj, what, sizeof(what)));
+}
+
+/* Whether the set with KEY is chosen in this run (it is removed, or kept
+ * with a word, there). */
+static bool set_chosen(const struct sv_list *list,
+		       unsigned char *const chosen[SV_NKINDS], key_t key)
+{
+	for (size_t i = 0; i < list->nsem; i++)
+		if (list->sem[i].perm.key == key)
+			return chosen[SV_SEM][i] != NOT_CHOSEN;
+	return false;
+}
+
+/* A removed segment takes its companion set along, after it and printed
+ * as a set (as shm rm does, and the framed mark of a pshm): a new segment
+ * with the key must not inherit an interrupted write's mark.  Not when
+ * this run chose the set itself, nor while it is held or waited on. */
+static void take_companion(struct rm_opts *opts, const struct sv_list *list,
+			   unsigned char *const chosen[SV_NKINDS],
+			   const struct sv_obj *segment, struct out_table *json)
+{
+	struct sv_obj set;
+
+	if (set_chosen(list, chosen, segment->key) ||
+	    !sv_shm_guard_find(segment->key, &set))
+		return;
+	if (sv_shm_guard_in_use(set.id))
+		report_companion(&set, true);
+	else if (sv_shm_guard_remove(segment->key, opts->dry_run, &set))
+		print_removed(&set, json);
 }
 
 static void report_skipped(const struct sv_obj *obj, uint64_t messages)
@@ -404,25 +448,20 @@ static bool stop_pending(const sigset_t *held)
 	return false;
 }
 
-static void report_companion(const struct sv_obj *obj)
-{
-	char what[64];
-
-	cmd_warn("%s: not removed: it is the companion set of the segment with "
-		 "its key, which stays (it goes with the segment)",
-		 sv_obj_describe(obj, what, sizeof(what)));
-}
 
 /* A companion set chosen with its segment: looked at again just before
  * it is removed, and kept when the segment is still there (its removal
- * failed, or a new one took the key). */
+ * failed, or a new one took the key) or someone waits on it (a reader
+ * or writer still attached to the removed segment). */
 static bool companion_kept(const struct rm_opts *opts, const struct sv_list *list,
 			   int kind, size_t index)
 {
 	const struct sv_sem_info *set = &list->sem[index];
 
 	return kind == SV_SEM && !opts->dry_run &&
-	       sv_shm_guard_of_segment(set->perm.key, set->perm.id, set->nsems);
+	       (sv_shm_guard_of_segment(set->perm.key, set->perm.id, set->nsems) ||
+		(sv_shm_guard_is_companion(set->perm.key, set->perm.id, set->nsems) &&
+		 sv_shm_guard_in_use(set->perm.id)));
 }
 
 static void remove_chosen(struct rm_opts *opts, const struct sv_list *list,
@@ -440,14 +479,17 @@ static void remove_chosen(struct rm_opts *opts, const struct sv_list *list,
 
 			if (chosen[k][i] == SKIPPED)
 				report_skipped(&obj, list->mq[i].messages);
-			else if (chosen[k][i] == COMPANION ||
-				 (chosen[k][i] == BY_FILTER && companion_kept(opts, list, k, i)))
-				report_companion(&obj);
+			else if (chosen[k][i] == COMPANION)
+				report_companion(&obj, false);
+			else if (chosen[k][i] == BY_FILTER && companion_kept(opts, list, k, i))
+				report_companion(&obj, !sv_shm_guard_of_segment(obj.key, obj.id,
+										 list->sem[i].nsems));
 			else if (chosen[k][i] == BY_FILTER &&
 				 got_messages(opts, list, k, i, &messages))
 				report_skipped(&obj, messages);
-			else if (chosen[k][i] != NOT_CHOSEN)
-				remove_one(opts, &obj, chosen[k][i], json);
+			else if (chosen[k][i] != NOT_CHOSEN &&
+				 remove_one(opts, &obj, chosen[k][i], json) && k == SV_SHM)
+				take_companion(opts, list, chosen, &obj, json);
 			if (chosen[k][i] != NOT_CHOSEN && stop_pending(held))
 				return;
 		}

@@ -766,7 +766,7 @@ static int shm_rm(int argc, char **argv)
 		keys[i] = argv[i][0] == '-' ? IPC_PRIVATE : segment_key(argv[i]);
 	code = cmd_rm_verb(SV_SHM, argc, argv, rm_usage);
 	for (int i = 1; i < argc; i++)
-		sv_shm_guard_remove(keys[i]);
+		sv_shm_guard_remove(keys[i], false, NULL);
 	return code;
 }
 

@@ -34,8 +34,9 @@ int sv_pshm_open(const struct sv_ref *ref, bool readonly, struct sv_obj *obj,
 
 /* A creator makes the object at size 0 and sizes it next: give it that
  * moment, so that a write --create racing a create finds the size. */
-static void wait_sized(int fd)
+void sv_pshm_wait_sized(const struct sv_obj *obj)
 {
+	int fd = obj->id;
 	struct timespec pause = { 0, 1000000 };
 	struct stat st;
 
@@ -73,7 +74,7 @@ int sv_pshm_create(const struct sv_ref *ref, const struct sv_shm_spec *spec,
 	if (fd < 0 && errno == EEXIST && exist_ok) {
 		if (sv_pshm_open(ref, false, obj, err) != 0)
 			return -1;
-		wait_sized(obj->id);
+		sv_pshm_wait_sized(obj);
 		return 0;
 	}
 	if (fd < 0)

@@ -31,6 +31,11 @@
 int sv_pshm_open(const struct sv_ref *ref, bool readonly, struct sv_obj *obj,
 		 struct sv_err *err);
 
+/* A creator makes an object at size 0 and sizes it next: wait a moment
+ * (at most a second) while OBJ is still empty, so that a write --create
+ * racing a create finds the size. */
+void sv_pshm_wait_sized(const struct sv_obj *obj);
+
 /* Create it with SPEC (O_CREAT|O_EXCL, then its size).  With EXIST_OK an
  * existing one is opened instead, after waiting (at most 1 s) for its
  * creator to give it a size.  *CREATED says which. */

@@ -304,23 +304,48 @@ int sv_shm_frame_snapshot(const struct sv_shm_map *map, uint64_t offset,
 	}
 }
 
-bool sv_shm_guard_remove(key_t key)
+bool sv_shm_guard_in_use(int set_id)
+{
+	if (semctl(set_id, SV_GUARD_LOCK, GETVAL) != 1)
+		return true;
+	for (int i = 0; i < SV_GUARD_NSEMS; i++)
+		if (semctl(set_id, i, GETNCNT) != 0 || semctl(set_id, i, GETZCNT) != 0)
+			return true;
+	return false;
+}
+
+bool sv_shm_guard_find(key_t key, struct sv_obj *set)
 {
 	struct semid_ds ds;
-	int id;
 
-	if (key == IPC_PRIVATE || shmget(key, 0, 0) >= 0 || errno == EACCES ||
-	    (id = semget(key, 0, 0)) < 0)
+	set->kind = SV_SEM;
+	set->key = key;
+	set->name = NULL;
+	return key != IPC_PRIVATE && (set->id = semget(key, 0, 0)) >= 0 &&
+	       semctl(set->id, 0, IPC_STAT, (union semun){ .buf = &ds }) == 0 &&
+	       sv_shm_guard_is_companion(key, set->id, ds.sem_nsems);
+}
+
+bool sv_shm_guard_remove(key_t key, bool dry_run, struct sv_obj *set)
+{
+	struct semid_ds ds;
+	struct sv_obj found = { .kind = SV_SEM, .key = key };
+
+	if (key == IPC_PRIVATE || (!dry_run && (shmget(key, 0, 0) >= 0 || errno == EACCES)) ||
+	    (found.id = semget(key, 0, 0)) < 0)
 		return false;
-	if (semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds }) != 0 ||
-	    ds.sem_nsems != SV_GUARD_NSEMS || companion_values(id) != 1)
+	if (semctl(found.id, 0, IPC_STAT, (union semun){ .buf = &ds }) != 0 ||
+	    !sv_shm_guard_is_companion(key, found.id, ds.sem_nsems))
 		return false;
-	/* Someone waits on it: a writer or reader still attached to the
+	/* Held or waited on: a writer or reader still attached to the
 	 * removed segment, or a program whose own set this is.  Theirs. */
-	for (int i = 0; i < SV_GUARD_NSEMS; i++)
-		if (semctl(id, i, GETNCNT) != 0 || semctl(id, i, GETZCNT) != 0)
-			return false;
-	return semctl(id, 0, IPC_RMID) == 0;
+	if (sv_shm_guard_in_use(found.id))
+		return false;
+	if (!dry_run && semctl(found.id, 0, IPC_RMID) != 0)
+		return false;
+	if (set != NULL)
+		*set = found;
+	return true;
 }
 
 bool sv_shm_guard_is_companion(key_t key, int set_id, unsigned long nsems)

@@ -80,10 +80,18 @@ int sv_shm_frame_snapshot(const struct sv_shm_map *map, uint64_t offset,
 
 /* Remove the companion set of the segment that had KEY, once no segment
  * has KEY (a new one must not inherit its marks), if there is one (a set
- * of SV_GUARD_NSEMS semaphores holding a companion's values) and nobody
- * waits on it; nothing else under KEY is touched.  True when one was
- * removed. */
-bool sv_shm_guard_remove(key_t key);
+ * of SV_GUARD_NSEMS semaphores holding a companion's values) and it is
+ * not in use (sv_shm_guard_in_use); nothing else under KEY is touched.  True when one was
+ * removed (DRY_RUN: would be, the segment aside), and *SET (when not
+ * NULL) names it. */
+bool sv_shm_guard_remove(key_t key, bool dry_run, struct sv_obj *set);
+
+/* Whether companion set SET_ID is in use: its lock held, or a process
+ * waiting on any of its semaphores. */
+bool sv_shm_guard_in_use(int set_id);
+
+/* Whether a set that looks like a companion set is under KEY (*SET). */
+bool sv_shm_guard_find(key_t key, struct sv_obj *set);
 
 /* Whether set SET_ID of NSEMS semaphores under KEY looks like a companion
  * set: SV_GUARD_NSEMS semaphores whose lock and done values are 0 or 1.
