@@ -625,6 +625,16 @@ guard_state() {
 	"$PY" "$FRAMED_PY" state "$1"
 }
 
+# A frame of KEY left half-written: a segment of 64 MiB with a first
+# frame, then a writer killed by SIGKILL in the middle of its copy.
+interrupt_a_write() {
+	sysvctl shm create "$1" -s 64M >/dev/null
+	sysvctl shm write "$1" --framed old
+	uniform_file z 60M "$BATS_TEST_TMPDIR/big"
+	run "$PY" "$FRAMED_PY" kill-mid-copy "$1" KILL "$SYSVCTL" shm write "$1" --framed <"$BATS_TEST_TMPDIR/big"
+	assert_output 137
+}
+
 @test "concurrent framed writers and readers never see a torn frame" {
 	local dir=$BATS_TEST_TMPDIR
 	sysvctl shm create "$K1" -s 3M >/dev/null
@@ -779,11 +789,7 @@ sys.stdout.write(repr(data))' "$K1"
 }
 
 @test "bulk rm never takes a segment's companion set on its own: an interrupted write stays reported" {
-	sysvctl shm create "$K1" -s 64M >/dev/null
-	sysvctl shm write "$K1" --framed old
-	uniform_file z 60M "$BATS_TEST_TMPDIR/big"
-	run "$PY" "$FRAMED_PY" kill-mid-copy "$K1" KILL "$SYSVCTL" shm write "$K1" --framed <"$BATS_TEST_TMPDIR/big"
-	assert_output 137
+	interrupt_a_write "$K1"
 	set_id=$(ipcs_id sem "$K1") seg_id=$(ipcs_id shm "$K1")
 	# An orphan with its segment (nobody attached, the writers gone); it
 	# is removed only with it.
@@ -829,11 +835,7 @@ sem $K1 $set_id"
 }
 
 @test "rm of a segment takes its companion set along, printed, whatever kinds are named" {
-	sysvctl shm create "$K1" -s 64M >/dev/null
-	sysvctl shm write "$K1" --framed old
-	uniform_file z 60M "$BATS_TEST_TMPDIR/big"
-	run "$PY" "$FRAMED_PY" kill-mid-copy "$K1" KILL "$SYSVCTL" shm write "$K1" --framed <"$BATS_TEST_TMPDIR/big"
-	assert_output 137
+	interrupt_a_write "$K1"
 	seg_id=$(ipcs_id shm "$K1") set_id=$(ipcs_id sem "$K1")
 	run sysvctl rm shm -n "$K1"
 	assert_success
