@@ -448,18 +448,19 @@ static bool stop_pending(const sigset_t *held)
 	return false;
 }
 
-
 /* A companion set chosen with its segment: looked at again just before
  * it is removed, and kept when the segment is still there (its removal
- * failed, or a new one took the key) or someone waits on it (a reader
- * or writer still attached to the removed segment). */
+ * failed, or a new one took the key) or it is held or waited on (by a
+ * writer or reader still attached to the removed segment). */
 static bool companion_kept(const struct rm_opts *opts, const struct sv_list *list,
 			   int kind, size_t index)
 {
-	const struct sv_sem_info *set = &list->sem[index];
+	const struct sv_sem_info *set;
 
-	return kind == SV_SEM && !opts->dry_run &&
-	       (sv_shm_guard_of_segment(set->perm.key, set->perm.id, set->nsems) ||
+	if (kind != SV_SEM || opts->dry_run)
+		return false;
+	set = &list->sem[index];
+	return (sv_shm_guard_of_segment(set->perm.key, set->perm.id, set->nsems) ||
 		(sv_shm_guard_is_companion(set->perm.key, set->perm.id, set->nsems) &&
 		 sv_shm_guard_in_use(set->perm.id)));
 }
